@@ -1,0 +1,17 @@
+"""Shared fixtures: the assembled graphs, parsed once per test session."""
+
+from __future__ import annotations
+
+import pytest
+
+from sarcoma_kg import graphs
+
+
+@pytest.fixture(scope="session")
+def ontology_graph():
+    return graphs.ontology_graph()
+
+
+@pytest.fixture(scope="session")
+def knowledge_graph():
+    return graphs.knowledge_graph()
