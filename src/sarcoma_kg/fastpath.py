@@ -1,0 +1,574 @@
+"""Registry-scale validation: the project's shapes compiled to SPARQL, run chunk by chunk (issue 9).
+
+Pipeline (see bench/README.md for measurements):
+
+1. **read** (main process): the cohort file is cut into chunks of whole patients. A cut is made
+   only just before a *patient-start line*, i.e. a line whose statement types its subject
+   ``skg:Patient`` (``<P> rdf:type skg:Patient .`` in N-Triples, ``ex:P a skg:Patient ;`` at column 0
+   in Turtle). The cohort generator writes each patient as one block that starts this way.
+   Turtle chunks get the ``@prefix``/``@base`` lines seen so far prepended.
+2. **parse + check** (worker processes, ``workers`` of them): each chunk is bulk-loaded into a
+   fresh in-memory pyoxigraph store next to the reference data (ontology + knowledge base, loaded
+   once per worker and copied), then every compiled shape query (:mod:`sarcoma_kg.shaclc`) and the
+   per-patient facts query run on it. Each worker also checks that the chunk is *self-contained*:
+   no node is described in the chunk that is neither a patient nor the object of a triple in the
+   chunk (an "orphan", whose patient sits in another chunk), and main checks that no patient
+   appears in two chunks. Either finding means the file is not grouped by patient.
+3. **report** (main process): per-patient × per-definition verdict rows (CSV or JSONL) are written
+   in file order to a temporary file that is renamed on success, so the output is complete or
+   absent; SHACL results and counts feed the summary.
+
+Files that are not grouped by patient (e.g. shuffled N-Triples) are detected and validated in
+one piece instead (correct, but memory then grows with the file): :class:`CohortResult`.notes
+says so and the CLI prints it.
+
+Verdict semantics (per criterion of every definition in ``ontology/kb/definitions.ttl``) are in
+:func:`judge`; they follow docs/model.md: unknown is absence and is never read as false.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import multiprocessing
+import os
+import re
+import time
+from collections import Counter, deque
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import Callable, Iterator
+
+import pyoxigraph as ox
+from rdflib import Graph
+from rdflib.namespace import SH
+
+from . import resources
+from .graphs import InputError, knowledge_graph
+from .namespaces import SKG, sparql_prologue
+from .shaclc import CompiledConstraint, compile_shapes, load_shapes
+
+CHUNK = ox.NamedNode("urn:sarcoma-kg:chunk")
+RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+NT_PATIENT_START = f" <{RDF_TYPE}> <{SKG}Patient> .".encode()
+TTL_PATIENT_START = re.compile(
+    rb"\n(?=[^\s#@][^\s]*[ \t]+(?:a|rdf:type|<http://www\.w3\.org/1999/02/22-rdf-syntax-ns#type>)[ \t]+"
+    rb"(?:skg:Patient|<https://w3id\.org/sarcoma-kg/Patient>)[\s;.,])"
+)
+DIRECTIVES = (b"@prefix", b"@base", b"PREFIX", b"prefix", b"BASE", b"base")
+VERDICTS = ("Meets", "MeetsAtStrictBound", "MeetsOnlyAtLenientBound", "CannotTell", "DoesNotMeet")
+FIELDS = ("patient", "definition", "verdict", "failed_criteria", "unknown_criteria", "reasons",
+          "lesion_count", "organ_site_count")
+
+
+# ---------------------------------------------------------------------------------------------
+# definitions and verdicts
+
+
+@dataclass(frozen=True)
+class Criterion:
+    iri: str
+    kind: str                      # local name of the criterion class
+    lower: Decimal | None = None
+    upper: Decimal | None = None
+    inclusive: bool = True
+    lenient: Decimal | None = None
+
+
+@dataclass(frozen=True)
+class Definition:
+    iri: str
+    criteria: tuple[Criterion, ...]
+
+
+def load_definitions(store: ox.Store) -> list[Definition]:
+    """Every definition in the reference data, with its criteria and bounds."""
+    q = sparql_prologue() + """
+    SELECT ?d ?c ?kind ?lo ?up ?inc ?len WHERE {
+      ?d a skg:OligometastaticDiseaseDefinition ; skg:hasCriterion ?c .
+      ?c a ?kind . FILTER(STRSTARTS(STR(?kind), STR(skg:)) && STRENDS(STR(?kind), "Criterion"))
+      OPTIONAL { ?c skg:lowerBound ?lo } OPTIONAL { ?c skg:upperBound ?up }
+      OPTIONAL { ?c skg:upperBoundInclusive ?inc } OPTIONAL { ?c skg:lenientUpperBound ?len }
+    } ORDER BY ?d ?c"""
+    defs: dict[str, list[Criterion]] = {}
+    for row in store.query(q):
+        num = lambda v: Decimal(v.value) if v is not None else None  # noqa: E731
+        inc = row["inc"]
+        defs.setdefault(row["d"].value, []).append(Criterion(
+            row["c"].value, row["kind"].value[len(str(SKG)):], num(row["lo"]), num(row["up"]),
+            inc is None or inc.value == "true", num(row["len"])))
+    return [Definition(d, tuple(cs)) for d, cs in sorted(defs.items())]
+
+
+FACTS_QUERY = sparql_prologue() + """
+SELECT ?p (COUNT(DISTINCT ?l) AS ?n) (COUNT(DISTINCT ?org) AS ?k)
+       (MAX(IF(BOUND(?l) && !BOUND(?org), 1, 0)) AS ?siteUnknown)
+       (MAX(?sz) AS ?maxSize) (MAX(IF(BOUND(?l) && !BOUND(?sz), 1, 0)) AS ?sizeUnknown)
+       (MAX(IF(BOUND(?l) && COALESCE(?rad = false, false), 1, 0)) AS ?radFalse)
+       (MAX(IF(BOUND(?l) && !BOUND(?rad), 1, 0)) AS ?radUnknown)
+       (SAMPLE(?ser) AS ?serosal) (SAMPLE(?prad) AS ?primaryRadical)
+WHERE {
+  GRAPH <urn:sarcoma-kg:chunk> { ?p a skg:Patient }
+  OPTIONAL { ?p skg:hasDiffuseSerosalInvolvement ?ser FILTER(datatype(?ser) = xsd:boolean) }
+  OPTIONAL { ?p skg:hasPrimaryTumour/skg:amenableToRadicalTreatment ?prad FILTER(datatype(?prad) = xsd:boolean) }
+  OPTIONAL { ?p skg:hasLesion ?l .
+    OPTIONAL { ?l skg:hasSite/skg:organLevelSite ?org }
+    OPTIONAL { ?l skg:longestDiameterMm ?sz FILTER(isNumeric(?sz)) }
+    OPTIONAL { ?l skg:amenableToRadicalTreatment ?rad FILTER(datatype(?rad) = xsd:boolean) } }
+} GROUP BY ?p"""
+
+
+@dataclass(frozen=True)
+class Facts:
+    """What the criteria need to know about one patient (closed-world counts, open-world flags)."""
+
+    lesions: int
+    organ_sites: int
+    site_unknown: bool
+    max_size: Decimal | None
+    size_unknown: bool
+    radical_false: bool
+    radical_unknown: bool
+    serosal: bool | None
+
+
+def _facts(row) -> Facts:
+    b = lambda v: v is not None and v.value in ("1", "true")  # noqa: E731
+    prad = row["primaryRadical"]
+    return Facts(
+        int(row["n"].value), int(row["k"].value), b(row["siteUnknown"]),
+        Decimal(row["maxSize"].value) if row["maxSize"] is not None else None, b(row["sizeUnknown"]),
+        b(row["radFalse"]) or (prad is not None and prad.value == "false"),
+        b(row["radUnknown"]) or prad is None,
+        None if row["serosal"] is None else row["serosal"].value == "true")
+
+
+def _within(value, c: Criterion, bound) -> bool:
+    return value <= bound if c.inclusive else value < bound
+
+
+def judge(facts: Facts, definition: Definition) -> tuple[str, list[str], list[str], list[str]]:
+    """Verdict of one patient for one definition: (verdict, failed, unknown, reasons).
+
+    Per criterion: *fails* (the facts contradict it), *unknown* (a needed fact is absent),
+    *lenient* (holds only at the lenient end of a range) or holds. Then: any failure → DoesNotMeet;
+    else any unknown → CannotTell; else any lenient → MeetsOnlyAtLenientBound; else
+    MeetsAtStrictBound when the definition has a range bound, Meets otherwise.
+    """
+    failed, unknown, lenient, reasons = [], [], [], []
+    name = lambda c: c.iri.rsplit("/", 1)[-1]  # noqa: E731
+    for c in definition.criteria:
+        if c.kind in ("LesionCountCriterion", "OrganSiteCountCriterion", "LesionSizeCriterion"):
+            what = {"LesionCountCriterion": ("lesions", facts.lesions, False),
+                    "OrganSiteCountCriterion": ("organ sites", facts.organ_sites, facts.site_unknown),
+                    "LesionSizeCriterion": ("mm largest lesion", facts.max_size, facts.size_unknown)}[c.kind]
+            label, value, is_unknown = what
+            if value is None:
+                if facts.lesions:
+                    unknown.append(name(c)); reasons.append(f"{name(c)}: no lesion size known")  # noqa: E702
+                continue
+            op = "≤" if c.inclusive else "<"
+            if c.lower is not None and value < c.lower:
+                failed.append(name(c)); reasons.append(f"{name(c)}: {value} {label} < {c.lower}")  # noqa: E702
+            elif c.upper is not None and not _within(value, c, c.upper):
+                if c.lenient is not None and _within(value, c, c.lenient):
+                    if is_unknown:
+                        unknown.append(name(c)); reasons.append(f"{name(c)}: a lesion site or size is unknown")  # noqa: E702
+                    else:
+                        lenient.append(name(c))
+                        reasons.append(f"{name(c)}: {value} {label} {op} {c.lenient} only at the lenient bound")
+                else:
+                    bound = c.lenient if c.lenient is not None else c.upper
+                    failed.append(name(c)); reasons.append(f"{name(c)}: {value} {label}, not {op} {bound}")  # noqa: E702
+            elif is_unknown:
+                unknown.append(name(c)); reasons.append(f"{name(c)}: a lesion site or size is unknown")  # noqa: E702
+        elif c.kind == "SerosalExclusionCriterion":
+            if facts.serosal is True:
+                failed.append(name(c)); reasons.append(f"{name(c)}: diffuse serosal involvement excludes")  # noqa: E702
+            elif facts.serosal is None:
+                unknown.append(name(c)); reasons.append(f"{name(c)}: diffuse serosal involvement unknown")  # noqa: E702
+        elif c.kind == "RadicalTreatmentCriterion":
+            if facts.radical_false:
+                failed.append(name(c)); reasons.append(f"{name(c)}: a site is not amenable to radical treatment")  # noqa: E702
+            elif facts.radical_unknown:
+                unknown.append(name(c)); reasons.append(f"{name(c)}: amenability to radical treatment unknown")  # noqa: E702
+        else:
+            unknown.append(name(c)); reasons.append(f"{name(c)}: criterion kind {c.kind} not evaluated")  # noqa: E702
+    if failed:
+        verdict = "DoesNotMeet"
+    elif unknown:
+        verdict = "CannotTell"
+    elif lenient:
+        verdict = "MeetsOnlyAtLenientBound"
+    elif any(c.lenient is not None for c in definition.criteria):
+        verdict = "MeetsAtStrictBound"
+    else:
+        verdict = "Meets"
+    return verdict, failed, unknown, reasons
+
+
+# ---------------------------------------------------------------------------------------------
+# reading: chunks of whole patients
+
+
+@dataclass
+class Chunk:
+    index: int
+    fmt: str                  # "nt" or "ttl"
+    data: bytes               # header (ttl prefixes) + body
+    first_line: int           # file line number of the first body line
+    header_lines: int
+    path: str
+    end_offset: int
+
+
+def cohort_format(path: Path) -> str:
+    suffix = Path(path).suffix.lower()
+    if suffix in (".nt", ".ntriples"):
+        return "nt"
+    if suffix in (".ttl", ".turtle"):
+        return "ttl"
+    raise InputError(f"{path}: unknown cohort format {suffix!r} (use .ttl or .nt)")
+
+
+def _next_cut(buf: bytes, fmt: str, start: int) -> int:
+    """Offset of the first patient-start line at or after ``start`` (or -1)."""
+    if fmt == "nt":
+        while True:
+            hit = buf.find(NT_PATIENT_START, start)
+            if hit < 0:
+                return -1
+            line = buf.rfind(b"\n", 0, hit) + 1
+            if line > 0 and line >= start:
+                return line
+            start = hit + 1
+    m = TTL_PATIENT_START.search(buf, start - 1 if start else 0)
+    return m.start() + 1 if m else -1
+
+
+def _directives(body: bytes) -> list[bytes]:
+    found = []
+    for d in DIRECTIVES:
+        pos = body.find(d)
+        while pos >= 0:
+            line_start = body.rfind(b"\n", 0, pos) + 1
+            if not body[line_start:pos].strip():
+                end = body.find(b"\n", pos)
+                found.append((line_start, body[line_start: end if end >= 0 else len(body)]))
+            pos = body.find(d, pos + 1)
+    return [line for _, line in sorted(found)]
+
+
+def iter_chunks(path: Path, fmt: str, chunk_bytes: int = 8 << 20, whole: bool = False) -> Iterator[Chunk]:
+    """Cut ``path`` into chunks of whole patients (see the module docstring)."""
+    header: list[bytes] = []
+    line = 1
+    index = 0
+    offset = 0
+    with open(path, "rb") as fh:
+        buf = b""
+        eof = False
+        while not eof or buf:
+            if not eof and (whole or len(buf) < 2 * chunk_bytes):
+                block = fh.read(chunk_bytes)
+                if block:
+                    buf += block
+                    continue
+                eof = True
+            cut = -1 if whole else _next_cut(buf, fmt, chunk_bytes)
+            if cut < 0 and not eof:
+                block = fh.read(chunk_bytes)
+                if block:
+                    buf += block
+                    continue
+                eof = True
+                continue
+            body, buf = (buf, b"") if cut < 0 else (buf[:cut], buf[cut:])
+            offset += len(body)
+            head = b"\n".join(header) + b"\n" if header and fmt == "ttl" else b""
+            yield Chunk(index, fmt, head + body, line, head.count(b"\n"), str(path), offset)
+            if fmt == "ttl":
+                header.extend(_directives(body))
+            line += body.count(b"\n")
+            index += 1
+
+
+# ---------------------------------------------------------------------------------------------
+# checking (runs in worker processes)
+
+
+@dataclass
+class ChunkOutput:
+    index: int
+    end_offset: int
+    patients: list[str] = field(default_factory=list)
+    results: list[tuple] = field(default_factory=list)   # (focus, shape, severity, component, value, message)
+    rows: list[tuple] = field(default_factory=list)      # FIELDS
+    orphans: list[str] = field(default_factory=list)
+    error: str | None = None
+    load_s: float = 0.0
+    check_s: float = 0.0
+
+
+_STATE: dict = {}
+
+
+def _init_worker(reference: bytes, constraints: list[CompiledConstraint], definitions: list[Definition]) -> None:
+    _STATE["reference"] = reference
+    _STATE["constraints"] = [(str(c.source_shape), str(c.severity), str(c.component), c.query, c.message,
+                              c.has_value) for c in constraints]
+    _STATE["definitions"] = definitions
+
+
+ORPHANS_QUERY = sparql_prologue() + """
+SELECT DISTINCT ?s WHERE { GRAPH <urn:sarcoma-kg:chunk> { ?s ?p ?o
+  FILTER NOT EXISTS { ?s a skg:Patient } FILTER NOT EXISTS { ?x ?q ?s } } } ORDER BY ?s LIMIT 5"""
+
+
+def _term(t) -> str:
+    return "" if t is None else t.value
+
+
+def check_chunk(chunk: Chunk) -> ChunkOutput:
+    out = ChunkOutput(chunk.index, chunk.end_offset)
+    t0 = time.perf_counter()
+    store = ox.Store()
+    store.bulk_load(_STATE["reference"], format=ox.RdfFormat.N_TRIPLES)
+    fmt = ox.RdfFormat.N_TRIPLES if chunk.fmt == "nt" else ox.RdfFormat.TURTLE
+    try:
+        store.bulk_load(chunk.data, format=fmt, to_graph=CHUNK)
+    except SyntaxError as exc:
+        msg = str(exc)
+        m = re.search(r"line (\d+)", msg)
+        line = chunk.first_line + int(m.group(1)) - 1 - chunk.header_lines if m else chunk.first_line
+        detail = re.sub(r"^Parser error at line \d+ (between columns \d+ and \d+: )?", "", msg)
+        detail = re.sub(r" \(line \d+\)$", "", detail)
+        out.error = f"{chunk.path}:{line}: not valid {'N-Triples' if chunk.fmt == 'nt' else 'Turtle'}: {detail}"
+        return out
+    t1 = time.perf_counter()
+    out.load_s = t1 - t0
+    q = lambda text: store.query(text, use_default_graph_as_union=True)  # noqa: E731
+    for shape, severity, component, query, message, has_value in _STATE["constraints"]:
+        for sol in q(query):
+            value = _term(sol["value"]) if has_value else ""
+            msg = message
+            try:
+                m = sol["message"]
+                if m is not None:
+                    msg = m.value
+            except (KeyError, ValueError):
+                pass
+            out.results.append((_term(sol["this"]), shape, severity, component, value, msg or ""))
+    out.orphans = [s["s"].value for s in store.query(ORPHANS_QUERY)]
+    defs = _STATE["definitions"]
+    facts_rows = sorted(((row["p"].value, _facts(row)) for row in q(FACTS_QUERY)), key=lambda r: r[0])
+    for patient, facts in facts_rows:
+        out.patients.append(patient)
+        for d in defs:
+            verdict, failed, unknown, reasons = judge(facts, d)
+            out.rows.append((patient, d.iri, verdict, ";".join(failed), ";".join(unknown), "; ".join(reasons),
+                             facts.lesions, facts.organ_sites))
+    out.check_s = time.perf_counter() - t1
+    return out
+
+
+# ---------------------------------------------------------------------------------------------
+# the cohort run
+
+
+@dataclass
+class CohortResult:
+    patients: int = 0
+    chunks: int = 0
+    grouped: bool = True
+    results: Counter = field(default_factory=Counter)         # (shape, severity) -> count
+    severities: Counter = field(default_factory=Counter)
+    verdicts: Counter = field(default_factory=Counter)        # (definition, verdict) -> count
+    failed_criteria: Counter = field(default_factory=Counter)  # criterion -> count
+    all_results: list[tuple] | None = None                    # when collect=True
+    all_rows: list[tuple] | None = None
+    notes: list[str] = field(default_factory=list)
+    timings: dict = field(default_factory=dict)
+
+    @property
+    def conforms(self) -> bool:
+        return self.severities.get(str(SH.Violation), 0) == 0
+
+
+_REFERENCE_CACHE: dict = {}
+
+
+def reference_data(extra: Graph | None = None) -> bytes:
+    """Ontology + knowledge base as N-Triples (the reference data every chunk is checked against)."""
+    if extra is not None:
+        return extra.serialize(format="nt", encoding="utf-8")
+    if "kg" not in _REFERENCE_CACHE:
+        _REFERENCE_CACHE["kg"] = knowledge_graph().serialize(format="nt", encoding="utf-8")
+    return _REFERENCE_CACHE["kg"]
+
+
+def patient_shapes() -> Graph:
+    """The project's patient shapes (shapes/patient-*.ttl)."""
+    return load_shapes(resources.shape_files("patient"))
+
+
+def validate_cohort(path, out=None, fmt: str = "csv", workers: int = 2,
+                    progress: Callable[[int, int], None] | None = None, *,
+                    shapes: Graph | None = None, reference: bytes | None = None,
+                    results_out=None, collect: bool = False, chunk_bytes: int = 8 << 20) -> CohortResult:
+    """Validate the cohort at ``path``; write verdict rows (``csv``/``jsonl``) to ``out`` or return them.
+
+    ``out`` is a path (written via a temporary file and renamed: complete or absent) or None.
+    ``progress(done_bytes, total_bytes)`` is called as chunks complete. Raises InputError for
+    malformed input (file and line named) and for an unknown format.
+    """
+    path = Path(path)
+    if not path.exists():
+        raise InputError(f"{path}: file not found")
+    if fmt not in ("csv", "jsonl"):
+        raise InputError(f"unknown output format {fmt!r}; choose csv or jsonl")
+    in_fmt = cohort_format(path)
+    t_start = time.perf_counter()
+    shapes = shapes if shapes is not None else patient_shapes()
+    constraints = compile_shapes(shapes)
+    reference = reference if reference is not None else reference_data()
+    ref_store = ox.Store()
+    ref_store.bulk_load(reference, format=ox.RdfFormat.N_TRIPLES)
+    definitions = load_definitions(ref_store)
+    del ref_store
+    total = path.stat().st_size
+    result = CohortResult(all_results=[] if collect else None, all_rows=[] if collect else None)
+    result.timings["setup_s"] = time.perf_counter() - t_start
+
+    try:
+        outputs = _run(path, in_fmt, workers, reference, constraints, definitions, chunk_bytes, whole=False)
+        _consume(outputs, result, out, fmt, results_out, progress, total)
+    except _NotGrouped as exc:
+        result.grouped = False
+        result.notes.append(f"{path}: {exc}; validated the file in one piece instead (memory grows with "
+                            "the file; write patients grouped, as `cohort generate` does, to bound it)")
+        keep_notes, keep_timings = result.notes, result.timings
+        result = CohortResult(all_results=[] if collect else None, all_rows=[] if collect else None,
+                              grouped=False, notes=keep_notes, timings=keep_timings)
+        outputs = _run(path, in_fmt, 1, reference, constraints, definitions, chunk_bytes, whole=True)
+        _consume(outputs, result, out, fmt, results_out, progress, total)
+    result.timings["wall_s"] = time.perf_counter() - t_start
+    return result
+
+
+class _NotGrouped(Exception):
+    pass
+
+
+def _run(path, in_fmt, workers, reference, constraints, definitions, chunk_bytes, whole):
+    chunks = iter_chunks(path, in_fmt, chunk_bytes, whole=whole)
+    if workers <= 1:
+        _init_worker(reference, constraints, definitions)
+        for chunk in chunks:
+            yield check_chunk(chunk)
+        return
+    ctx = multiprocessing.get_context("fork")
+    with ctx.Pool(workers, initializer=_init_worker, initargs=(reference, constraints, definitions)) as pool:
+        pending: deque = deque()
+        for chunk in chunks:
+            pending.append(pool.apply_async(check_chunk, (chunk,)))
+            while len(pending) >= workers + 1:
+                yield pending.popleft().get()
+        while pending:
+            yield pending.popleft().get()
+
+
+def _consume(outputs, result: CohortResult, out, fmt, results_out, progress, total) -> None:
+    out_path = Path(out) if out is not None else None
+    tmp = out_path.with_name(out_path.name + ".part") if out_path else None
+    res_path = Path(results_out) if results_out is not None else None
+    res_tmp = res_path.with_name(res_path.name + ".part") if res_path else None
+    seen: set[int] = set()
+    report_s = load_s = check_s = 0.0
+    fh = open(tmp, "w", encoding="utf-8", newline="") if tmp else None
+    rh = open(res_tmp, "w", encoding="utf-8", newline="") if res_tmp else None
+    ok = False
+    try:
+        writer = csv.writer(fh, lineterminator="\n") if fh and fmt == "csv" else None
+        if writer:
+            writer.writerow(FIELDS)
+        rwriter = csv.writer(rh, lineterminator="\n") if rh else None
+        if rwriter:
+            rwriter.writerow(("focus", "source_shape", "severity", "component", "value", "message"))
+        for o in outputs:
+            if o.error:
+                raise InputError(o.error)
+            if o.orphans:
+                raise _NotGrouped(f"nodes described apart from their patient (e.g. <{o.orphans[0]}>)")
+            t = time.perf_counter()
+            for p in o.patients:
+                h = hash(p)
+                if h in seen:
+                    raise _NotGrouped(f"patient <{p}> appears in two separate blocks")
+                seen.add(h)
+            result.patients += len(o.patients)
+            result.chunks += 1
+            load_s += o.load_s
+            check_s += o.check_s
+            for r in o.results:
+                result.results[(r[1], r[2])] += 1
+                result.severities[r[2]] += 1
+            if rwriter:
+                rwriter.writerows(o.results)
+            for row in o.rows:
+                result.verdicts[(row[1], row[2])] += 1
+                for c in filter(None, row[3].split(";")):
+                    result.failed_criteria[c] += 1
+            if writer:
+                writer.writerows(o.rows)
+            elif fh:
+                fh.write("".join(json.dumps(dict(zip(FIELDS, row)), ensure_ascii=False) + "\n" for row in o.rows))
+            if result.all_results is not None:
+                result.all_results.extend(o.results)
+                result.all_rows.extend(o.rows)
+            report_s += time.perf_counter() - t
+            if progress:
+                progress(o.end_offset, total)
+        ok = True
+    finally:
+        for handle in (fh, rh):
+            if handle:
+                handle.close()
+        for t, final in ((tmp, out_path), (res_tmp, res_path)):
+            if t is None:
+                continue
+            if ok:
+                os.replace(t, final)
+            elif t.exists():
+                t.unlink()
+    result.timings.update(parse_s=load_s, check_s=check_s, report_s=report_s)
+
+
+def write_summary(result: CohortResult) -> str:
+    """The human summary: counts per verdict, per definition, per failed criterion, per shape."""
+    buf = io.StringIO()
+    short = lambda iri: iri.rsplit("/", 1)[-1].rsplit("#", 1)[-1]  # noqa: E731
+    buf.write(f"patients: {result.patients}  chunks: {result.chunks}  grouped: {result.grouped}\n")
+    per_verdict = Counter()
+    for (_, v), n in result.verdicts.items():
+        per_verdict[v] += n
+    buf.write("verdicts (patient × definition): " +
+              ", ".join(f"{v} {per_verdict[v]}" for v in VERDICTS if per_verdict[v]) + "\n")
+    for d in sorted({d for d, _ in result.verdicts}):
+        buf.write(f"  {short(d)}: " + ", ".join(f"{v} {result.verdicts[(d, v)]}" for v in VERDICTS
+                                                if result.verdicts[(d, v)]) + "\n")
+    buf.write("failed criteria:\n")
+    for c, n in sorted(result.failed_criteria.items(), key=lambda kv: (-kv[1], kv[0])):
+        buf.write(f"  {c}: {n}\n")
+    buf.write("shape results (source shape, severity):\n")
+    for (s, sev), n in sorted(result.results.items(), key=lambda kv: (kv[0][1], kv[0][0])):
+        buf.write(f"  {short(s)} [{short(sev)}]: {n}\n")
+    for note in result.notes:
+        buf.write(f"note: {note}\n")
+    return buf.getvalue()
+
+
+__all__ = ["validate_cohort", "CohortResult", "judge", "Facts", "Definition", "Criterion",
+           "load_definitions", "iter_chunks", "reference_data", "patient_shapes", "write_summary"]

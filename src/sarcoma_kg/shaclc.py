@@ -1,0 +1,304 @@
+"""A SHACL → SPARQL compiler for the subset the project's shapes use (issue 9, fast path).
+
+Each constraint of each shape becomes one SPARQL SELECT query that returns the *violating* focus
+nodes (``?this``) and, for value-based constraints, the offending value node (``?value``). The
+queries run on any SPARQL 1.1 engine; ``fastpath`` runs them on pyoxigraph, chunk by chunk.
+
+Supported (W3C SHACL, https://www.w3.org/TR/shacl/):
+
+* targets (§2.1.3): ``sh:targetClass`` (through ``rdfs:subClassOf*``), ``sh:targetNode``,
+  ``sh:targetSubjectsOf``, ``sh:targetObjectsOf``, implicit class targets (§2.1.3.3);
+* property paths (§2.3.1): predicate, sequence, alternative, inverse, zero-or-more, one-or-more,
+  zero-or-one;
+* Core constraint components (§4): ``sh:class``, ``sh:datatype``, ``sh:nodeKind``,
+  ``sh:minCount``, ``sh:maxCount``, ``sh:minInclusive``, ``sh:maxInclusive``,
+  ``sh:minExclusive``, ``sh:maxExclusive``, ``sh:minLength``, ``sh:maxLength``, ``sh:pattern``,
+  ``sh:in``, ``sh:hasValue``, ``sh:equals``, ``sh:disjoint``, ``sh:lessThan``,
+  ``sh:lessThanOrEquals``; ``sh:deactivated``; ``sh:severity``; ``sh:message``;
+* SHACL-SPARQL constraints (§5): ``sh:sparql`` with a SELECT, ``$this``, ``$PATH``,
+  ``sh:prefixes``/``sh:declare``, ``?value``/``?message`` projections.
+
+Anything else (``sh:node``, ``sh:or``, ``sh:qualifiedValueShape``, ``sh:closed``, SPARQL-based
+constraint components ...) raises :class:`UnsupportedShape` naming the shape and the feature:
+the compiler never silently skips a constraint, so drift in the shape files is caught.
+
+Known semantic difference, documented and avoided in our shapes: a ``sh:sparql`` query is
+evaluated by *joining* the focus nodes in at the start of its outermost group, not by pre-binding
+``$this`` (SHACL §5.3.1). The two agree unless a sub-SELECT or aggregate inside the query relies
+on ``$this`` being bound before it is evaluated.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Iterable
+
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.collection import Collection
+from rdflib.namespace import OWL, RDF, RDFS, SH, XSD
+
+SUPPORTED_VALUE_PARAMS = {
+    SH["class"], SH.datatype, SH.nodeKind, SH.minInclusive, SH.maxInclusive, SH.minExclusive,
+    SH.maxExclusive, SH.minLength, SH.maxLength, SH.pattern, SH["in"],
+}
+SUPPORTED_FOCUS_PARAMS = {SH.minCount, SH.maxCount, SH.hasValue, SH.equals, SH.disjoint,
+                          SH.lessThan, SH.lessThanOrEquals, SH.sparql}
+UNSUPPORTED_PARAMS = {
+    SH.node, SH["not"], SH["and"], SH["or"], SH.xone, SH.qualifiedValueShape, SH.closed,
+    SH.uniqueLang, SH.languageIn,
+}
+PATH_KINDS = {SH.inversePath, SH.alternativePath, SH.zeroOrMorePath, SH.oneOrMorePath, SH.zeroOrOnePath}
+
+
+class UnsupportedShape(Exception):
+    """The shapes use a SHACL feature this compiler does not implement (named in the message)."""
+
+
+@dataclass(frozen=True)
+class CompiledConstraint:
+    """One SELECT query; every solution is one validation result of ``source_shape``."""
+
+    source_shape: object          # URIRef or BNode of the shapes graph
+    severity: URIRef
+    component: URIRef             # e.g. sh:MinCountConstraintComponent
+    path: str | None              # SPARQL path text, or None for node shapes
+    query: str
+    message: str | None
+    has_value: bool               # the query projects ?value
+
+
+def _n3(term) -> str:
+    if isinstance(term, URIRef):
+        return f"<{term}>"
+    if isinstance(term, Literal):
+        return term.n3()
+    raise UnsupportedShape(f"cannot use blank node {term} as a constant in a compiled query")
+
+
+def _path(shapes: Graph, node) -> str:
+    """SPARQL property path for a SHACL path node (§2.3.1)."""
+    if isinstance(node, URIRef):
+        return f"<{node}>"
+    if (node, RDF.first, None) in shapes:
+        return "(" + "/".join(_path(shapes, m) for m in Collection(shapes, node)) + ")"
+    for kind in PATH_KINDS:
+        inner = shapes.value(node, kind)
+        if inner is None:
+            continue
+        if kind == SH.inversePath:
+            return f"^{_path(shapes, inner)}"
+        if kind == SH.alternativePath:
+            return "(" + "|".join(_path(shapes, m) for m in Collection(shapes, inner)) + ")"
+        suffix = {SH.zeroOrMorePath: "*", SH.oneOrMorePath: "+", SH.zeroOrOnePath: "?"}[kind]
+        return f"({_path(shapes, inner)}){suffix}"
+    raise UnsupportedShape(f"unsupported SHACL path at {node}")
+
+
+def _targets(shapes: Graph, shape) -> list[str]:
+    pats = []
+    for c in sorted(shapes.objects(shape, SH.targetClass)):
+        pats.append(f"{{ ?this <{RDF.type}>/<{RDFS.subClassOf}>* {_n3(c)} . }}")
+    if (shape, RDF.type, RDFS.Class) in shapes or (shape, RDF.type, OWL.Class) in shapes:
+        pats.append(f"{{ ?this <{RDF.type}>/<{RDFS.subClassOf}>* {_n3(shape)} . }}")
+    nodes = sorted(shapes.objects(shape, SH.targetNode))
+    if nodes:
+        pats.append("{ VALUES ?this { " + " ".join(_n3(n) for n in nodes) + " } }")
+    for p in sorted(shapes.objects(shape, SH.targetSubjectsOf)):
+        pats.append(f"{{ ?this {_n3(p)} ?_t . }}")
+    for p in sorted(shapes.objects(shape, SH.targetObjectsOf)):
+        pats.append(f"{{ ?_t {_n3(p)} ?this . }}")
+    if shapes.value(shape, SH.target) is not None:
+        raise UnsupportedShape(f"{shape}: SHACL-AF custom targets (sh:target) are not supported")
+    return pats
+
+
+def _focus_select(targets: list[str]) -> str:
+    return "{ SELECT DISTINCT ?this WHERE { " + " UNION ".join(targets) + " } }"
+
+
+def _msg(shapes: Graph, node) -> str | None:
+    msgs = sorted(str(m) for m in shapes.objects(node, SH.message))
+    return msgs[0] if msgs else None
+
+
+def _value_filter(shapes: Graph, param, arg, shape) -> str:
+    """A boolean SPARQL expression that is true when ``?value`` VIOLATES the constraint."""
+    if param == SH["class"]:
+        return f"NOT EXISTS {{ ?value <{RDF.type}>/<{RDFS.subClassOf}>* {_n3(arg)} . }}"
+    if param == SH.datatype:
+        if arg == RDF.langString:
+            return "!(isLiteral(?value) && langMatches(lang(?value), \"*\"))"
+        return f"!(isLiteral(?value) && datatype(?value) = {_n3(arg)} && lang(?value) = \"\")"
+    if param == SH.nodeKind:
+        tests = {
+            SH.IRI: "isIRI(?value)", SH.BlankNode: "isBlank(?value)", SH.Literal: "isLiteral(?value)",
+            SH.BlankNodeOrIRI: "(isBlank(?value) || isIRI(?value))",
+            SH.BlankNodeOrLiteral: "(isBlank(?value) || isLiteral(?value))",
+            SH.IRIOrLiteral: "(isIRI(?value) || isLiteral(?value))",
+        }
+        return f"!{tests[arg]}"
+    ops = {SH.minInclusive: ">=", SH.maxInclusive: "<=", SH.minExclusive: ">", SH.maxExclusive: "<"}
+    if param in ops:
+        return f"!COALESCE(?value {ops[param]} {_n3(arg)}, false)"
+    if param == SH.minLength:
+        return f"!COALESCE(!isBlank(?value) && STRLEN(STR(?value)) >= {int(arg)}, false)"
+    if param == SH.maxLength:
+        return f"!COALESCE(!isBlank(?value) && STRLEN(STR(?value)) <= {int(arg)}, false)"
+    if param == SH.pattern:
+        flags = shapes.value(shape, SH.flags)
+        pat = Literal(str(arg)).n3()
+        fl = f", {Literal(str(flags)).n3()}" if flags is not None else ""
+        return f"!COALESCE(!isBlank(?value) && REGEX(STR(?value), {pat}{fl}), false)"
+    if param == SH["in"]:
+        members = list(Collection(shapes, arg))
+        if not members:
+            return "true"
+        return "!(" + " || ".join(f"sameTerm(?value, {_n3(m)})" for m in members) + ")"
+    raise UnsupportedShape(f"{shape}: {param}")  # pragma: no cover
+
+
+COMPONENT = {
+    SH["class"]: SH.ClassConstraintComponent, SH.datatype: SH.DatatypeConstraintComponent,
+    SH.nodeKind: SH.NodeKindConstraintComponent, SH.minInclusive: SH.MinInclusiveConstraintComponent,
+    SH.maxInclusive: SH.MaxInclusiveConstraintComponent, SH.minExclusive: SH.MinExclusiveConstraintComponent,
+    SH.maxExclusive: SH.MaxExclusiveConstraintComponent, SH.minLength: SH.MinLengthConstraintComponent,
+    SH.maxLength: SH.MaxLengthConstraintComponent, SH.pattern: SH.PatternConstraintComponent,
+    SH["in"]: SH.InConstraintComponent, SH.minCount: SH.MinCountConstraintComponent,
+    SH.maxCount: SH.MaxCountConstraintComponent, SH.hasValue: SH.HasValueConstraintComponent,
+    SH.equals: SH.EqualsConstraintComponent, SH.disjoint: SH.DisjointConstraintComponent,
+    SH.lessThan: SH.LessThanConstraintComponent, SH.lessThanOrEquals: SH.LessThanOrEqualsConstraintComponent,
+    SH.sparql: SH.SPARQLConstraintComponent,
+}
+
+
+def _sparql_prefixes(shapes: Graph, constraint) -> str:
+    decls = []
+    for owner in shapes.objects(constraint, SH.prefixes):
+        for decl in shapes.objects(owner, SH.declare):
+            prefix = shapes.value(decl, SH.prefix)
+            ns = shapes.value(decl, SH.namespace)
+            if prefix is not None and ns is not None:
+                decls.append(f"PREFIX {prefix}: <{ns}>")
+    return "\n".join(sorted(set(decls))) + "\n"
+
+
+_SELECT = re.compile(r"\bSELECT\b(\s+(?:DISTINCT|REDUCED)\b)?(.*?)\bWHERE\b\s*\{", re.IGNORECASE | re.DOTALL)
+
+
+def _compile_sparql(shapes: Graph, shape, constraint, targets: list[str], path: str | None) -> str:
+    """Rewrite a SHACL-SPARQL SELECT so the focus nodes are joined in (see module docstring)."""
+    text = shapes.value(constraint, SH.select)
+    if text is None:
+        raise UnsupportedShape(f"{shape}: sh:sparql without sh:select (only SELECT-based constraints)")
+    body = str(text)
+    if path is not None:
+        body = body.replace("$PATH", path)
+    body = re.sub(r"\$this\b", "?this", body)
+    if re.search(r"\$(currentShape|shapesGraph)\b", body):
+        raise UnsupportedShape(f"{shape}: $currentShape/$shapesGraph in sh:sparql are not supported")
+    m = _SELECT.search(body)
+    if m is None:
+        raise UnsupportedShape(f"{shape}: cannot find the SELECT ... WHERE {{ of its sh:sparql query")
+    modifier, projection = m.group(1) or "", m.group(2)
+    if projection.strip() != "*" and not re.search(r"\?this\b", projection):
+        projection = " ?this" + projection
+    new_head = f"SELECT{modifier}{projection}WHERE {{ {_focus_select(targets)} "
+    body = body[: m.start()] + new_head + body[m.end():]
+    return _sparql_prefixes(shapes, constraint) + body
+
+
+def _shapes(shapes: Graph) -> list:
+    found = set(shapes.subjects(RDF.type, SH.NodeShape)) | set(shapes.subjects(RDF.type, SH.PropertyShape))
+    for p in (SH.targetClass, SH.targetNode, SH.targetSubjectsOf, SH.targetObjectsOf, SH.property, SH.path):
+        found |= set(shapes.subjects(p, None))
+    return sorted(found, key=str)
+
+
+def compile_shapes(shapes: Graph) -> list[CompiledConstraint]:
+    """Compile every active shape with targets (and its property shapes) to SPARQL queries."""
+    out: list[CompiledConstraint] = []
+    for shape in _shapes(shapes):
+        if (shape, SH.deactivated, Literal(True)) in shapes:
+            continue
+        targets = _targets(shapes, shape)
+        if not targets:
+            continue  # only reachable through sh:property of another shape (handled there) or unused
+        out.extend(_compile_shape(shapes, shape, targets))
+        for prop in sorted(shapes.objects(shape, SH.property), key=str):
+            if (prop, SH.deactivated, Literal(True)) in shapes:
+                continue
+            out.extend(_compile_shape(shapes, prop, targets))
+    return out
+
+
+def _compile_shape(shapes: Graph, shape, targets: list[str]) -> list[CompiledConstraint]:
+    for bad in UNSUPPORTED_PARAMS:
+        if shapes.value(shape, bad) is not None:
+            raise UnsupportedShape(f"{shape}: {bad.n3(shapes.namespace_manager)} is not supported by the compiler")
+    if shapes.value(shape, SH.property) is not None and shapes.value(shape, SH.path) is not None:
+        raise UnsupportedShape(f"{shape}: nested property shapes are not supported")
+    severity = shapes.value(shape, SH.severity) or SH.Violation
+    path_node = shapes.value(shape, SH.path)
+    path = _path(shapes, path_node) if path_node is not None else None
+    focus = _focus_select(targets)
+    message = _msg(shapes, shape)
+    results: list[CompiledConstraint] = []
+
+    def add(param, query, has_value, msg=message):
+        results.append(CompiledConstraint(shape, severity, COMPONENT[param], path, query, msg, has_value))
+
+    value_nodes = f"?this {path} ?value ." if path else "BIND(?this AS ?value)"
+    for param in sorted(SUPPORTED_VALUE_PARAMS, key=str):
+        for arg in sorted(shapes.objects(shape, param), key=str):
+            cond = _value_filter(shapes, param, arg, shape)
+            add(param, f"SELECT DISTINCT ?this ?value WHERE {{ {focus} {value_nodes} FILTER({cond}) }}", True)
+    if path:
+        for arg in shapes.objects(shape, SH.minCount):
+            n = int(arg)
+            if n > 0:
+                add(SH.minCount, f"SELECT ?this WHERE {{ {focus} OPTIONAL {{ ?this {path} ?value . }} }} "
+                                 f"GROUP BY ?this HAVING (COUNT(DISTINCT ?value) < {n})", False)
+        for arg in shapes.objects(shape, SH.maxCount):
+            add(SH.maxCount, f"SELECT ?this WHERE {{ {focus} ?this {path} ?value . }} "
+                             f"GROUP BY ?this HAVING (COUNT(DISTINCT ?value) > {int(arg)})", False)
+    elif shapes.value(shape, SH.minCount) is not None or shapes.value(shape, SH.maxCount) is not None:
+        raise UnsupportedShape(f"{shape}: sh:minCount/sh:maxCount on a node shape")
+    for arg in shapes.objects(shape, SH.hasValue):
+        if path:
+            add(SH.hasValue, f"SELECT ?this WHERE {{ {focus} FILTER NOT EXISTS {{ ?this {path} ?_v . "
+                             f"FILTER(sameTerm(?_v, {_n3(arg)})) }} }}", False)
+        else:
+            add(SH.hasValue, f"SELECT ?this WHERE {{ {focus} FILTER(!sameTerm(?this, {_n3(arg)})) }}", False)
+    for param in (SH.equals, SH.disjoint, SH.lessThan, SH.lessThanOrEquals):
+        for other in shapes.objects(shape, param):
+            vn = f"?this {path} ?value ." if path else "BIND(?this AS ?value)"
+            o = _n3(other)
+            if param == SH.equals:
+                q = (f"SELECT DISTINCT ?this ?value WHERE {{ {focus} {{ {vn} FILTER NOT EXISTS {{ ?this {o} ?_o . "
+                     f"FILTER(sameTerm(?_o, ?value)) }} }} UNION {{ ?this {o} ?value . "
+                     + (f"FILTER NOT EXISTS {{ ?this {path} ?_v . FILTER(sameTerm(?_v, ?value)) }} }} }}" if path
+                        else "FILTER(!sameTerm(?this, ?value)) } }"))
+            elif param == SH.disjoint:
+                q = f"SELECT DISTINCT ?this ?value WHERE {{ {focus} {vn} ?this {o} ?_o . FILTER(sameTerm(?_o, ?value)) }}"
+            else:
+                op = "<" if param == SH.lessThan else "<="
+                q = (f"SELECT DISTINCT ?this ?value WHERE {{ {focus} {vn} ?this {o} ?_o . "
+                     f"FILTER(!COALESCE(?value {op} ?_o, false)) }}")
+            add(param, q, True)
+    for constraint in sorted(shapes.objects(shape, SH.sparql), key=str):
+        if (constraint, SH.deactivated, Literal(True)) in shapes:
+            continue
+        q = _compile_sparql(shapes, shape, constraint, targets, path)
+        add(SH.sparql, q, True, _msg(shapes, constraint) or message)
+    return results
+
+
+def load_shapes(paths: Iterable) -> Graph:
+    g = Graph()
+    for p in paths:
+        g.parse(p, format="turtle")
+    return g
+
+
+__all__ = ["CompiledConstraint", "UnsupportedShape", "compile_shapes", "load_shapes", "XSD"]
