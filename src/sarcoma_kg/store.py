@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from typing import Mapping, Protocol
 
 import pyoxigraph as ox
-from rdflib import BNode, Graph, Literal, URIRef, Variable
+from rdflib import BNode, Dataset, Graph, Literal, URIRef, Variable
 from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
 from rdflib.term import Identifier
 
@@ -233,6 +233,15 @@ class RdflibBackend:
 
     def __init__(self, graph: Graph):
         self.graph = graph
+        self._dataset: Dataset | None = None
+
+    def _as_dataset(self) -> Dataset:
+        """The graph as the default graph of a dataset, for queries with GRAPH clauses."""
+        if self._dataset is None:
+            self._dataset = Dataset()
+            for triple in self.graph:
+                self._dataset.add(triple)
+        return self._dataset
 
     def query(self, text: str, bindings: Bindings | None = None):
         kind = query_kind(text)
@@ -240,9 +249,20 @@ class RdflibBackend:
             raise QueryError("this is an update; use update()")
         init = {Variable(k): check_term(v) for k, v in (bindings or {}).items()}
         try:
-            result = self.graph.query(text, initBindings=init)
+            try:
+                return self._materialise(self.graph, text, init, kind)
+            except Exception as exc:
+                if "requiring a dataset" not in str(exc) or isinstance(self.graph, Dataset):
+                    raise
+                return self._materialise(self._as_dataset(), text, init, kind)
+        except QueryError:
+            raise
         except Exception as exc:
             raise QueryError(f"rdflib could not run the query: {exc}") from exc
+
+    @staticmethod
+    def _materialise(target: Graph, text: str, init: dict, kind: str):
+        result = target.query(text, initBindings=init)
         if kind == "SELECT":
             variables = [str(v) for v in result.vars]
             return ResultSet(variables, [tuple(row) for row in result])
