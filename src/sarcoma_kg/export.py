@@ -18,6 +18,8 @@ from __future__ import annotations
 
 import html
 import json
+import re
+from xml.sax.saxutils import escape as xml_escape, quoteattr
 from collections import defaultdict
 from pathlib import Path
 
@@ -121,14 +123,93 @@ def _sort_jsonld(value):
     return value
 
 
+def _blank_types_as_property(value):
+    """rdflib writes ``rdf:type`` to a blank node (an OWL restriction) as ``"@type": {"@id": "_:b"}``,
+    which JSON-LD forbids (``@type`` values are strings); state those as ``rdf:type`` instead."""
+    if isinstance(value, list):
+        return [_blank_types_as_property(v) for v in value]
+    if not isinstance(value, dict):
+        return value
+    out = {k: (v if k == "@type" else _blank_types_as_property(v)) for k, v in value.items()}
+    if "@type" in out:
+        types = out["@type"] if isinstance(out["@type"], list) else [out["@type"]]
+        objects = [t for t in types if isinstance(t, dict)]
+        if objects:
+            names = [t for t in types if not isinstance(t, dict)]
+            if names:
+                out["@type"] = names
+            else:
+                del out["@type"]
+            existing = out.get("rdf:type", [])
+            out["rdf:type"] = (existing if isinstance(existing, list) else [existing]) + objects
+    return out
+
+
 def jsonld(graph: Graph) -> bytes:
     context = {p: str(ns) for p, ns in PREFIXES.items()}
     data = json.loads(graph.serialize(format="json-ld", context=context, auto_compact=True))
+    data = _blank_types_as_property(data)
     if isinstance(data, dict) and "@graph" in data:
         data["@graph"] = _sort_jsonld(data["@graph"])
     else:
         data = _sort_jsonld(data)
     return (json.dumps(data, indent=1, sort_keys=True, ensure_ascii=False) + "\n").encode("utf-8")
+
+
+_NCNAME = re.compile(r"[A-Za-z_][A-Za-z0-9_.-]*$")
+
+
+def _split_predicate(iri: str) -> tuple[str, str]:
+    """Namespace and local name of a predicate IRI for an RDF/XML element name."""
+    for i in range(len(iri) - 1, -1, -1):
+        if iri[i] in "#/:":
+            local = iri[i + 1:]
+            if _NCNAME.match(local):
+                return iri[: i + 1], local
+            break
+    raise ValueError(f"cannot write predicate <{iri}> as an RDF/XML element name")
+
+
+def rdfxml(graph: Graph) -> bytes:
+    """Flat RDF/XML (one rdf:Description per subject), subjects and predicates in sorted order.
+
+    rdflib's XML serializer iterates its store's subjects in hash order, so it is not
+    byte-stable across interpreter runs; this writer is.
+    """
+    known = {str(ns): prefix for prefix, ns in PREFIXES.items()}
+    namespaces: dict[str, str] = {}
+    for predicate in sorted({str(p) for p in graph.predicates()}):
+        ns, _ = _split_predicate(predicate)
+        if ns not in namespaces:
+            namespaces[ns] = known.get(ns) or f"ns{len([v for v in namespaces.values() if v.startswith('ns')]) + 1}"
+    namespaces["http://www.w3.org/1999/02/22-rdf-syntax-ns#"] = "rdf"
+    lines = ['<?xml version="1.0" encoding="utf-8"?>', "<rdf:RDF"]
+    lines += [f"   xmlns:{prefix}={quoteattr(ns)}" for ns, prefix in sorted(namespaces.items(), key=lambda kv: kv[1])]
+    lines[-1] += ">"
+
+    def key(term):
+        return term.n3()
+
+    for subject in sorted(set(graph.subjects()), key=key):
+        attr = f'rdf:nodeID="{subject}"' if isinstance(subject, BNode) else f"rdf:about={quoteattr(str(subject))}"
+        lines.append(f"  <rdf:Description {attr}>")
+        for predicate, obj in sorted(graph.predicate_objects(subject), key=lambda po: (key(po[0]), key(po[1]))):
+            ns, local = _split_predicate(str(predicate))
+            name = f"{namespaces[ns]}:{local}"
+            if isinstance(obj, BNode):
+                lines.append(f'    <{name} rdf:nodeID="{obj}"/>')
+            elif isinstance(obj, URIRef):
+                lines.append(f"    <{name} rdf:resource={quoteattr(str(obj))}/>")
+            else:
+                attrs = ""
+                if obj.language:
+                    attrs = f" xml:lang={quoteattr(obj.language)}"
+                elif obj.datatype:
+                    attrs = f" rdf:datatype={quoteattr(str(obj.datatype))}"
+                lines.append(f"    <{name}{attrs}>{xml_escape(str(obj))}</{name}>")
+        lines.append("  </rdf:Description>")
+    lines.append("</rdf:RDF>")
+    return ("\n".join(lines) + "\n").encode("utf-8")
 
 
 def serialize(graph: Graph, suffix: str) -> bytes:
@@ -137,6 +218,8 @@ def serialize(graph: Graph, suffix: str) -> bytes:
         return ntriples(graph)
     if suffix == "jsonld":
         return jsonld(graph)
+    if suffix == "owl":
+        return rdfxml(graph)
     fmt = FORMATS[suffix][0]
     return graph.serialize(format=fmt, encoding="utf-8")
 
