@@ -58,6 +58,34 @@ def main() -> None:
 
 # --- verb: validate ----------------------------------------------------------------------
 
+@main.command("validate", epilog=(
+    "Exit codes: 0 every input is valid (whatever the verdicts; warnings allowed); 1 a data "
+    "violation exists; 2 an input file is unreadable or malformed (named with its line; the other "
+    "files are still validated and reported)."))
+@click.argument("patient_files", nargs=-1, required=True, type=click.Path(path_type=str))
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "ttl"]), default="table",
+              show_default=True, help="table for people; json (summary) or ttl (write-back RDF) for machines.")
+def validate_command(patient_files, fmt):
+    """Check patient graphs (Turtle .ttl, or tumour-board .csv with one row per lesion) against
+    the structural shapes and every definition of oligometastatic disease in the knowledge base.
+
+    Per patient and definition: meets / does not meet (every failed criterion) / cannot tell
+    (the missing facts) / meets at the strict bound / meets only at the lenient bound; plus
+    lesion and organ-site counts and synchronous or metachronous timing (6-month rule).
+    """
+    from . import validate as validate_mod
+
+    result = validate_mod.validate_paths(patient_files)
+    for error in result.errors:
+        click.echo(f"error: {error.message}", err=True)
+    if fmt == "json":
+        click.echo(validate_mod.render_json(result), nl=False)
+    elif fmt == "ttl":
+        click.echo(validate_mod.render_turtle(result), nl=False)
+    else:
+        click.echo(validate_mod.render_table(result), nl=False)
+    sys.exit(result.exit_code)
+
 # --- verb: classify / recommend ------------------------------------------------------------
 
 _REASONER_OPTION = click.option(
