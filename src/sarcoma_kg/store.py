@@ -298,6 +298,7 @@ class OxigraphBackend:
         if kind == "SELECT":
             variables = [v.value for v in result.variables]
             rows = [tuple(from_oxigraph(sol[v]) for v in variables) for sol in result]
+            del result  # pyoxigraph results must be dropped on the thread that made them
             return ResultSet(variables, rows)
         if kind == "ASK":
             return bool(result)
