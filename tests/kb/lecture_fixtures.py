@@ -1,0 +1,36 @@
+"""Fixtures of the curation-A tests (imported by test_lecture_*.py; tests/kb/conftest.py is left free for the area)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from sarcoma_kg import graphs, resources
+
+#: The seed documents the knowledge base is curated from (PRODUCT.md: ../shared/seeds/).
+SEEDS_DIR = resources.ROOT.parent / "shared" / "seeds"
+
+LECTURE_FILES = sorted(resources.KB_DIR.glob("studies-lecture*.ttl"))
+
+
+@pytest.fixture(scope="session")
+def lecture_graph():
+    """Only the curation-A files (studies of seeds 000, 001, 004)."""
+    assert LECTURE_FILES, "no ontology/kb/studies-lecture*.ttl file"
+    return graphs.load(LECTURE_FILES)
+
+
+@pytest.fixture(scope="session")
+def lecture_with_ontology():
+    """The ontology, the shared sources file and the curation-A files."""
+    return graphs.load([*resources.ontology_files(), resources.KB_DIR / "sources.ttl", *LECTURE_FILES])
+
+
+@pytest.fixture(scope="session")
+def seed_texts() -> dict[str, str]:
+    """Each seed's text with runs of whitespace collapsed to one space (OCR tables use tabs)."""
+    assert SEEDS_DIR.is_dir(), f"seed documents not found at {SEEDS_DIR}"
+    texts = {p.name[:3]: " ".join(p.read_text(encoding="utf-8").split()) for p in sorted(Path(SEEDS_DIR).glob("0*.txt"))}
+    assert set(texts) >= {"000", "001", "003", "004"}
+    return texts
