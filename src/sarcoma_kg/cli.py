@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import sys
 from functools import wraps
+from pathlib import Path
 
 import click
 
@@ -55,6 +56,74 @@ def main() -> None:
 
 
 # --- verb: build -------------------------------------------------------------------------
+
+@main.command("build", epilog=(
+    "Exit codes: 0 the release was written; 1 a check failed (KB integrity violation, QC error, "
+    "inconsistency or unsatisfiable class under the reasoner) and dist/ was left untouched; "
+    "2 an ontology or KB file is malformed (file and line named)."))
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Output directory [default: dist/ in the repository].")
+@click.option("--reasoner", "build_reasoner", type=click.Choice(["hermit", "pellet"]), default="hermit",
+              show_default=True, help="Reasoner for the consistency check.")
+@click.option("--format", "build_fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@reports_input_errors
+def build_command(out, build_reasoner, build_fmt):
+    """Check the ontology and knowledge base and write the versioned release into dist/.
+
+    Steps: assemble; KB integrity (SHACL); QC queries; OWL typing axioms of the studies;
+    consistency under HermiT; then Turtle, N-Triples, JSON-LD and RDF/XML of the ontology alone
+    and of ontology + knowledge base, manifest.json (sha256, triple counts, version IRI), and
+    HTML pages of the ontology and the query catalogue. Two builds give identical bytes.
+    """
+    import json as _json
+
+    from . import build as build_mod
+
+    click.echo("building the release (integrity, QC, reasoner) ...", err=True)
+    try:
+        result = build_mod.build(out, reasoner=build_reasoner)
+    except build_mod.BuildError as exc:
+        click.echo(f"error: build failed: {exc}", err=True)
+        sys.exit(EXIT_NONCONFORMANT)
+    for warning in result.warnings:
+        click.echo(f"warning: {warning}", err=True)
+    if build_fmt == "json":
+        click.echo(_json.dumps(build_mod.read_manifest(result.out_dir), indent=2, ensure_ascii=False))
+        return
+    click.echo(f"sarcoma-kg {result.version} ({result.version_iri}) -> {result.out_dir}")
+    for f in result.files:
+        triples = f"{f.triples:>7} triples" if f.triples is not None else " " * 15
+        click.echo(f"  {f.path:<30} {triples}  sha256 {f.sha256[:16]}…")
+    click.echo(_summary_text(result.summary))
+
+
+def _summary_text(counts: dict) -> str:
+    lines = ["contents:"]
+    for key, value in counts.items():
+        if isinstance(value, dict):
+            lines.append(f"  {key}: " + ", ".join(f"{k} {v}" for k, v in value.items()))
+        else:
+            lines.append(f"  {key}: {value}")
+    return "\n".join(lines)
+
+
+@main.command("summary", epilog=EPILOG)
+@click.option("--format", "summary_fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@reports_input_errors
+def summary_command(summary_fmt):
+    """Count what the graph holds: studies, outcome figures, recommendations, definitions,
+    evidence lines, and terms per family and concept scheme (no checks, no files written)."""
+    import json as _json
+
+    from . import build as build_mod
+    from . import graphs as graphs_mod
+
+    counts = build_mod.summary(graphs_mod.knowledge_graph())
+    if summary_fmt == "json":
+        click.echo(_json.dumps(counts, indent=2, ensure_ascii=False))
+    else:
+        click.echo(_summary_text(counts))
+
 
 # --- verb: validate ----------------------------------------------------------------------
 
@@ -166,6 +235,129 @@ def recommend(patients, reasoner, fmt):
 
 
 # --- verb: query / serve / load ---------------------------------------------------------
+
+@main.command("query", epilog=(
+    "Exit codes: 0 the query ran; 2 unknown query, bad parameter, invalid SPARQL, refused update, "
+    "or an endpoint that failed. Parameters are bound as RDF terms (rdflib initBindings, "
+    "pyoxigraph substitutions, or an escaped VALUES block for endpoints), never pasted into the text."))
+@click.argument("name", required=False)
+@click.option("--param", "-p", "params", multiple=True, metavar="NAME=VALUE",
+              help="Bind a parameter declared in the query header (IRIs as skg:Lung, <http://...> or http://...).")
+@click.option("--endpoint", metavar="URL", default=None,
+              help="Run on this SPARQL 1.1 endpoint (SPARQLWrapper) instead of the embedded store.")
+@click.option("--format", "query_fmt", type=click.Choice(["table", "csv", "tsv", "json"]), default="table",
+              show_default=True, help="SELECT output; CONSTRUCT gives Turtle (json: JSON-LD).")
+@click.option("--engine", type=click.Choice(["oxigraph", "rdflib"]), default="oxigraph", show_default=True,
+              help="Embedded engine.")
+@click.option("--data", "data_files", multiple=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="Extra RDF files (e.g. patient graphs with verdicts) queried with the knowledge graph.")
+@click.option("--no-kb", is_flag=True, help="Query only the --data files, not the knowledge graph.")
+@click.option("--allow-update", is_flag=True, help="Allow SPARQL Update (refused otherwise).")
+@click.option("--list", "list_queries", is_flag=True, help="List the catalogue (name and question) and exit.")
+@reports_input_errors
+def query_command(name, params, endpoint, query_fmt, engine, data_files, no_kb, allow_update, list_queries):
+    """Run catalogue query NAME (e.g. cq-recommendation-evidence) or a .rq FILE.
+
+    \b
+    sarcoma-kg query --list
+    sarcoma-kg query cq-recommendation-evidence --param rec=rec:IAC-12.1
+    sarcoma-kg query cq-studies-by-histology -p histology=skg:GastrointestinalStromalTumour --format csv
+    sarcoma-kg query cq-definitions-side-by-side --endpoint http://127.0.0.1:7878/query
+    """
+    from . import catalogue as catalogue_mod
+    from . import graphs as graphs_mod
+    from . import query as query_mod
+    from . import store as store_mod
+
+    if list_queries:
+        for q in catalogue_mod.catalogue(include_qc=True):
+            params_text = " ".join(f"{p.name}=<{p.type}>{'' if not p.optional else '?'}" for p in q.parameters)
+            click.echo(f"{q.name}\t{params_text}\t{q.question or q.summary}")
+        return
+    if not name:
+        raise click.UsageError("give a query NAME or FILE (see --list)")
+    q = query_mod.resolve(name)
+    bindings = query_mod.parse_params(q, params)
+    if endpoint:
+        backend = store_mod.RemoteBackend(endpoint)
+    else:
+        graph = graphs_mod.load(data_files) if no_kb else graphs_mod.knowledge_graph()
+        if not no_kb:
+            for path in data_files:
+                graphs_mod.parse_into(graph, path)
+        backend = store_mod.backend_for(graph, engine=engine)
+    try:
+        outcome = query_mod.run(q, backend, bindings, allow_update=allow_update)
+    except store_mod.QueryError as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(EXIT_INPUT)
+    if isinstance(outcome.result, store_mod.ResultSet):
+        click.echo(f"{len(outcome.result)} row(s)", err=True)
+    click.echo(query_mod.format_result(outcome.result, query_fmt), nl=False)
+
+
+@main.command("serve", epilog=(
+    "Exit codes: 0 stopped with Ctrl-C; 2 no release in the release directory (run `sarcoma-kg build`), "
+    "an unreadable patient file, or the server could not start."))
+@click.argument("patients", nargs=-1, type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--port", default=7878, show_default=True, help="Port on 127.0.0.1 (0 = any free port).")
+@click.option("--writable", is_flag=True, help="Accept SPARQL Update and Graph Store writes (read-only by default).")
+@click.option("--release", "release_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Release directory [default: dist/].")
+@click.option("--location", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Keep the Oxigraph store in this directory (default: a temporary store).")
+@reports_input_errors
+def serve_command(patients, port, writable, release_dir, location):
+    """Serve the release over SPARQL 1.1 with the Oxigraph server, on 127.0.0.1.
+
+    Loads dist/sarcoma-kg.nt (and PATIENTS, Turtle patient graphs, each into its own named graph,
+    queried together through the union default graph). Query page: http://127.0.0.1:PORT/ ;
+    endpoint: /query ; Graph Store: /store ; updates: /update (only with --writable).
+    """
+    from . import serve as serve_mod
+
+    try:
+        server = serve_mod.start(release_dir, patients=list(patients), port=port, writable=writable,
+                                 location=location)
+    except serve_mod.ServeError as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(EXIT_INPUT)
+    mode = "read-write" if writable else "read-only"
+    click.echo(f"sarcoma-kg SPARQL endpoint ({mode}): {server.query_endpoint}", err=True)
+    click.echo(f"query page: {server.url}/   graph store: {server.store_endpoint}   Ctrl-C to stop", err=True)
+    for graph in server.patients:
+        click.echo(f"patient graph: <{graph}>", err=True)
+    try:
+        server.process.wait()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.stop()
+
+
+@main.command("load", epilog=(
+    "Exit codes: 0 loaded; 1 the store refused the data or could not be reached; 2 no release "
+    "(run `sarcoma-kg build`) or a bad option."))
+@click.option("--endpoint", required=True, metavar="URL",
+              help="Graph Store Protocol endpoint, e.g. http://localhost:7878/store (Oxigraph), "
+                   "http://localhost:3030/ds/data (Fuseki).")
+@click.option("--graph", "graph_iri", default=None, metavar="IRI", help="Target named graph [default: the default graph].")
+@click.option("--append", is_flag=True, help="POST (add to the graph) instead of PUT (replace it).")
+@click.option("--release", "release_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Release directory [default: dist/].")
+@reports_input_errors
+def load_command(endpoint, graph_iri, append, release_dir):
+    """Push the release (dist/sarcoma-kg.nt) into any SPARQL 1.1 store through the Graph Store Protocol."""
+    from . import load as load_mod
+
+    try:
+        result = load_mod.load(endpoint, graph=graph_iri, release_dir=release_dir, replace=not append)
+    except load_mod.LoadError as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(EXIT_NONCONFORMANT)
+    target = f"<{result.graph}>" if result.graph else "the default graph"
+    click.echo(f"{result.method} {result.bytes} bytes into {target} at {endpoint}: HTTP {result.status}")
+
 
 # --- verb: cohort ------------------------------------------------------------------------
 
