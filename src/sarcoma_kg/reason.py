@@ -226,10 +226,21 @@ def _classify_chunk(job: tuple[str, str, list[str], str]) -> dict[URIRef, frozen
     return classify_individuals(abox, terms, [URIRef(g) for g in group], reasoner, terms_nt=terms_nt).types
 
 
-def classify_studies(knowledge: Graph, reasoner: str = "hermit") -> Classification:
-    """Classify every skg:Study of the knowledge graph (ontology + kb) into the study classes."""
+def classify_studies(knowledge: Graph, reasoner: str = "hermit", terms: Graph | None = None) -> Classification:
+    """Classify every skg:Study of the knowledge graph (ontology + kb) into the study classes.
+
+    With ``terms`` (the ontology alone), only the studies' own triples are reasoned over it,
+    which gives the same study classes (they look only at a study's modality, site, histology
+    and population) in a fraction of the time of the whole knowledge base."""
     studies = sorted({s for s in knowledge.subjects(RDF.type, SKG.Study) if isinstance(s, URIRef)})
-    return classify_individuals(Graph(), knowledge, studies, reasoner)
+    if terms is None:
+        return classify_individuals(knowledge, knowledge, studies, reasoner, terms_nt="")
+    own = Graph()
+    for study in studies:
+        for p, o in knowledge.predicate_objects(study):
+            if not isinstance(o, Literal) or p == RDF.type:
+                own.add((study, p, o))
+    return classify_individuals(own, terms, studies, reasoner)
 
 
 # ---------------------------------------------------------------------------------------------
