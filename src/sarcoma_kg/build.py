@@ -135,6 +135,11 @@ def summary(graph: Graph) -> dict:
 
 # --- checks ---------------------------------------------------------------------------------
 
+def _short(severity) -> str:
+    """``sh:Violation`` → ``Violation``."""
+    return str(severity).rsplit("#", 1)[-1]
+
+
 def check_release(kb: Graph, reasoner: str = "hermit") -> tuple[Graph, list[str]]:
     """Run integrity, QC and consistency on ``kb``; return the release graph and the warnings."""
     warnings: list[str] = []
@@ -144,11 +149,11 @@ def check_release(kb: Graph, reasoner: str = "hermit") -> tuple[Graph, list[str]
         raise BuildError(f"knowledge-base integrity check unavailable (sarcoma_kg.integrity): {exc}") from exc
     report = check_integrity(kb)
     if not report.conforms:
-        lines = [f"  {severity} {focus}: {message}" for focus, _shape, severity, message in list(report.results)[:20]]
+        lines = [f"  {_short(severity)} {focus}: {message}" for focus, _shape, severity, message in list(report.results)[:20]]
         more = len(report.results) - len(lines)
         raise BuildError("the knowledge base violates shapes/kb-integrity.ttl:\n" + "\n".join(lines)
                          + (f"\n  ... and {more} more" if more > 0 else ""))
-    warnings += [f"integrity {severity} {focus}: {message}" for focus, _s, severity, message in report.results]
+    warnings += [f"integrity {_short(severity)} {focus}: {message}" for focus, _s, severity, message in report.results]
 
     from .qc import run_qc
     findings = run_qc(kb)
