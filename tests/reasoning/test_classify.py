@@ -35,7 +35,20 @@ EXPECTED = {
              S.LiverRecurrenceAfterResection, S.OligometastaticLiverRecurrence, S.SoftTissueSarcomaLiverRecurrence,
              S.ResectedPrimaryAndLiverMetastasesPatient, S.ResectedSoftTissueSarcomaLiverMetastasisPatient},
     EX.RA6: {S.IberoAmericanOligometastaticDisease, S.SynchronousOligometastaticDisease, S.PaediatricPatient},
+    EX.RA7: {S.SoftTissueSarcomaPatient, S.MetastaticSoftTissueSarcomaPatient, S.LiverMetastaticDisease,
+             S.SoftTissueSarcomaLiverMetastasisPatient, S.GISTLiverMetastasisPatient,
+             S.SarcomaBoneOrSoftTissueMetastasisPatient, S.SarcomaSpineMetastasisPatient, S.OnSystemicTherapy},
+    EX.RA8: set(),
 }
+# every patient with a sarcoma primary is a (metastatic) sarcoma patient; those meeting a definition
+# are oligometastatic sarcoma patients; lung metastases from the lesions or the organ sites
+for _p in (EX.RA1, EX.RA2, EX.RA3, EX.RA4, EX.RA5, EX.RA6, EX.RA7):
+    EXPECTED[_p] |= {S.SarcomaPatient, S.MetastaticSarcomaPatient}
+for _p in (EX.RA1, EX.RA2, EX.RA3, EX.RA5, EX.RA6, EX.RA7):
+    EXPECTED[_p] |= {S.OligometastaticSarcomaPatient}
+for _p in (EX.RA2, EX.RA3, EX.RA6):
+    EXPECTED[_p] |= {S.SarcomaLungMetastasisPatient}
+
 
 
 def defined_types(result, defined):
