@@ -129,3 +129,19 @@ def test_invalid_query_is_an_input_error(tmp_path):
     bad.write_text("SELECT ?s WHERE { ?s ?p }", encoding="utf-8")
     with pytest.raises(InputError):
         query.run(query.resolve(bad), store.RdflibBackend(load_fixture()))
+
+
+def test_regression_no_spurious_row_for_an_unknown_recommendation(fixture_graph):
+    """rdflib returned one all-empty group for GROUP BY over no solutions; HAVING prevents it."""
+    q = catalogue.load_query("cq-recommendation-evidence")
+    for engine in _engines(fixture_graph):
+        result = query.run(q, engine, query.parse_params(q, ["rec=rec:IAC-99.9"])).result
+        assert result.rows == [], engine.name
+
+
+def test_regression_decimal_timepoints_match_integer_constants(fixture_graph):
+    """rdflib's IN compared 12.0 (xsd:decimal) and 12 as terms; the query uses = instead."""
+    q = catalogue.load_query("cq-survival-by-modality-site")
+    for engine in _engines(fixture_graph):
+        rows = query.run(q, engine).result.as_dicts()
+        assert any(str(r["outcome"]).endswith("DeBaere-os-1y-sarcoma") for r in rows), engine.name
