@@ -327,6 +327,10 @@ def serve_command(patients, port, writable, release_dir, location):
     click.echo(f"query page: {server.url}/   graph store: {server.store_endpoint}   Ctrl-C to stop", err=True)
     for graph in server.patients:
         click.echo(f"patient graph: <{graph}>", err=True)
+    import signal
+
+    # SIGTERM (systemd, docker stop, timeout) stops the server and removes its temporary store too
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(EXIT_OK))
     try:
         server.process.wait()
     except KeyboardInterrupt:
