@@ -22,8 +22,9 @@ from pathlib import Path
 from typing import NamedTuple
 
 from pyshacl import validate
-from rdflib import Graph, Literal, Node
-from rdflib.namespace import RDF, SH
+from rdflib import Graph, Literal, Node, URIRef
+from rdflib.namespace import RDFS, SH
+from rdflib.plugins.sparql import prepareQuery
 
 from . import graphs, resources
 from .graphs import InputError
@@ -79,7 +80,35 @@ def _shapes_graph() -> Graph:
 
 @lru_cache(maxsize=1)
 def _ontology() -> Graph:
-    return graphs.ontology_graph()
+    """The part of the ontology SHACL needs: the named-class hierarchy (rdfs:subClassOf between
+    IRIs), which gives sh:targetClass and sh:class their subclasses. Restrictions, labels and
+    concept schemes are left out, so that mixing it into small graphs stays cheap."""
+    full = graphs.ontology_graph()
+    skeleton = Graph()
+    for sub, sup in full.subject_objects(RDFS.subClassOf):
+        if isinstance(sub, URIRef) and isinstance(sup, URIRef):
+            skeleton.add((sub, RDFS.subClassOf, sup))
+    return skeleton
+
+
+@lru_cache(maxsize=64)
+def _prepared(text: str):
+    return prepareQuery(text)
+
+
+class _PreparedQueryGraph(Graph):
+    """A graph that parses each distinct SPARQL text once.
+
+    pySHACL evaluates a SHACL-SPARQL constraint once per focus node, passing the same query text
+    with ``$this`` pre-bound (initBindings); rdflib would parse it every time, which dominates
+    validation time. The prepared (parsed and translated) query is reused; bindings still
+    apply per call.
+    """
+
+    def query(self, query_object, *args, **kwargs):
+        if isinstance(query_object, str):
+            query_object = _prepared(query_object)
+        return super().query(query_object, *args, **kwargs)
 
 
 def check_integrity(graph: Graph, shapes: Graph | None = None, ontology: Graph | None = None) -> IntegrityReport:
@@ -87,17 +116,23 @@ def check_integrity(graph: Graph, shapes: Graph | None = None, ontology: Graph |
     the integrity shapes.
 
     ``shapes`` defaults to ``shapes/kb-integrity.ttl``; ``ontology`` (mixed in for subclass
-    targets) defaults to the project ontology. Raises :class:`InputError` if the graph is not
+    targets) defaults to the class hierarchy of the project ontology. Raises :class:`InputError` if the graph is not
     an RDF graph.
     """
     if not isinstance(graph, Graph):
         raise InputError(f"check_integrity expects an rdflib Graph, got {type(graph).__name__}")
     shapes = _shapes_graph() if shapes is None else shapes
     ontology = _ontology() if ontology is None else ontology
+    working = _PreparedQueryGraph()  # data + ontology mixed here, validated in place
+    for triple in graph:
+        working.add(triple)
+    for triple in ontology:
+        working.add(triple)
     _conforms, report, _text = validate(
-        data_graph=graph,
+        data_graph=working,
         shacl_graph=shapes,
-        ont_graph=ontology,
+        ont_graph=None,
+        inplace=True,
         inference="none",
         abort_on_first=False,
         allow_warnings=True,
@@ -112,7 +147,8 @@ def check_integrity(graph: Graph, shapes: Graph | None = None, ontology: Graph |
 
 def _results(report: Graph) -> list[IntegrityResult]:
     out = []
-    for result in report.subjects(RDF.type, SH.ValidationResult):
+    # Only top-level results: nested ones (sh:detail, from sh:node) are typed sh:ValidationResult too.
+    for result in report.objects(None, SH.result):
         focus = report.value(result, SH.focusNode)
         shape = report.value(result, SH.sourceShape)
         severity = report.value(result, SH.resultSeverity)
