@@ -1,0 +1,102 @@
+"""Recommendations by classification, with the evidence chain and the reasons for the others;
+and the classify / recommend commands (in-process, CliRunner)."""
+
+import json
+
+import pytest
+from click.testing import CliRunner
+from rdflib import Graph
+
+from sarcoma_kg import recommend
+from sarcoma_kg.cli import main
+from sarcoma_kg.namespaces import EX, REC, SKG
+
+from .conftest import FIXTURES
+
+
+@pytest.fixture(scope="module")
+def results(ra_patients, knowledge_graph, reasoning_terms):
+    out = recommend.recommend(ra_patients, knowledge_graph, "hermit", terms=reasoning_terms)
+    return {r.patient: r for r in out}
+
+
+def notations(items):
+    return {r.notation for r in items}
+
+
+def test_applicable_recommendations_of_a_metachronous_bilobar_liver_only_patient(results):
+    ra1 = results[EX.RA1]
+    iac = {n for n in notations(ra1.applicable) if n[0].isdigit()}
+    assert iac == {"1.1", "2.2", "3.1", "3.3", "4.1", "4.2", "4.3", "5.1", "5.2", "5.3", "5.5", "6.1", "6.2",
+                   "6.3", "6.4", "6.5", "7.1", "7.2", "8.1", "10.2", "11.1", "11.2", "13.1", "13.2"}
+    assert len(ra1.applicable) + len(ra1.not_applicable) == len(recommend.recommendations(recommend.graphs.knowledge_graph()))
+
+
+def test_direction_level_grade_consensus_come_from_the_knowledge_base(results):
+    r55 = next(r for r in results[EX.RA1].applicable if r.rec == REC["IAC-5.5"])
+    assert (r55.direction, r55.level, r55.grade, r55.agreement) == ("against", "V", "D", 57)
+    assert r55.not_checked and "complex" in r55.not_checked[0]
+
+
+def test_reason_for_a_recommendation_that_does_not_apply(results):
+    r21 = next(r for r in results[EX.RA1].not_applicable if r.rec == REC["IAC-2.1"])
+    assert r21.reason.startswith("not in skg:SynchronousOligometastaticDisease")
+    assert "metastasis timing: metachronous" in r21.reason
+    r54 = next(r for r in results[EX.RA1].not_applicable if r.rec == REC["IAC-5.4"])
+    assert "organ-site count: 1" in r54.reason
+    nothing = results[EX.RA8]
+    assert nothing.applicable == []
+    r11 = next(r for r in nothing.not_applicable if r.rec == REC["IAC-1.1"])
+    assert "primary histology: not recorded" in r11.reason
+
+
+def test_evidence_chain_reaches_studies_outcomes_and_sources(results, knowledge_graph):
+    applicable = {r.rec: r for r in results[EX.RA1].applicable}
+    studies = {e.study for r in applicable.values() for e in r.evidence if e.study}
+    cited = {recommend.curie(s) for rec in applicable for s in knowledge_graph.objects(rec, SKG.hasEvidenceLine / SKG.supportingStudy)}
+    assert cited and cited <= studies
+    figures = [o for r in applicable.values() for e in r.evidence for o in e.outcomes]
+    assert figures and all(o.sources for o in figures)
+    # each figure is the knowledge base's own value, not a copy
+    some = figures[0]
+    node = recommend.PREFIXES["outcome"][some.outcome.split(":", 1)[1]]
+    assert float(knowledge_graph.value(node, SKG.value)) == float(some.value)
+
+
+def test_outputs(results):
+    items = list(results.values())
+    data = recommend.recommendations_to_json(items, "hermit")
+    assert {p["patient"] for p in data["patients"]} >= {"ex:RA1", "ex:RA8"}
+    text = recommend.recommendations_to_text(items, "hermit")
+    assert "NOT APPLICABLE" in text and "[against]" in text
+    graph = recommend.recommendations_to_graph(items)
+    assert (EX.RA1, SKG.applicableRecommendation, REC["IAC-5.3"]) in graph
+    assert (EX.RA1, SKG.notApplicableRecommendation, REC["IAC-5.4"]) in graph
+
+
+def test_cli_classify_json():
+    result = CliRunner().invoke(main, ["classify", str(FIXTURES / "patients.ttl"), "--format", "json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    ra6 = next(p for p in data["patients"] if p["patient"] == "ex:RA6")
+    assert "skg:PaediatricPatient" in {c["class"] for c in ra6["classes"]}
+
+
+def test_cli_recommend_ttl_with_pellet():
+    result = CliRunner().invoke(main, ["recommend", str(FIXTURES / "patients.ttl"), "--reasoner", "pellet", "--format", "ttl"])
+    assert result.exit_code == 0, result.output
+    graph = Graph().parse(data=result.output, format="turtle")
+    assert (EX.RA2, SKG.applicableRecommendation, REC["IAC-8.3"]) in graph
+    assert (EX.RA1, SKG.applicableRecommendation, REC["IAC-8.3"]) not in graph
+
+
+def test_cli_input_errors_exit_2(tmp_path):
+    bad = tmp_path / "bad.ttl"
+    bad.write_text("@prefix skg: <https://w3id.org/sarcoma-kg/> .\nskg:x a skg:Patient ;\n  skg:y \"unclosed .\n")
+    result = CliRunner().invoke(main, ["classify", str(bad)])
+    assert result.exit_code == 2
+    assert "bad.ttl" in result.output
+    empty = tmp_path / "empty.ttl"
+    empty.write_text("")
+    result = CliRunner().invoke(main, ["recommend", str(empty)])
+    assert result.exit_code == 2 and "no skg:Patient" in result.output
