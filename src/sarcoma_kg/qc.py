@@ -7,7 +7,8 @@ in ``queries/qc/profile.tsv`` (ROBOT's profile idea): ERROR, WARN or INFO.
 The cross-reference checks need the project's mapping file. :func:`load_mappings` turns
 ``ontology/mappings/terms.sssom.tsv`` into triples (``subject_id predicate_id object_id``), and
 :func:`run_qc` puts them in the named graph :data:`MAPPINGS_GRAPH` of the dataset the queries run
-on; the query text is fixed and never built from input.
+on (an embedded Oxigraph store, so the queries are plain SPARQL 1.1 that any endpoint runs);
+the query text is fixed and never built from input.
 
 SSSOM: https://mapping-commons.github.io/sssom/ ; ROBOT report: https://robot.obolibrary.org/report
 """
@@ -18,7 +19,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable
 
-from rdflib import Dataset, Graph, URIRef
+import pyoxigraph as ox
+from rdflib import Graph, URIRef
 
 from . import resources
 from .graphs import InputError
@@ -127,19 +129,18 @@ def query_files() -> list[Path]:
     return resources.query_files("qc")
 
 
-def _dataset(graph: Graph, mappings: Graph) -> Dataset:
-    dataset = Dataset(default_union=False)
-    default = dataset.default_context
-    for triple in graph:
-        default.add(triple)
-    named = dataset.graph(MAPPINGS_GRAPH)
-    for triple in mappings:
-        named.add(triple)
-    return dataset
+def _dataset(graph: Graph, mappings: Graph) -> ox.Store:
+    """An in-memory Oxigraph store: ``graph`` in the default graph (not the union), the mapping
+    rows in the named graph :data:`MAPPINGS_GRAPH`."""
+    store = ox.Store()
+    store.load(graph.serialize(format="nt", encoding="utf-8"), format=ox.RdfFormat.N_TRIPLES)
+    store.load(mappings.serialize(format="nt", encoding="utf-8"), format=ox.RdfFormat.N_TRIPLES,
+               to_graph=ox.NamedNode(str(MAPPINGS_GRAPH)))
+    return store
 
 
 def _text(term) -> str:
-    return "" if term is None else str(term)
+    return "" if term is None else str(term.value)
 
 
 def run_qc(
@@ -159,15 +160,15 @@ def run_qc(
     for path in queries or query_files():
         try:
             result = dataset.query(path.read_text(encoding="utf-8"))
-        except Exception as exc:  # a malformed query file is an input error, not a crash
+        except SyntaxError as exc:  # a malformed query file is an input error, not a crash
             raise InputError(f"{path}: not a valid SPARQL query: {exc}") from exc
         for row in result:
             findings.append(
                 QCFinding(
                     query=path.stem,
-                    entity=_text(row.entity),
-                    property=_text(row.property),
-                    value=_text(row.value),
+                    entity=_text(row["entity"]),
+                    property=_text(row["property"]),
+                    value=_text(row["value"]),
                     severity=profile.get(path.stem, "ERROR"),
                 )
             )
