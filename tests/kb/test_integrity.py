@@ -11,13 +11,14 @@ from pathlib import Path
 
 import pytest
 from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import PROV, RDF, SH, XSD
+from rdflib.namespace import PROV, RDF, SH
 
-from sarcoma_kg import graphs
+from sarcoma_kg import resources
 from sarcoma_kg.graphs import InputError
 from sarcoma_kg.integrity import IntegrityReport, check_integrity
 from sarcoma_kg.namespaces import REC, SKG, STUDY
 
+XSD_DECIMAL = URIRef("http://www.w3.org/2001/XMLSchema#decimal")
 CASES = Path(__file__).resolve().parents[1] / "cases" / "kb-integrity"
 SHT = "http://www.w3.org/ns/shacl-test#"
 MF = "http://www.w3.org/2001/sw/DataAccess/tests/test-manifest#"
@@ -109,7 +110,7 @@ CURATION_B_FILES = ["studies-consensus.ttl", "recommendations.ttl", "statements.
 
 
 def _curation_b_subjects() -> set:
-    kb = Path(graphs.resources.KB_DIR)
+    kb = Path(resources.KB_DIR)
     subjects = set()
     for name in CURATION_B_FILES:
         g = Graph().parse(kb / name)
@@ -131,7 +132,7 @@ def test_knowledge_base_conforms(kb_report):
 def test_broken_copy_of_the_real_recommendation_is_caught():
     """Rule check on the real rec:IAC-1.1 (33/36 = 92%): one vote moved from yes to no."""
     g = Graph()
-    kb = Path(graphs.resources.KB_DIR)
+    kb = Path(resources.KB_DIR)
     for name in ["sources.ttl", *CURATION_B_FILES]:
         g.parse(kb / name)
     rec = REC["IAC-1.1"]
@@ -144,11 +145,11 @@ def test_broken_copy_of_the_real_recommendation_is_caught():
 def test_broken_copy_of_a_real_outcome_is_caught():
     """Rule check on the real Brudvik 2015 5-year OS (48.4%): value dropped, then 148.4%."""
     g = Graph()
-    g.parse(Path(graphs.resources.KB_DIR) / "sources.ttl")
-    g.parse(Path(graphs.resources.KB_DIR) / "studies-consensus.ttl")
+    g.parse(Path(resources.KB_DIR) / "sources.ttl")
+    g.parse(Path(resources.KB_DIR) / "studies-consensus.ttl")
     outcome = URIRef("https://w3id.org/sarcoma-kg/outcome/Brudvik2015-os-5y-lms")
     assert not [r for r in check_integrity(g).results if r.focus == outcome]
-    g.set((outcome, SKG.value, Literal("148.4", datatype=XSD.decimal)))
+    g.set((outcome, SKG.value, Literal("148.4", datatype=XSD_DECIMAL)))
     assert {s for f, s in check_integrity(g).pairs() if f == outcome} == {SKG.KbPercentRangeShape}
     g.remove((outcome, SKG.value, None))
     assert {s for f, s in check_integrity(g).pairs() if f == outcome} == {SKG.KbOutcomeValueProperty}
@@ -157,8 +158,8 @@ def test_broken_copy_of_a_real_outcome_is_caught():
 def test_broken_copy_of_a_real_study_is_caught():
     """Rule check on the real Grimme 2019: year and provenance removed."""
     g = Graph()
-    g.parse(Path(graphs.resources.KB_DIR) / "sources.ttl")
-    g.parse(Path(graphs.resources.KB_DIR) / "studies-consensus.ttl")
+    g.parse(Path(resources.KB_DIR) / "sources.ttl")
+    g.parse(Path(resources.KB_DIR) / "studies-consensus.ttl")
     study = STUDY.Grimme2019
     g.remove((study, SKG.publicationYear, None))
     g.remove((study, PROV.wasDerivedFrom, None))
