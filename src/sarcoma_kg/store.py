@@ -164,6 +164,7 @@ def _where_brace(text: str) -> int:
     """Index of the ``{`` that opens the outermost WHERE group (lexing past comments, strings, IRIs)."""
     i, n, depth = 0, len(text), 0
     seen_where = False
+    first_top = None  # the group of "SELECT * { ... }" / "ASK { ... }", where WHERE is optional
     upper = text.upper()
     while i < n:
         ch = text[i]
@@ -188,6 +189,8 @@ def _where_brace(text: str) -> int:
                 continue
         if ch == "{" and seen_where and depth == 0:
             return i
+        if ch == "{" and depth == 0 and first_top is None:
+            first_top = i
         if ch == "{":
             depth += 1
         elif ch == "}":
@@ -198,7 +201,10 @@ def _where_brace(text: str) -> int:
             i += 5
             continue
         i += 1
+    if first_top is not None and query_kind(text) != "CONSTRUCT":
+        return first_top
     raise QueryError("cannot bind parameters for a remote endpoint: the query has no WHERE { ... } group")
+
 
 
 def bind_values(text: str, bindings: Bindings) -> str:

@@ -145,3 +145,10 @@ def test_regression_decimal_timepoints_match_integer_constants(fixture_graph):
     for engine in _engines(fixture_graph):
         rows = query.run(q, engine).result.as_dicts()
         assert any(str(r["outcome"]).endswith("DeBaere-os-1y-sarcoma") for r in rows), engine.name
+
+
+def test_remote_binding_without_the_where_keyword(fixture_graph):
+    text = "PREFIX skg: <https://w3id.org/sarcoma-kg/>\nSELECT ?study ?author { ?study skg:firstAuthor ?author } ORDER BY ?study"
+    bound = store.bind_values(text, {"author": Literal("Falk AT")})
+    rows = store.RdflibBackend(fixture_graph).query(bound).as_dicts()
+    assert [r["study"] for r in rows] == [STUDY.Falk2015]
