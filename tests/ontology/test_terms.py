@@ -88,7 +88,7 @@ SEED_WORDS = [
     ("induction chemotherapy", "PreoperativeChemotherapy"), ("neoadjuvant chemotherapy", "PreoperativeChemotherapy"),
     ("adjuvant chemotherapy", "AdjuvantChemotherapy"), ("Adriamycin-based chemotherapy", "AnthracyclineBasedChemotherapy"),
     ("gemcitabine plus docetaxel", "GemcitabineDocetaxelChemotherapy"),
-    ("targeted systemic therapy", "TargetedTherapy"),
+    ("targeted systemic therapy", "TargetedTherapy"), ("immunotherapy", "Immunotherapy"), ("chemoradiation", "Chemoradiotherapy"),
     ("biopsy", "Biopsy"), ("core needle biopsy", "CoreNeedleBiopsy"),
     ("percutaneous core needle biopsy", "CoreNeedleBiopsy"),
     ("contrast-enhanced CT", "ContrastEnhancedCT"), ("MRI", "MagneticResonanceImaging"),
