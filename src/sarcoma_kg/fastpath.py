@@ -59,8 +59,8 @@ TTL_PATIENT_START = re.compile(
 )
 DIRECTIVES = (b"@prefix", b"@base", b"PREFIX", b"prefix", b"BASE", b"base")
 VERDICTS = ("Meets", "MeetsAtStrictBound", "MeetsOnlyAtLenientBound", "CannotTell", "DoesNotMeet")
-FIELDS = ("patient", "definition", "verdict", "failed_criteria", "unknown_criteria", "reasons",
-          "lesion_count", "organ_site_count")
+FIELDS = ("patient", "definition", "verdict", "failed_criteria", "unknown_criteria", "lenient_criteria",
+          "reasons")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -102,100 +102,36 @@ def load_definitions(store: ox.Store) -> list[Definition]:
     return [Definition(d, tuple(cs)) for d, cs in sorted(defs.items())]
 
 
-FACTS_QUERY = sparql_prologue() + """
-SELECT ?p (COUNT(DISTINCT ?l) AS ?n) (COUNT(DISTINCT ?org) AS ?k)
-       (MAX(IF(BOUND(?l) && !BOUND(?org), 1, 0)) AS ?siteUnknown)
-       (MAX(?sz) AS ?maxSize) (MAX(IF(BOUND(?l) && !BOUND(?sz), 1, 0)) AS ?sizeUnknown)
-       (MAX(IF(BOUND(?l) && COALESCE(?rad = false, false), 1, 0)) AS ?radFalse)
-       (MAX(IF(BOUND(?l) && !BOUND(?rad), 1, 0)) AS ?radUnknown)
-       (SAMPLE(?ser) AS ?serosal) (SAMPLE(?prad) AS ?primaryRadical)
-WHERE {
-  GRAPH <urn:sarcoma-kg:chunk> { ?p a skg:Patient }
-  OPTIONAL { ?p skg:hasDiffuseSerosalInvolvement ?ser FILTER(datatype(?ser) = xsd:boolean) }
-  OPTIONAL { ?p skg:hasPrimaryTumour/skg:amenableToRadicalTreatment ?prad FILTER(datatype(?prad) = xsd:boolean) }
-  OPTIONAL { ?p skg:hasLesion ?l .
-    OPTIONAL { ?l skg:hasSite/skg:organLevelSite ?org }
-    OPTIONAL { ?l skg:longestDiameterMm ?sz FILTER(isNumeric(?sz)) }
-    OPTIONAL { ?l skg:amenableToRadicalTreatment ?rad FILTER(datatype(?rad) = xsd:boolean) } }
-} GROUP BY ?p"""
+OUTCOMES = {
+    str(SKG.CriterionNotMet): "failed",
+    str(SKG.CriterionMetOnlyAtLenientBound): "lenient",
+    str(SKG.CriterionUnknown): "unknown",
+}
 
 
-@dataclass(frozen=True)
-class Facts:
-    """What the criteria need to know about one patient (closed-world counts, open-world flags)."""
-
-    lesions: int
-    organ_sites: int
-    site_unknown: bool
-    max_size: Decimal | None
-    size_unknown: bool
-    radical_false: bool
-    radical_unknown: bool
-    serosal: bool | None
+def criterion_outcomes(shapes: Graph) -> dict[str, str]:
+    """Shape IRI -> criterion outcome ('failed', 'lenient', 'unknown') from skg:criterionOutcome."""
+    return {str(s): OUTCOMES[str(o)] for s, o in shapes.subject_objects(SKG.criterionOutcome)
+            if str(o) in OUTCOMES}
 
 
-def _facts(row) -> Facts:
-    b = lambda v: v is not None and v.value in ("1", "true")  # noqa: E731
-    prad = row["primaryRadical"]
-    return Facts(
-        int(row["n"].value), int(row["k"].value), b(row["siteUnknown"]),
-        Decimal(row["maxSize"].value) if row["maxSize"] is not None else None, b(row["sizeUnknown"]),
-        b(row["radFalse"]) or (prad is not None and prad.value == "false"),
-        b(row["radUnknown"]) or prad is None,
-        None if row["serosal"] is None else row["serosal"].value == "true")
+def judge(outcomes: dict[str, tuple[str, str]], definition: Definition) -> tuple[str, list[str], list[str], list[str], list[str]]:
+    """Verdict of one patient for one definition from its criteria results.
 
-
-def _within(value, c: Criterion, bound) -> bool:
-    return value <= bound if c.inclusive else value < bound
-
-
-def judge(facts: Facts, definition: Definition) -> tuple[str, list[str], list[str], list[str]]:
-    """Verdict of one patient for one definition: (verdict, failed, unknown, reasons).
-
-    Per criterion: *fails* (the facts contradict it), *unknown* (a needed fact is absent),
-    *lenient* (holds only at the lenient end of a range) or holds. Then: any failure → DoesNotMeet;
-    else any unknown → CannotTell; else any lenient → MeetsOnlyAtLenientBound; else
-    MeetsAtStrictBound when the definition has a range bound, Meets otherwise.
+    ``outcomes`` maps criterion IRI -> (outcome, message) for the criteria results of the patient
+    (shapes/patient-criteria.ttl: no result for a criterion means it is met). Any failed criterion
+    -> DoesNotMeet; else any unknown -> CannotTell; else any met only at the lenient end ->
+    MeetsOnlyAtLenientBound; else MeetsAtStrictBound when the definition has a range bound,
+    Meets otherwise. Returns (verdict, failed, unknown, lenient, reasons).
     """
     failed, unknown, lenient, reasons = [], [], [], []
-    name = lambda c: c.iri.rsplit("/", 1)[-1]  # noqa: E731
     for c in definition.criteria:
-        if c.kind in ("LesionCountCriterion", "OrganSiteCountCriterion", "LesionSizeCriterion"):
-            what = {"LesionCountCriterion": ("lesions", facts.lesions, False),
-                    "OrganSiteCountCriterion": ("organ sites", facts.organ_sites, facts.site_unknown),
-                    "LesionSizeCriterion": ("mm largest lesion", facts.max_size, facts.size_unknown)}[c.kind]
-            label, value, is_unknown = what
-            if value is None:
-                if facts.lesions:
-                    unknown.append(name(c)); reasons.append(f"{name(c)}: no lesion size known")  # noqa: E702
-                continue
-            op = "≤" if c.inclusive else "<"
-            if c.lower is not None and value < c.lower:
-                failed.append(name(c)); reasons.append(f"{name(c)}: {value} {label} < {c.lower}")  # noqa: E702
-            elif c.upper is not None and not _within(value, c, c.upper):
-                if c.lenient is not None and _within(value, c, c.lenient):
-                    if is_unknown:
-                        unknown.append(name(c)); reasons.append(f"{name(c)}: a lesion site or size is unknown")  # noqa: E702
-                    else:
-                        lenient.append(name(c))
-                        reasons.append(f"{name(c)}: {value} {label} {op} {c.lenient} only at the lenient bound")
-                else:
-                    bound = c.lenient if c.lenient is not None else c.upper
-                    failed.append(name(c)); reasons.append(f"{name(c)}: {value} {label}, not {op} {bound}")  # noqa: E702
-            elif is_unknown:
-                unknown.append(name(c)); reasons.append(f"{name(c)}: a lesion site or size is unknown")  # noqa: E702
-        elif c.kind == "SerosalExclusionCriterion":
-            if facts.serosal is True:
-                failed.append(name(c)); reasons.append(f"{name(c)}: diffuse serosal involvement excludes")  # noqa: E702
-            elif facts.serosal is None:
-                unknown.append(name(c)); reasons.append(f"{name(c)}: diffuse serosal involvement unknown")  # noqa: E702
-        elif c.kind == "RadicalTreatmentCriterion":
-            if facts.radical_false:
-                failed.append(name(c)); reasons.append(f"{name(c)}: a site is not amenable to radical treatment")  # noqa: E702
-            elif facts.radical_unknown:
-                unknown.append(name(c)); reasons.append(f"{name(c)}: amenability to radical treatment unknown")  # noqa: E702
-        else:
-            unknown.append(name(c)); reasons.append(f"{name(c)}: criterion kind {c.kind} not evaluated")  # noqa: E702
+        hit = outcomes.get(c.iri)
+        if hit is None:
+            continue
+        name = c.iri.rsplit("/", 1)[-1]
+        {"failed": failed, "unknown": unknown, "lenient": lenient}[hit[0]].append(name)
+        reasons.append(hit[1] or name)
     if failed:
         verdict = "DoesNotMeet"
     elif unknown:
@@ -206,7 +142,11 @@ def judge(facts: Facts, definition: Definition) -> tuple[str, list[str], list[st
         verdict = "MeetsAtStrictBound"
     else:
         verdict = "Meets"
-    return verdict, failed, unknown, reasons
+    return verdict, failed, unknown, lenient, reasons
+
+
+PATIENTS_QUERY = sparql_prologue() + """
+SELECT DISTINCT ?p WHERE { GRAPH <urn:sarcoma-kg:chunk> { ?p ?x ?y } ?p rdf:type/rdfs:subClassOf* skg:Patient }"""
 
 
 # ---------------------------------------------------------------------------------------------
@@ -315,8 +255,10 @@ class ChunkOutput:
 _STATE: dict = {}
 
 
-def _init_worker(reference: bytes, constraints: list[CompiledConstraint], definitions: list[Definition]) -> None:
+def _init_worker(reference: bytes, constraints: list[CompiledConstraint], definitions: list[Definition],
+                 outcomes: dict[str, str]) -> None:
     _STATE["reference"] = reference
+    _STATE["outcomes"] = outcomes
     _STATE["constraints"] = [(str(c.source_shape), str(c.severity), str(c.component), c.query, c.message,
                               c.has_value) for c in constraints]
     _STATE["definitions"] = definitions
@@ -334,8 +276,12 @@ def _term(t) -> str:
 def check_chunk(chunk: Chunk) -> ChunkOutput:
     out = ChunkOutput(chunk.index, chunk.end_offset)
     t0 = time.perf_counter()
-    store = ox.Store()
-    store.bulk_load(_STATE["reference"], format=ox.RdfFormat.N_TRIPLES)
+    store = _STATE.get("store")
+    if store is None:
+        store = _STATE["store"] = ox.Store()
+        store.bulk_load(_STATE["reference"], format=ox.RdfFormat.N_TRIPLES)
+    else:
+        store.clear_graph(CHUNK)
     fmt = ox.RdfFormat.N_TRIPLES if chunk.fmt == "nt" else ox.RdfFormat.TURTLE
     try:
         store.bulk_load(chunk.data, format=fmt, to_graph=CHUNK)
@@ -363,13 +309,19 @@ def check_chunk(chunk: Chunk) -> ChunkOutput:
             out.results.append((_term(sol["this"]), shape, severity, component, value, msg or ""))
     out.orphans = [s["s"].value for s in store.query(ORPHANS_QUERY)]
     defs = _STATE["definitions"]
-    facts_rows = sorted(((row["p"].value, _facts(row)) for row in q(FACTS_QUERY)), key=lambda r: r[0])
-    for patient, facts in facts_rows:
-        out.patients.append(patient)
+    shape_outcome = _STATE["outcomes"]
+    per_patient: dict[str, dict[str, tuple[str, str]]] = {}
+    for focus, shape, _sev, _comp, value, msg in out.results:
+        kind = shape_outcome.get(shape)
+        if kind is not None:
+            per_patient.setdefault(focus, {})[value] = (kind, msg)
+    out.patients = sorted(s["p"].value for s in q(PATIENTS_QUERY))
+    for patient in out.patients:
+        outcomes = per_patient.get(patient, {})
         for d in defs:
-            verdict, failed, unknown, reasons = judge(facts, d)
-            out.rows.append((patient, d.iri, verdict, ";".join(failed), ";".join(unknown), "; ".join(reasons),
-                             facts.lesions, facts.organ_sites))
+            verdict, failed, unknown, lenient, reasons = judge(outcomes, d)
+            out.rows.append((patient, d.iri, verdict, ";".join(failed), ";".join(unknown), ";".join(lenient),
+                             " | ".join(reasons)))
     out.check_s = time.perf_counter() - t1
     return out
 
@@ -437,13 +389,14 @@ def validate_cohort(path, out=None, fmt: str = "csv", workers: int = 2,
     ref_store = ox.Store()
     ref_store.bulk_load(reference, format=ox.RdfFormat.N_TRIPLES)
     definitions = load_definitions(ref_store)
+    outcomes = criterion_outcomes(shapes)
     del ref_store
     total = path.stat().st_size
     result = CohortResult(all_results=[] if collect else None, all_rows=[] if collect else None)
     result.timings["setup_s"] = time.perf_counter() - t_start
 
     try:
-        outputs = _run(path, in_fmt, workers, reference, constraints, definitions, chunk_bytes, whole=False)
+        outputs = _run(path, in_fmt, workers, reference, constraints, definitions, outcomes, chunk_bytes, whole=False)
         _consume(outputs, result, out, fmt, results_out, progress, total)
     except _NotGrouped as exc:
         result.grouped = False
@@ -452,7 +405,7 @@ def validate_cohort(path, out=None, fmt: str = "csv", workers: int = 2,
         keep_notes, keep_timings = result.notes, result.timings
         result = CohortResult(all_results=[] if collect else None, all_rows=[] if collect else None,
                               grouped=False, notes=keep_notes, timings=keep_timings)
-        outputs = _run(path, in_fmt, 1, reference, constraints, definitions, chunk_bytes, whole=True)
+        outputs = _run(path, in_fmt, 1, reference, constraints, definitions, outcomes, chunk_bytes, whole=True)
         _consume(outputs, result, out, fmt, results_out, progress, total)
     result.timings["wall_s"] = time.perf_counter() - t_start
     return result
@@ -462,15 +415,15 @@ class _NotGrouped(Exception):
     pass
 
 
-def _run(path, in_fmt, workers, reference, constraints, definitions, chunk_bytes, whole):
+def _run(path, in_fmt, workers, reference, constraints, definitions, outcomes, chunk_bytes, whole):
     chunks = iter_chunks(path, in_fmt, chunk_bytes, whole=whole)
     if workers <= 1:
-        _init_worker(reference, constraints, definitions)
+        _init_worker(reference, constraints, definitions, outcomes)
         for chunk in chunks:
             yield check_chunk(chunk)
         return
     ctx = multiprocessing.get_context("fork")
-    with ctx.Pool(workers, initializer=_init_worker, initargs=(reference, constraints, definitions)) as pool:
+    with ctx.Pool(workers, initializer=_init_worker, initargs=(reference, constraints, definitions, outcomes)) as pool:
         pending: deque = deque()
         for chunk in chunks:
             pending.append(pool.apply_async(check_chunk, (chunk,)))
@@ -570,5 +523,23 @@ def write_summary(result: CohortResult) -> str:
     return buf.getvalue()
 
 
-__all__ = ["validate_cohort", "CohortResult", "judge", "Facts", "Definition", "Criterion",
+__all__ = ["validate_cohort", "CohortResult", "judge", "criterion_outcomes", "Definition", "Criterion",
            "load_definitions", "iter_chunks", "reference_data", "patient_shapes", "write_summary"]
+
+
+def pyshacl_results(cohort_path, shapes: Graph, reference: Graph | None = None) -> set[tuple[str, str, str]]:
+    """The reference engine: pyshacl over cohort + ontology + knowledge base, as a set of
+    (focus node, source shape, severity) IRIs (blank-node shapes by their id in ``shapes``)."""
+    from pyshacl import validate
+    from rdflib import URIRef
+
+    data = Graph()
+    for t in (reference if reference is not None else knowledge_graph()):
+        data.add(t)
+    data.parse(cohort_path, format="nt" if cohort_format(Path(cohort_path)) == "nt" else "turtle")
+    _, report, _ = validate(data, shacl_graph=shapes, inference="none", advanced=True, allow_warnings=True)
+    out = set()
+    for r in report.subjects(URIRef(str(SH.resultSeverity)), None):
+        out.add((str(report.value(r, SH.focusNode)), str(report.value(r, SH.sourceShape)),
+                 str(report.value(r, SH.resultSeverity))))
+    return out
