@@ -141,14 +141,15 @@ def patient_facts(graph: Graph, terms: Graph, patient: URIRef) -> dict[str, list
 
 
 def classify(patients: Graph, knowledge: Graph, terms: Graph | None = None, reasoner: str = "hermit",
-             ) -> dict[URIRef, PatientClassification]:
+             classification: reason.Classification | None = None) -> dict[URIRef, PatientClassification]:
     """Classify every patient of ``patients`` (verdicts written back first) with HermiT or Pellet.
 
     ``knowledge`` is the ontology + knowledge base; ``terms`` the TBox given to the reasoner
-    (default: the ontology alone, which holds the defined classes)."""
+    (default: the ontology alone, which holds the defined classes). A ``classification`` computed
+    before (for example by chunked runs over a cohort) is used instead of a new reasoner run."""
     terms = terms if terms is not None else graphs.ontology_graph()
     data = with_verdicts(patients, knowledge)
-    result = reason.classify_patients(data, terms, reasoner)
+    result = classification or reason.classify_patients(data, terms, reasoner)
     defined = set(reason.defined_classes(terms))
     out: dict[URIRef, PatientClassification] = {}
     for patient in reason.patients_of(data):
@@ -342,12 +343,13 @@ def evidence_for(backend, rec: URIRef | None, knowledge: Graph) -> dict[URIRef, 
 
 
 def recommend(patients: Graph, knowledge: Graph | None = None, reasoner: str = "hermit",
-              terms: Graph | None = None, with_evidence: bool = True) -> list[PatientRecommendations]:
+              terms: Graph | None = None, with_evidence: bool = True,
+              classification: reason.Classification | None = None) -> list[PatientRecommendations]:
     """For each patient: the applicable recommendations (by classification) with their evidence,
     and the others with the reason they do not apply."""
     knowledge = knowledge if knowledge is not None else graphs.knowledge_graph()
     terms = terms if terms is not None else graphs.ontology_graph()
-    classified = classify(patients, knowledge, terms, reasoner)
+    classified = classify(patients, knowledge, terms, reasoner, classification)
     everything = Graph()
     everything += knowledge
     everything += terms

@@ -33,10 +33,9 @@ def reasoning_terms(ontology_graph) -> Graph:
 
 @pytest.fixture(scope="session")
 def small_terms() -> Graph:
-    """A small TBox (header, core, evidence, classes + the stub hierarchy) for the OWL RL comparison,
+    """A small TBox (header, core, classes + the stub hierarchy) for the OWL RL comparison,
     where owlrl on the whole ontology would take tens of seconds."""
-    files = [resources.HEADER_FILE, resources.ONTOLOGY_DIR / "core.ttl", resources.ONTOLOGY_DIR / "evidence.ttl",
-             resources.ONTOLOGY_DIR / "classes.ttl"]
+    files = [resources.HEADER_FILE, resources.ONTOLOGY_DIR / "core.ttl", resources.ONTOLOGY_DIR / "classes.ttl"]
     return with_stub_terms(graphs.load(files))
 
 
@@ -58,3 +57,8 @@ def pellet_result(ra_patients, reasoning_terms):
 @pytest.fixture(scope="session")
 def defined(reasoning_terms) -> set:
     return set(reason.defined_classes(reasoning_terms))
+
+
+@pytest.fixture(scope="session")
+def small_hermit(ra_patients, small_terms):
+    return reason.classify_patients(ra_patients, small_terms, "hermit")

@@ -15,8 +15,9 @@ from .conftest import FIXTURES
 
 
 @pytest.fixture(scope="module")
-def results(ra_patients, knowledge_graph, reasoning_terms):
-    out = recommend.recommend(ra_patients, knowledge_graph, "hermit", terms=reasoning_terms)
+def results(ra_patients, knowledge_graph, reasoning_terms, hermit_result):
+    out = recommend.recommend(ra_patients, knowledge_graph, "hermit", terms=reasoning_terms,
+                              classification=hermit_result)
     return {r.patient: r for r in out}
 
 
@@ -24,12 +25,12 @@ def notations(items):
     return {r.notation for r in items}
 
 
-def test_applicable_recommendations_of_a_metachronous_bilobar_liver_only_patient(results):
+def test_applicable_recommendations_of_a_metachronous_bilobar_liver_only_patient(results, knowledge_graph):
     ra1 = results[EX.RA1]
     iac = {n for n in notations(ra1.applicable) if n[0].isdigit()}
     assert iac == {"1.1", "2.2", "3.1", "3.3", "4.1", "4.2", "4.3", "5.1", "5.2", "5.3", "5.5", "6.1", "6.2",
                    "6.3", "6.4", "6.5", "7.1", "7.2", "8.1", "10.2", "11.1", "11.2", "13.1", "13.2"}
-    assert len(ra1.applicable) + len(ra1.not_applicable) == len(recommend.recommendations(recommend.graphs.knowledge_graph()))
+    assert len(ra1.applicable) + len(ra1.not_applicable) == len(recommend.recommendations(knowledge_graph))
 
 
 def test_direction_level_grade_consensus_come_from_the_knowledge_base(results):

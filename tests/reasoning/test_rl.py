@@ -12,11 +12,6 @@ from sarcoma_kg.namespaces import EX, SKG
 RL_BLIND = {SKG.PaediatricPatient}
 
 
-@pytest.fixture(scope="module")
-def small_hermit(ra_patients, small_terms):
-    return reason.classify_patients(ra_patients, small_terms, "hermit")
-
-
 def _defined(result, terms):
     defined = set(reason.defined_classes(terms))
     return {p: set(ts) & defined for p, ts in result.types.items()}
