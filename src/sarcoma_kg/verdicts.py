@@ -29,6 +29,7 @@ Without dates, a timing recorded by the source (``skg:recordedMetastasisTiming``
 from __future__ import annotations
 
 import calendar
+import re
 import datetime as dt
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
@@ -111,9 +112,22 @@ def criteria_results(report: Graph, shapes: Graph) -> list[CriterionResult]:
             criterion=report.value(result, SH.value),
             outcome=outcome_of[shape],
             shape=shape,
-            message=str(report.value(result, SH.resultMessage) or ""),
+            message=_sorted_list(str(report.value(result, SH.resultMessage) or "")),
         ))
     return sorted(out, key=lambda r: (str(r.patient), str(r.criterion), str(r.shape), r.message))
+
+
+_LISTED = re.compile(r"^(\d+ organ sites?[^:]*: )([^\[]*?)( \[.*)?$")
+
+
+def _sorted_list(message: str) -> str:
+    """Sort the organ-site names a message lists: GROUP_CONCAT order is not defined in SPARQL
+    (it differs between engines and runs), and reasons written back must be deterministic."""
+    match = _LISTED.match(message)
+    if not match:
+        return message
+    names = ", ".join(sorted(match.group(2).split(", ")))
+    return match.group(1) + names + (match.group(3) or "")
 
 
 def definitions(knowledge: Graph) -> list[URIRef]:
