@@ -50,8 +50,8 @@ def test_there_is_a_case_for_every_rule():
     rule_shapes = {
         s for s in shapes.subjects(RDF.type, SH.PropertyShape)
         if (s, SH.minCount, None) in shapes or (s, SH.maxCount, None) in shapes
-    } | {s for s in shapes.subjects(SH.sparql, None)} | {SKG.KbStudyShape, SKG.KbSupportingStudyShape}
-    rule_shapes -= {SKG.KbPublicationYearProperty}  # only used inside sh:or (KbStudyShape)
+    } | {s for s in shapes.subjects(SH.sparql, None)} | {SKG.KbStudyShape, SKG.KbSupportingStudyShape, SKG.KbOutcomeNumberShape}
+    rule_shapes -= {SKG.KbPublicationYearProperty, SKG.KbHasValueProperty}  # only used inside sh:or
     rule_shapes -= {SKG.KbInDocumentProperty}  # reported through KbDerivedFromProperty (sh:node)
     covered = set()
     for path in CASE_FILES:
@@ -152,7 +152,7 @@ def test_broken_copy_of_a_real_outcome_is_caught():
     g.set((outcome, SKG.value, Literal("148.4", datatype=XSD_DECIMAL)))
     assert {s for f, s in check_integrity(g).pairs() if f == outcome} == {SKG.KbPercentRangeShape}
     g.remove((outcome, SKG.value, None))
-    assert {s for f, s in check_integrity(g).pairs() if f == outcome} == {SKG.KbOutcomeValueProperty}
+    assert {s for f, s in check_integrity(g).pairs() if f == outcome} == {SKG.KbOutcomeNumberShape}
 
 
 def test_broken_copy_of_a_real_study_is_caught():
