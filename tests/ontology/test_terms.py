@@ -9,7 +9,7 @@ import pytest
 from rdflib import Literal, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, SKOS, XSD
 
-from sarcoma_kg import graphs, resources
+from sarcoma_kg import resources
 from sarcoma_kg.namespaces import ONTOLOGY_IRI, SKG
 
 # Every subtype, site and modality word of the four seeds -> the term that carries it as its label
@@ -298,9 +298,8 @@ def test_restrictions_use_declared_classes_and_object_properties(module_graphs, 
             assert filler is None or not isinstance(filler, URIRef) or filler in classes, filler
 
 
-def test_no_hermit_unsafe_datatypes():
+def test_no_hermit_unsafe_datatypes(knowledge_graph):
     """HermiT accepts only the OWL 2 datatype map: no xsd:date or xsd:gYear in ontology/ or kb/."""
     bad = {XSD.date, XSD.gYear, XSD.gYearMonth, XSD.time}
-    graph = graphs.knowledge_graph()
-    found = {(s, p, o) for s, p, o in graph if isinstance(o, Literal) and o.datatype in bad}
+    found = {(s, p, o) for s, p, o in knowledge_graph if isinstance(o, Literal) and o.datatype in bad}
     assert found == set()
