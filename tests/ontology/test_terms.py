@@ -43,7 +43,7 @@ SEED_WORDS = [
     ("Lumbar", "LumbarSpine"), ("Sacrum", "Sacrum"), ("Pelvis", "Pelvis"), ("Ilium", "Ilium"),
     ("Acetabulum", "Acetabulum"), ("Ischium", "Ischium"), ("Femur", "Femur"), ("Tibia", "Tibia"),
     ("Humerus", "Humerus"), ("Rib", "Rib"), ("Scapula", "Scapula"), ("Cranium", "Cranium"),
-    ("Upper Extremity", "UpperExtremity"), ("shoulder", "UpperExtremity"), ("knee", "Knee"),
+    ("Upper Extremity", "UpperExtremity"), ("Upper Extremity/shoulder", "UpperExtremity"), ("knee", "Knee"),
     ("Soft tissues", "SoftTissue"), ("gluteal", "GlutealRegion"), ("brain", "Brain"),
     ("lymph node", "LymphNode"), ("pleural", "Pleura"), ("pericardial", "Pericardium"),
     ("peritoneal", "Peritoneum"), ("leptomeningeal", "Leptomeninges"), ("diffuse organ", "SerosalSite"),
