@@ -75,6 +75,7 @@ class Criterion:
     upper: Decimal | None = None
     inclusive: bool = True
     lenient: Decimal | None = None
+    evaluated: bool = True         # some criteria shape has skg:criterionClass of its kind
 
 
 @dataclass(frozen=True)
@@ -126,12 +127,18 @@ def judge(outcomes: dict[str, tuple[str, str]], definition: Definition) -> tuple
     """
     failed, unknown, lenient, reasons = [], [], [], []
     for c in definition.criteria:
+        if not c.evaluated:
+            unknown.append(c.iri.rsplit("/", 1)[-1])
+            reasons.append(f"criterion {c.iri.rsplit('/', 1)[-1]} is of a kind no shape evaluates")
+            continue
         hit = outcomes.get(c.iri)
         if hit is None:
             continue
         name = c.iri.rsplit("/", 1)[-1]
         {"failed": failed, "unknown": unknown, "lenient": lenient}[hit[0]].append(name)
         reasons.append(hit[1] or name)
+    if not definition.criteria:
+        unknown.append("the definition has no criteria")
     if failed:
         verdict = "DoesNotMeet"
     elif unknown:
@@ -388,7 +395,10 @@ def validate_cohort(path, out=None, fmt: str = "csv", workers: int = 2,
     reference = reference if reference is not None else reference_data()
     ref_store = ox.Store()
     ref_store.bulk_load(reference, format=ox.RdfFormat.N_TRIPLES)
-    definitions = load_definitions(ref_store)
+    evaluated = {str(o) for o in shapes.objects(None, SKG.criterionClass)}
+    definitions = [Definition(d.iri, tuple(
+        Criterion(c.iri, c.kind, c.lower, c.upper, c.inclusive, c.lenient, str(SKG[c.kind]) in evaluated)
+        for c in d.criteria)) for d in load_definitions(ref_store)]
     outcomes = criterion_outcomes(shapes)
     del ref_store
     total = path.stat().st_size

@@ -1,0 +1,104 @@
+"""The fast path against the reference engine (pyshacl) and against bad input."""
+
+from __future__ import annotations
+
+import csv
+import random
+
+import pytest
+from rdflib import Graph
+
+from sarcoma_kg import fastpath, resources
+from sarcoma_kg.cohort import generate
+from sarcoma_kg.graphs import InputError
+from sarcoma_kg.shaclc import compile_shapes, load_shapes
+
+VIOLATION = "http://www.w3.org/ns/shacl#Violation"
+WARNING = "http://www.w3.org/ns/shacl#Warning"
+
+
+def _keys(result):
+    return {(f, s, sev) for f, s, sev, *_ in result.all_results}
+
+
+def test_fixture_shapes_equal_pyshacl(small_cohort, structure_shapes):
+    """Every SHACL Core component the compiler supports, on a cohort with every defect kind."""
+    fast = fastpath.validate_cohort(small_cohort, workers=1, shapes=structure_shapes, collect=True)
+    ref = fastpath.pyshacl_results(small_cohort, structure_shapes)
+    assert _keys(fast) == ref
+    severities = {sev for _, _, sev in ref}
+    assert {VIOLATION, WARNING} <= severities
+    assert len({s for _, s, _ in ref}) >= 8          # many distinct shapes fire
+
+
+def test_project_shapes_equal_pyshacl(small_cohort):
+    """The CURRENT shapes/patient-*.ttl, compiled, against pyshacl: catches drift in those files."""
+    shapes = fastpath.patient_shapes()
+    assert compile_shapes(shapes), "no patient shapes found"
+    fast = fastpath.validate_cohort(small_cohort, workers=1, shapes=shapes, collect=True)
+    ref = fastpath.pyshacl_results(small_cohort, shapes)
+    assert _keys(fast) == ref
+    verdicts = {row[2] for row in fast.all_rows}
+    assert verdicts == set(fastpath.VERDICTS)        # every verdict kind occurs in the cohort
+
+
+def test_verdicts_equal_single_patient_verdicts(tmp_path):
+    """Cohort verdicts = verdicts.derive_all (the patients engineer's mapping) on the same patients."""
+    from sarcoma_kg import verdicts
+    from sarcoma_kg.graphs import knowledge_graph
+
+    path = generate(10, tmp_path / "few.ttl", seed=21).path
+    fast = fastpath.validate_cohort(path, workers=1, collect=True)
+    derivation = verdicts.derive_all(Graph().parse(path), knowledge_graph())
+    single = {(str(a.patient), str(a.definition), str(a.verdict).rsplit("/", 1)[-1]) for a in derivation.assessments}
+    assert {(p, d, v) for p, d, v, *_ in fast.all_rows} == single
+
+
+def test_workers_and_chunking_do_not_change_results(medium_cohort_nt, structure_shapes):
+    one = fastpath.validate_cohort(medium_cohort_nt, workers=1, shapes=structure_shapes, collect=True)
+    two = fastpath.validate_cohort(medium_cohort_nt, workers=2, shapes=structure_shapes, collect=True,
+                                   chunk_bytes=40_000)
+    assert two.chunks > 10 and one.chunks < two.chunks
+    assert sorted(one.all_results) == sorted(two.all_results)
+    assert one.all_rows == two.all_rows
+    assert one.patients == two.patients == 300
+
+
+def test_shuffled_file_is_detected_and_still_right(tmp_path, medium_cohort_nt, structure_shapes):
+    lines = medium_cohort_nt.read_text().splitlines(keepends=True)
+    random.Random(0).shuffle(lines)
+    shuffled = tmp_path / "shuffled.nt"
+    shuffled.write_text("".join(lines))
+    grouped = fastpath.validate_cohort(medium_cohort_nt, workers=1, shapes=structure_shapes, collect=True)
+    mixed = fastpath.validate_cohort(shuffled, workers=2, shapes=structure_shapes, collect=True,
+                                     chunk_bytes=40_000)
+    assert grouped.grouped and not mixed.grouped
+    assert any("not grouped" in n or "apart from their patient" in n or "two separate blocks" in n
+               for n in mixed.notes)
+    assert sorted(mixed.all_results) == sorted(grouped.all_results)
+    assert sorted(mixed.all_rows) == sorted(grouped.all_rows)
+
+
+@pytest.mark.parametrize("suffix", ["nt", "ttl"])
+def test_malformed_line_names_file_and_line_and_writes_nothing(tmp_path, structure_shapes, suffix):
+    path = generate(120, tmp_path / f"c.{suffix}", seed=4, fmt=suffix).path
+    lines = path.read_text().splitlines(keepends=True)
+    bad_line = len(lines) * 3 // 4            # deep into the file, past the first chunk
+    lines.insert(bad_line - 1, "<https://w3id.org/sarcoma-kg/example/X> <broken .\n")
+    path.write_text("".join(lines))
+    out = tmp_path / "verdicts.csv"
+    with pytest.raises(InputError) as err:
+        fastpath.validate_cohort(path, out=out, workers=2, shapes=structure_shapes, chunk_bytes=20_000)
+    assert f"{path}:{bad_line}:" in str(err.value)
+    assert not out.exists()
+    assert not list(tmp_path.glob("*.part"))
+
+
+def test_output_table_has_one_row_per_patient_and_definition(tmp_path, small_cohort, structure_shapes):
+    out = tmp_path / "v.csv"
+    result = fastpath.validate_cohort(small_cohort, out=out, workers=1, shapes=structure_shapes)
+    rows = list(csv.DictReader(out.open()))
+    definitions = {r["definition"] for r in rows}
+    assert len(rows) == result.patients * len(definitions)
+    assert len(definitions) >= 4
+    assert set(rows[0]) == set(fastpath.FIELDS)
