@@ -306,8 +306,10 @@ def query_command(name, params, endpoint, query_fmt, engine, data_files, no_kb, 
               help="Release directory [default: dist/].")
 @click.option("--location", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Keep the Oxigraph store in this directory (default: a temporary store).")
+@click.option("--query-timeout", default=60, show_default=True, metavar="SECONDS",
+              help="Abort a query after this many seconds (0 = no limit).")
 @reports_input_errors
-def serve_command(patients, port, writable, release_dir, location):
+def serve_command(patients, port, writable, release_dir, location, query_timeout):
     """Serve the release over SPARQL 1.1 with the Oxigraph server, on 127.0.0.1.
 
     Loads dist/sarcoma-kg.nt (and PATIENTS, Turtle patient graphs, each into its own named graph,
@@ -318,7 +320,7 @@ def serve_command(patients, port, writable, release_dir, location):
 
     try:
         server = serve_mod.start(release_dir, patients=list(patients), port=port, writable=writable,
-                                 location=location)
+                                 location=location, timeout_s=query_timeout or None)
     except serve_mod.ServeError as exc:
         click.echo(f"error: {exc}", err=True)
         sys.exit(EXIT_INPUT)

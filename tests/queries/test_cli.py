@@ -91,3 +91,12 @@ def test_load_unreachable_store_exits_1(tmp_path):
     from sarcoma_kg.serve import free_port
     result = invoke("load", "--endpoint", f"http://127.0.0.1:{free_port()}/store", "--release", str(tmp_path))
     assert result.exit_code == 1 and "failed" in result.output
+
+
+def test_summary_command_counts_the_live_graph():
+    result = invoke("summary", "--format", "json")
+    assert result.exit_code == 0, result.output
+    counts = json.loads(result.stdout)
+    assert counts["definitions"] >= 4 and counts["recommendations"] >= 34
+    assert set(counts["termsPerFamily"]) == {"histology", "anatomy", "modality", "agents"}
+    assert counts["termsPerFamily"]["histology"] > 1

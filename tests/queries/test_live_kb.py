@@ -58,3 +58,31 @@ def test_outcome_questions_return_rows(live):
     assert len(_rows(live[0], "cq-outcomes-by-modality-site", "modality=skg:ThermalAblation", "site=skg:Lung")) > 0
     assert len(_rows(live[0], "cq-recommendations-by-evidence")) >= 34
     assert len(_rows(live[0], "cq-fact-provenance")) > 0
+
+
+_BUILD_SCRIPT = """
+import sys
+from pathlib import Path
+from sarcoma_kg import build, graphs
+from sarcoma_kg.owl_view import typing_axioms
+kb = graphs.knowledge_graph()
+build.write_release(Path(sys.argv[1]), graphs.ontology_graph(), kb + typing_axioms(kb))
+"""
+
+
+def test_real_release_files_are_byte_identical_across_processes(tmp_path):
+    """Two writes of the live release in interpreters with different hash seeds: same bytes."""
+    import os
+    import subprocess
+    import sys
+
+    outs = []
+    for seed in ("0", "31337"):
+        out = tmp_path / seed
+        subprocess.run([sys.executable, "-c", _BUILD_SCRIPT, str(out)], check=True, capture_output=True,
+                       env={**os.environ, "PYTHONHASHSEED": seed})
+        outs.append(out)
+    names = sorted(str(p.relative_to(outs[0])) for p in outs[0].rglob("*") if p.is_file())
+    assert len(names) == 11
+    for name in names:
+        assert (outs[0] / name).read_bytes() == (outs[1] / name).read_bytes(), name
