@@ -157,3 +157,31 @@ def test_lesion_at_thoracic_spine_is_a_bone_metastasis(ontology_graph, reasoner)
     )
     assert not reason.check_consistency(graph, reasoner).consistent
     # (The negative control, a lesion in the liver not being a lung metastasis, is a class probe.)
+
+
+# --- OWL 2 DL profile (OWL API profile checker, through `pellet info`) ------------------------------
+
+def test_ontology_and_knowledge_base_are_owl2_dl(knowledge_graph):
+    from sarcoma_kg import qc
+
+    profile = qc.owl_profile(knowledge_graph)
+    assert profile.is_dl, profile.text
+
+
+def test_a_non_dl_axiom_is_caught_by_the_profile_check(ontology_graph):
+    # A cardinality restriction on a transitive (non-simple) property breaks OWL 2 DL.
+    from rdflib import Literal
+    from rdflib.namespace import XSD
+
+    from sarcoma_kg import qc
+
+    graph = Graph()
+    graph += ontology_graph
+    node = BNode()
+    graph.add((node, RDF.type, OWL.Restriction))
+    graph.add((node, OWL.onProperty, SKG.partOf))
+    graph.add((node, OWL.minCardinality, Literal(2, datatype=XSD.nonNegativeInteger)))
+    graph.add((SKG.Pelvis, RDFS.subClassOf, node))
+    profile = qc.owl_profile(graph)
+    assert not profile.is_dl
+    assert profile.profile == "OWL 2"
