@@ -34,7 +34,7 @@ GAPS = {"1.1", "1.2", "3.1", "3.2", "3.3", "4.1", "4.2", "4.3", "6.1", "6.2", "6
 @pytest.fixture(scope="module")
 def kb() -> Graph:
     g = Graph()
-    for name in ("sources.ttl", "studies-consensus.ttl", "recommendations.ttl", "statements.ttl", "evidence.ttl"):
+    for name in ("sources.ttl", "studies-lecture.ttl", "studies-consensus.ttl", "recommendations.ttl", "statements.ttl", "evidence.ttl"):
         g.parse(resources.KB_DIR / name)
     return g
 
