@@ -18,6 +18,7 @@ only when the user allows it explicitly.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 from typing import Mapping, Protocol
 
@@ -149,12 +150,13 @@ def result_set_from_json(data: dict) -> ResultSet:
 # --- binding into query text for remote endpoints -----------------------------------------------
 
 _SAFE_IRI_FORBIDDEN = set('<>"{}|^`\\ \t\r\n')
+_ABSOLUTE_IRI = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:[^\x00-\x20]+$")
 
 
 def check_term(term: Identifier) -> Identifier:
     """Reject terms that cannot be written safely in SPARQL (IRIs with forbidden characters)."""
-    if isinstance(term, URIRef) and (not str(term) or set(str(term)) & _SAFE_IRI_FORBIDDEN):
-        raise InputError(f"not a valid IRI: {str(term)!r}")
+    if isinstance(term, URIRef) and (not _ABSOLUTE_IRI.match(str(term)) or set(str(term)) & _SAFE_IRI_FORBIDDEN):
+        raise InputError(f"not a valid absolute IRI: {str(term)!r}")
     if not isinstance(term, (URIRef, Literal)):
         raise InputError(f"parameters must be IRIs or literals, not {type(term).__name__}")
     return term

@@ -60,7 +60,7 @@ def test_remote_binding_finds_the_where_group_despite_braces_in_comments_and_str
     assert parseQuery(bound)
 
 
-@pytest.mark.parametrize("bad", ["skg:Lung>", "http://e/a b", 'http://e/"x', "nope:thing"])
+@pytest.mark.parametrize("bad", ["skg:Lung>", "http://e/a b", 'http://e/"x', "nope:thing", "relative", "<x>"])
 def test_bad_iri_parameter_is_an_input_error(bad):
     q = catalogue.load_query("cq-studies-by-histology")
     with pytest.raises(InputError):
