@@ -376,7 +376,7 @@ def patient_shapes() -> Graph:
 def validate_cohort(path, out=None, fmt: str = "csv", workers: int = 2,
                     progress: Callable[[int, int], None] | None = None, *,
                     shapes: Graph | None = None, reference: bytes | None = None,
-                    results_out=None, collect: bool = False, chunk_bytes: int = 8 << 20) -> CohortResult:
+                    results_out=None, collect: bool = False, chunk_bytes: int | None = None) -> CohortResult:
     """Validate the cohort at ``path``; write verdict rows (``csv``/``jsonl``) to ``out`` or return them.
 
     ``out`` is a path (written via a temporary file and renamed: complete or absent) or None.
@@ -389,6 +389,8 @@ def validate_cohort(path, out=None, fmt: str = "csv", workers: int = 2,
     if fmt not in ("csv", "jsonl"):
         raise InputError(f"unknown output format {fmt!r}; choose csv or jsonl")
     in_fmt = cohort_format(path)
+    if chunk_bytes is None:  # ~100 patients: some criteria queries cost O(chunk size) per patient in Oxigraph
+        chunk_bytes = 150_000 if in_fmt == "ttl" else 450_000
     t_start = time.perf_counter()
     shapes = shapes if shapes is not None else patient_shapes()
     constraints = compile_shapes(shapes)

@@ -45,7 +45,7 @@ SUPPORTED_VALUE_PARAMS = {
 SUPPORTED_FOCUS_PARAMS = {SH.minCount, SH.maxCount, SH.hasValue, SH.equals, SH.disjoint,
                           SH.lessThan, SH.lessThanOrEquals, SH.sparql}
 UNSUPPORTED_PARAMS = {
-    SH.node, SH["not"], SH["and"], SH["or"], SH.xone, SH.qualifiedValueShape, SH.closed,
+    SH.node, SH["not"], SH["and"], SH.xone, SH.qualifiedValueShape, SH.closed,
     SH.uniqueLang, SH.languageIn,
 }
 PATH_KINDS = {SH.inversePath, SH.alternativePath, SH.zeroOrMorePath, SH.oneOrMorePath, SH.zeroOrOnePath}
@@ -168,8 +168,19 @@ COMPONENT = {
     SH.maxCount: SH.MaxCountConstraintComponent, SH.hasValue: SH.HasValueConstraintComponent,
     SH.equals: SH.EqualsConstraintComponent, SH.disjoint: SH.DisjointConstraintComponent,
     SH.lessThan: SH.LessThanConstraintComponent, SH.lessThanOrEquals: SH.LessThanOrEqualsConstraintComponent,
-    SH.sparql: SH.SPARQLConstraintComponent,
+    SH.sparql: SH.SPARQLConstraintComponent, SH["or"]: SH.OrConstraintComponent,
 }
+
+
+def _member_violation(shapes: Graph, member, shape) -> str:
+    """Expression true when ?value violates member shape ``member`` (value constraints only)."""
+    conds = []
+    for p, o in shapes.predicate_objects(member):
+        if p in SUPPORTED_VALUE_PARAMS:
+            conds.append(f"({_value_filter(shapes, p, o, member)})")
+        elif p not in (RDF.type, SH.message, SH.name, SH.description, SH.severity, SH.flags):
+            raise UnsupportedShape(f"{shape}: sh:or member with {p} is not supported by the compiler")
+    return "(" + (" || ".join(sorted(conds)) or "false") + ")"
 
 
 def _sparql_prefixes(shapes: Graph, constraint) -> str:
@@ -270,6 +281,10 @@ def _compile_shape(shapes: Graph, shape, targets: list[str]) -> list[CompiledCon
                              f"FILTER(sameTerm(?_v, {_n3(arg)})) }} }}", False)
         else:
             add(SH.hasValue, f"SELECT ?this WHERE {{ {focus} FILTER(!sameTerm(?this, {_n3(arg)})) }}", False)
+    for arg in shapes.objects(shape, SH["or"]):
+        members = list(Collection(shapes, arg))
+        cond = " && ".join(_member_violation(shapes, m, shape) for m in members) or "true"
+        add(SH["or"], f"SELECT DISTINCT ?this ?value WHERE {{ {focus} {value_nodes} FILTER({cond}) }}", True)
     for param in (SH.equals, SH.disjoint, SH.lessThan, SH.lessThanOrEquals):
         for other in shapes.objects(shape, param):
             vn = f"?this {path} ?value ." if path else "BIND(?this AS ?value)"
