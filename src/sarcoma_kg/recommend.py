@@ -63,11 +63,17 @@ def _plain(value):
 # --- preparing the patient graph -------------------------------------------------------------
 
 def load_patients(paths) -> Graph:
-    """Parse patient files (Turtle or any RDF syntax rdflib knows); :class:`InputError` names file and line."""
+    """Parse patient files (Turtle or any RDF syntax rdflib knows, or the tumour-board CSV of
+    ``csv_input``); :class:`InputError` names file and line."""
     graph = Graph()
     bind_prefixes(graph)
     for path in paths:
-        graphs.parse_into(graph, path)
+        if str(path).lower().endswith(".csv"):
+            from .csv_input import read_csv
+
+            graph += read_csv(path)
+        else:
+            graphs.parse_into(graph, path)
     if not reason.patients_of(graph):
         raise graphs.InputError(f"{', '.join(str(p) for p in paths)}: no skg:Patient found")
     return graph
@@ -470,7 +476,8 @@ def _figure(o: Outcome) -> str:
     bits = [o.measure or "figure"]
     if o.timepoint:
         bits.append(str(o.timepoint))
-    value = "" if o.value is None else f"{o.value}{'' if o.unit in (None, 'percent') else ' '}{'%' if o.unit == 'percent' else (o.unit or '')}"
+    unit = {"percent": "%", "month": "months", "year": "years"}.get(o.unit or "", o.unit or "")
+    value = "" if o.value is None else f"{o.value}{'' if unit in ('', '%') else ' '}{unit}"
     text = " ".join(bits) + (f": {value}" if value else "")
     if o.subgroup:
         text += f" [{o.subgroup}]"

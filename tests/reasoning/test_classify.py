@@ -91,7 +91,7 @@ def test_reasoning_view_drops_dates_and_adds_typing(ra_patients, reasoning_terms
 def test_example_patients_classify_the_same_under_hermit_and_pellet(reasoning_terms, knowledge_graph, defined):
     """The examples/ folder (patients engineer) gives the same classes under both reasoners."""
     examples = Graph()
-    files = sorted(resources.EXAMPLES_DIR.glob("*.ttl"))
+    files = sorted(resources.EXAMPLES_DIR.rglob("*.ttl"))
     for path in files:
         examples.parse(path)
     from sarcoma_kg import recommend
