@@ -88,6 +88,7 @@ def test_reasoning_view_drops_dates_and_adds_typing(ra_patients, reasoning_terms
     assert len(view) > len(ra_patients) - 10
 
 
+@pytest.mark.slow
 def test_example_patients_classify_the_same_under_hermit_and_pellet(reasoning_terms, knowledge_graph, defined):
     """The examples/ folder (patients engineer) gives the same classes under both reasoners."""
     examples = Graph()
