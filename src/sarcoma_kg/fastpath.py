@@ -262,14 +262,17 @@ class ChunkOutput:
 _STATE: dict = {}
 
 
-def _init_worker(reference: bytes, constraints: list[CompiledConstraint], definitions: list[Definition],
+def _init_worker(reference: bytes, constraints: list, definitions: list[Definition],
                  outcomes: dict[str, str]) -> None:
+    _STATE.clear()
     _STATE["reference"] = reference
     _STATE["outcomes"] = outcomes
-    _STATE["constraints"] = [(str(c.source_shape), str(c.severity), str(c.component), c.query, c.message,
-                              c.has_value) for c in constraints]
+    _STATE["constraints"] = [(str(p.source_shape), str(p.severity), str(p.component), f.query, p.query,
+                              p.message, p.has_value) for f, p in constraints]
     _STATE["definitions"] = definitions
 
+
+SUBCLASS_IN_CHUNK = "ASK { GRAPH <urn:sarcoma-kg:chunk> { ?a <http://www.w3.org/2000/01/rdf-schema#subClassOf> ?b } }"
 
 ORPHANS_QUERY = sparql_prologue() + """
 SELECT DISTINCT ?s WHERE { GRAPH <urn:sarcoma-kg:chunk> { ?s ?p ?o
@@ -303,8 +306,9 @@ def check_chunk(chunk: Chunk) -> ChunkOutput:
     t1 = time.perf_counter()
     out.load_s = t1 - t0
     q = lambda text: store.query(text, use_default_graph_as_union=True)  # noqa: E731
-    for shape, severity, component, query, message, has_value in _STATE["constraints"]:
-        for sol in q(query):
+    adds_subclasses = store.query(SUBCLASS_IN_CHUNK)
+    for shape, severity, component, fast_query, plain_query, message, has_value in _STATE["constraints"]:
+        for sol in q(plain_query if adds_subclasses else fast_query):
             value = _term(sol["value"]) if has_value else ""
             msg = message
             try:
@@ -393,10 +397,10 @@ def validate_cohort(path, out=None, fmt: str = "csv", workers: int = 2,
         chunk_bytes = 150_000 if in_fmt == "ttl" else 450_000
     t_start = time.perf_counter()
     shapes = shapes if shapes is not None else patient_shapes()
-    constraints = compile_shapes(shapes)
     reference = reference if reference is not None else reference_data()
     ref_store = ox.Store()
     ref_store.bulk_load(reference, format=ox.RdfFormat.N_TRIPLES)
+    constraints = _fast_constraints(shapes, ref_store)
     evaluated = {str(o) for o in shapes.objects(None, SKG.criterionClass)}
     definitions = [Definition(d.iri, tuple(
         Criterion(c.iri, c.kind, c.lower, c.upper, c.inclusive, c.lenient, str(SKG[c.kind]) in evaluated)
@@ -421,6 +425,36 @@ def validate_cohort(path, out=None, fmt: str = "csv", workers: int = 2,
         _consume(outputs, result, out, fmt, results_out, progress, total)
     result.timings["wall_s"] = time.perf_counter() - t_start
     return result
+
+
+SUBCLASSES_QUERY = "SELECT DISTINCT ?x ?c WHERE { ?x <http://www.w3.org/2000/01/rdf-schema#subClassOf>* ?c }"
+
+
+def _fast_constraints(shapes: Graph, ref_store: ox.Store) -> list[tuple[CompiledConstraint, CompiledConstraint]]:
+    """(fast, plain) compiled pairs: fast uses the reference data's subclass closure (VALUES) and
+    is used for chunks that add no rdfs:subClassOf triple; plain is the literal compilation."""
+    cache: dict[str, list[str]] = {}
+
+    def closure(iri: str) -> list[str]:
+        if iri not in cache:
+            rows = ref_store.query(SUBCLASSES_QUERY, substitutions={ox.Variable("c"): ox.NamedNode(iri)})
+            cache[iri] = sorted({r["x"].value for r in rows if isinstance(r["x"], ox.NamedNode)} | {iri})
+        return cache[iri]
+
+    plain = compile_shapes(shapes)
+    fast = compile_shapes(shapes, closure=closure)
+    if len(plain) != len(fast):  # pragma: no cover - both walk the same shapes in the same order
+        return [(c, c) for c in plain]
+    empty = ox.Store()
+    pairs = []
+    for f, p in zip(fast, plain):
+        try:
+            list(empty.query(f.query))
+        except SyntaxError:
+            f = p
+        list(empty.query(p.query))  # a shape whose query does not parse fails here, loudly
+        pairs.append((f, p))
+    return pairs
 
 
 class _NotGrouped(Exception):
