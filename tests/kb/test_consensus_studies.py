@@ -38,7 +38,7 @@ FIGURES = [
     ("Tirotta2020", RT, "13", PCT, dict(num=3)),
     ("GonzalezAbos2023", RT, "33", PCT, dict(num=4)),
     ("Pawlik2006", RT, "35", PCT, dict(num=14)),
-    ("Groeschl2012", RT, "5", PCT, dict(num=55, uncertain=True)),
+    ("Groeschl2012", RT, "56", PCT, dict(num=55, uncertain=True)),  # printed "55 (5%)": best reading
     # table of section 3.12 (adjuvant)
     ("Brudvik2015", RT, "57", PCT, dict(num=27)), ("Brudvik2015", RT, "58", PCT, dict(num=28)),
     ("Brudvik2015", RFS, "7.9", MON, dict(p="0.434")), ("Brudvik2015", RFS, "9.0", MON, dict(p="0.434")),
