@@ -279,6 +279,8 @@ class RecommendationResult:
     reason: str
     not_checked: list[str]
     evidence: list[StudyEvidence] = field(default_factory=list)
+    #: Not applicable now, but would be if every "cannot tell" verdict turned out "meets".
+    may_apply: bool = False
 
 
 @dataclass
@@ -355,7 +357,9 @@ def recommend(patients: Graph, knowledge: Graph | None = None, reasoner: str = "
     and the others with the reason they do not apply."""
     knowledge = knowledge if knowledge is not None else graphs.knowledge_graph()
     terms = terms if terms is not None else graphs.ontology_graph()
-    classified = classify(patients, knowledge, terms, reasoner, classification)
+    data = with_verdicts(patients, knowledge)
+    classified = classify(data, knowledge, terms, reasoner, classification)
+    hypothetical = _if_cannot_tell_were_meets(data, terms, reasoner)
     everything = Graph()
     everything += knowledge
     everything += terms
@@ -389,9 +393,29 @@ def recommend(patients: Graph, knowledge: Graph | None = None, reasoner: str = "
                 result.evidence = evidence.get(rec, [])
                 applicable.append(result)
             else:
+                if hypothetical is not None and target in hypothetical.of(patient):
+                    result.may_apply = True
+                    missing = pc.facts.get("Ibero-American OMD missing facts") or []
+                    result.reason += ("; would apply if the verdict 'cannot tell' became 'meets'"
+                                      + (f" (missing: {'; '.join(missing)})" if missing else ""))
                 not_applicable.append(result)
         out.append(PatientRecommendations(patient, pc, applicable, not_applicable))
     return out
+
+
+def _if_cannot_tell_were_meets(data: Graph, terms: Graph, reasoner: str) -> reason.Classification | None:
+    """Classify a copy of ``data`` in which every "cannot tell" verdict reads "meets": the
+    recommendations a patient would get once the missing facts are known and hold. None when no
+    verdict is "cannot tell" (no second reasoner run)."""
+    undecided = list(data.subjects(SKG.verdict, SKG.CannotTell))
+    if not undecided:
+        return None
+    hypothetical = Graph()
+    hypothetical += data
+    for assessment in undecided:
+        hypothetical.remove((assessment, SKG.verdict, SKG.CannotTell))
+        hypothetical.add((assessment, SKG.verdict, SKG.Meets))
+    return reason.classify_patients(hypothetical, terms, reasoner)
 
 
 def reason_types(pc: PatientClassification) -> set[URIRef]:
@@ -450,6 +474,8 @@ def recommendations_to_json(results: list[PatientRecommendations], reasoner: str
             "agreementPercent": r.agreement, "appliesTo": curie(r.target), "reason": r.reason,
             "notCheckedByTheClass": r.not_checked,
         }
+        if not r.applies:
+            data["mayApplyIfCannotTellBecomesMeets"] = r.may_apply
         if r.applies:
             data["evidence"] = [
                 {"study": e.study, "label": e.label, "firstAuthor": e.first_author, "year": e.year,
@@ -507,8 +533,14 @@ def recommendations_to_text(results: list[PatientRecommendations], reasoner: str
                 for o in e.outcomes:
                     src = f"  <- {', '.join(curie(URIRef(s)) for s in o.sources)}" if o.sources else ""
                     lines.append(f"        - {_figure(o)}{src}")
-        lines.append(f"  NOT APPLICABLE ({len(pr.not_applicable)})")
-        for r in pr.not_applicable:
+        maybe = [r for r in pr.not_applicable if r.may_apply]
+        if maybe:
+            lines.append(f"  MAY APPLY once the missing facts are known ({len(maybe)})")
+            for r in maybe:
+                lines.append(f"  ? {r.notation} [{r.direction or 'for'}]: {r.reason}")
+        rest = [r for r in pr.not_applicable if not r.may_apply]
+        lines.append(f"  NOT APPLICABLE ({len(rest)})")
+        for r in rest:
             lines.append(f"  - {r.notation}: {r.reason}")
         lines.append("")
     return "\n".join(lines)

@@ -39,6 +39,9 @@ EXPECTED = {
              S.SoftTissueSarcomaLiverMetastasisPatient, S.GISTLiverMetastasisPatient,
              S.SarcomaBoneOrSoftTissueMetastasisPatient, S.SarcomaSpineMetastasisPatient, S.OnSystemicTherapy},
     EX.RA8: set(),
+    EX.RA9: {S.SoftTissueSarcomaPatient, S.MetastaticSoftTissueSarcomaPatient, S.LiverMetastaticDisease,
+             S.SoftTissueSarcomaLiverMetastasisPatient, S.LiverOnlyMetastaticDisease,
+             S.SarcomaPatient, S.MetastaticSarcomaPatient},
 }
 # every patient with a sarcoma primary is a (metastatic) sarcoma patient; those meeting a definition
 # are oligometastatic sarcoma patients; lung metastases from the lesions or the organ sites

@@ -101,3 +101,12 @@ def test_cli_input_errors_exit_2(tmp_path):
     empty.write_text("")
     result = CliRunner().invoke(main, ["recommend", str(empty)])
     assert result.exit_code == 2 and "no skg:Patient" in result.output
+
+
+def test_cannot_tell_gives_may_apply_with_the_missing_fact(results):
+    ra9 = results[EX.RA9]
+    r53 = next(r for r in ra9.not_applicable if r.rec == REC["IAC-5.3"])
+    assert r53.may_apply and "amenability to radical treatment not recorded" in r53.reason
+    r21 = next(r for r in ra9.not_applicable if r.rec == REC["IAC-2.1"])
+    assert not r21.may_apply  # metachronous: no verdict would make 2.1 apply
+    assert not any(r.may_apply for r in results[EX.RA1].not_applicable)
