@@ -65,3 +65,41 @@ def test_criteria_shapes_give_the_same_results_on_oxigraph(merged_patients, pati
                 actual.add((URIRef(row["this"].value), shape, URIRef(row["value"].value),
                             normalise(row["message"].value)))
     assert actual == expected, (sorted(actual - expected, key=str)[:5], sorted(expected - actual, key=str)[:5])
+
+
+def test_structural_sparql_constraints_give_the_same_results_on_oxigraph(merged_patients, patient_knowledge):
+    data = patients.data_graph(merged_patients, patient_knowledge)
+    shapes = patients.shape_graph()
+    report = patients.run_shapes(data, shapes)
+    structural = {s for s in shapes.subjects(SH.sparql, None)} - set(shapes.subjects(SKG.criterionOutcome, None))
+    expected = set()
+    for r in report.subjects(RDF.type, SH.ValidationResult):
+        if report.value(r, SH.sourceShape) in structural:
+            expected.add((report.value(r, SH.focusNode), report.value(r, SH.sourceConstraint),
+                          report.value(r, SH.value)))
+    assert len(expected) >= 5
+
+    store = pyoxigraph.Store()
+    store.load(data.serialize(format="nt", encoding="utf-8"), format=pyoxigraph.RdfFormat.N_TRIPLES)
+    actual = set()
+    for shape in structural:
+        focus = set()
+        for cls in shapes.objects(shape, SH.targetClass):
+            focus |= {s for s, _ in data.subject_objects(RDF.type) if (data.value(s, RDF.type) is not None)
+                      and any(t == cls for t in data.objects(s, RDF.type))}
+        for prop in shapes.objects(shape, SH.targetObjectsOf):
+            focus |= set(data.objects(None, prop))
+        focus = sorted((f for f in focus if isinstance(f, URIRef)), key=str)
+        for constraint in shapes.objects(shape, SH.sparql):
+            for row in store.query(compile_for(str(shapes.value(constraint, SH.select)), focus)):
+                value = row["value"]
+                actual.add((URIRef(row["this"].value), constraint, _to_rdflib(value)))
+    assert actual == expected, (sorted(actual - expected, key=str)[:5], sorted(expected - actual, key=str)[:5])
+
+
+def _to_rdflib(term):
+    from rdflib import Literal
+    if isinstance(term, pyoxigraph.NamedNode):
+        return URIRef(term.value)
+    return Literal(term.value, datatype=URIRef(term.datatype.value) if term.datatype else None,
+                   lang=term.language)
