@@ -76,6 +76,12 @@ def check_consistency(graph: Graph, reasoner: str = "hermit") -> ConsistencyRepo
 # ---------------------------------------------------------------------------------------------
 
 
+#: Patients per reasoner run when a command classifies many patients. One HermiT run grows
+#: super-linearly with the number of patients (bench/REASONING.md); chunks keep it linear.
+DEFAULT_CHUNK_SIZE = 20
+#: Parallel reasoner processes for chunked runs (the machines we target have 2 cores).
+DEFAULT_WORKERS = 2
+
 #: Datatypes outside the OWL 2 datatype map that HermiT rejects; the reasoning view drops them.
 NON_OWL_DATATYPES = frozenset({XSD.date, XSD.gYear, XSD.gYearMonth, XSD.gMonth, XSD.gDay, XSD.gMonthDay, XSD.time, XSD.duration})
 

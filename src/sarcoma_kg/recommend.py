@@ -155,7 +155,8 @@ def classify(patients: Graph, knowledge: Graph, terms: Graph | None = None, reas
     before (for example by chunked runs over a cohort) is used instead of a new reasoner run."""
     terms = terms if terms is not None else graphs.ontology_graph()
     data = with_verdicts(patients, knowledge)
-    result = classification or reason.classify_patients(data, terms, reasoner)
+    result = classification or reason.classify_patients(
+        data, terms, reasoner, chunk_size=reason.DEFAULT_CHUNK_SIZE, workers=reason.DEFAULT_WORKERS)
     defined = set(reason.defined_classes(terms))
     out: dict[URIRef, PatientClassification] = {}
     for patient in reason.patients_of(data):
@@ -415,7 +416,8 @@ def _if_cannot_tell_were_meets(data: Graph, terms: Graph, reasoner: str) -> reas
     for assessment in undecided:
         hypothetical.remove((assessment, SKG.verdict, SKG.CannotTell))
         hypothetical.add((assessment, SKG.verdict, SKG.Meets))
-    return reason.classify_patients(hypothetical, terms, reasoner)
+    return reason.classify_patients(hypothetical, terms, reasoner, chunk_size=reason.DEFAULT_CHUNK_SIZE,
+                                    workers=reason.DEFAULT_WORKERS)
 
 
 def reason_types(pc: PatientClassification) -> set[URIRef]:
