@@ -564,6 +564,10 @@ def write_summary(result: CohortResult) -> str:
     buf.write("shape results (source shape, severity):\n")
     for (s, sev), n in sorted(result.results.items(), key=lambda kv: (kv[0][1], kv[0][0])):
         buf.write(f"  {short(s)} [{short(sev)}]: {n}\n")
+    t = result.timings
+    buf.write(f"phases parse={t.get('parse_s', 0):.2f} check={t.get('check_s', 0):.2f} "
+              f"report={t.get('report_s', 0):.2f} wall={t.get('wall_s', 0):.2f} "
+              "(parse and check summed over workers)\n")
     for note in result.notes:
         buf.write(f"note: {note}\n")
     return buf.getvalue()
