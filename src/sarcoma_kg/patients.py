@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from rdflib import Graph, URIRef
+from rdflib import BNode, Graph, URIRef
 from rdflib.namespace import RDF, RDFS
 
 from . import graphs, resources
@@ -46,6 +46,9 @@ def read_patient_file(path: Path | str) -> PatientFile:
         graph = read_csv(path)
     else:
         graph = _parse_turtle(path, "nt" if suffix == ".nt" else "turtle")
+    if any(isinstance(s, BNode) for s in graph.subjects(RDF.type, SKG.Patient)):
+        raise InputError(f"{path}: a patient is a blank node; give every patient an IRI (for example ex:P1), "
+                         "so that its verdicts can be named and written back")
     found = patients_in(graph)
     if not found:
         raise InputError(f"{path}: no patient found (nothing is typed skg:Patient)")

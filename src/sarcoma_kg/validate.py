@@ -118,8 +118,25 @@ def validate_paths(paths: Iterable[Path | str], knowledge: Graph | None = None) 
     if not result.files:
         return result
     knowledge = knowledge if knowledge is not None else patients_mod.knowledge_context()
+    try:
+        _run(result, result.files, knowledge)
+    except Exception:  # an engine failure on one file must not hide the others: retry file by file
+        good = []
+        for pf in result.files:
+            try:
+                _run(ValidationResult(), [pf], knowledge)
+                good.append(pf)
+            except Exception as exc:
+                result.errors.append(FileError(pf.path, f"{pf.path}: could not be validated: {type(exc).__name__}: {exc}"))
+        result.files = good
+        if good:
+            _run(result, good, knowledge)
+    return result
+
+
+def _run(result: ValidationResult, files: list[patients_mod.PatientFile], knowledge: Graph) -> None:
     merged = Graph()
-    for pf in result.files:
+    for pf in files:
         for triple in pf.graph:
             merged.add(triple)
     data = patients_mod.data_graph(merged, knowledge)
@@ -128,7 +145,6 @@ def validate_paths(paths: Iterable[Path | str], knowledge: Graph | None = None) 
     result.data = data
     result.findings = _structural_findings(report, shapes, data)
     result.derivation = verdicts.derive_all(merged, knowledge, data=data, report=report)
-    return result
 
 
 def _owner_patient(data: Graph, node) -> URIRef | None:

@@ -220,7 +220,8 @@ def synchronous_window(knowledge: Graph) -> int | None:
 
 
 def _date(value) -> dt.date | None:
-    if value is None:
+    """A well-formed xsd:date (other values are structural violations, and ignored here)."""
+    if value is None or getattr(value, "datatype", None) != XSD.date:
         return None
     try:
         return dt.date.fromisoformat(str(value)[:10])
@@ -238,10 +239,11 @@ def patient_facts(data: Graph, patient: URIRef, window: int | None) -> PatientFa
             unknown_site = True
         organs |= site_organs
     facts = PatientFacts(patient, len(lesions), sorted(organs, key=str), None if unknown_site else len(organs))
-    diagnosis = None
-    for primary in data.objects(patient, SKG.hasPrimaryTumour):
-        diagnosis = diagnosis or _date(data.value(primary, SKG.diagnosisDate))
-    detections = [d for lesion in lesions if (d := _date(data.value(lesion, SKG.detectionDate))) is not None]
+    diagnoses = [d for primary in data.objects(patient, SKG.hasPrimaryTumour)
+                 for value in data.objects(primary, SKG.diagnosisDate) if (d := _date(value)) is not None]
+    diagnosis = min(diagnoses) if diagnoses else None
+    detections = [d for lesion in lesions for value in data.objects(lesion, SKG.detectionDate)
+                  if (d := _date(value)) is not None]
     if diagnosis is not None and detections:
         first = min(detections)
         facts.interval_months = months_between(diagnosis, first)

@@ -1,0 +1,75 @@
+"""One regression test per bug found."""
+
+from __future__ import annotations
+
+import pytest
+
+from sarcoma_kg import validate
+from sarcoma_kg.namespaces import DEFINITION, EX, SKG
+
+PREFIXES = """@prefix skg: <https://w3id.org/sarcoma-kg/> .
+@prefix ex: <https://w3id.org/sarcoma-kg/example/> .
+@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+"""
+
+
+def run(tmp_path, text, knowledge):
+    path = tmp_path / "p.ttl"
+    path.write_text(PREFIXES + text, encoding="utf-8")
+    return validate.validate_paths([path], knowledge=knowledge)
+
+
+def test_a_size_that_is_not_a_number_is_missing_not_too_large(tmp_path, patient_knowledge):
+    # rdflib compared the string "12" with 50 and reported "not < 50 mm"; Oxigraph raises an error
+    result = run(tmp_path, """
+ex:S a skg:Patient ; skg:hasLesion ex:S-L1 .
+ex:S-L1 a skg:MetastaticLesion ; skg:hasSite skg:Liver ; skg:longestDiameterMm "12" .
+""", patient_knowledge)
+    gangi = next(a for a in result.derivation.assessments if a.definition == DEFINITION.Gangi2010)
+    assert gangi.verdict == SKG.CannotTell
+    assert any(f.focus == EX["S-L1"] and f.severity == "violation" for f in result.findings)
+
+
+def test_a_date_that_is_not_a_date_is_not_said_to_be_in_the_future(tmp_path, patient_knowledge):
+    result = run(tmp_path, """
+ex:D a skg:Patient ; skg:hasPrimaryTumour ex:D-p .
+ex:D-p a skg:PrimaryTumour ; skg:diagnosisDate "last year" .
+""", patient_knowledge)
+    messages = [f.message for f in result.findings if f.focus == EX["D-p"]]
+    assert any("must be one valid date" in m for m in messages)
+    assert not any("in the future" in m for m in messages)
+
+
+def test_a_blank_node_patient_is_an_input_error(tmp_path, patient_knowledge):
+    result = run(tmp_path, "[] a skg:Patient .\nex:Q a skg:Patient .\n", patient_knowledge)
+    assert result.exit_code == 2
+    assert "blank node" in result.errors[0].message
+
+
+@pytest.mark.parametrize("flag", ['true', '"1"^^xsd:boolean'])
+def test_diffuse_involvement_is_read_by_value(tmp_path, patient_knowledge, flag):
+    result = run(tmp_path, f"ex:F a skg:Patient ; skg:hasDiffuseSerosalInvolvement {flag} .\n", patient_knowledge)
+    ibero = next(a for a in result.derivation.assessments if a.definition == DEFINITION.IberoAmerican2025)
+    assert ibero.verdict == SKG.DoesNotMeet
+    assert "diffuse serosal sarcomatosis excludes" in ibero.reasons
+
+
+def test_an_engine_failure_on_one_file_does_not_hide_the_others(tmp_path, patient_knowledge, monkeypatch):
+    from sarcoma_kg import patients
+
+    good = tmp_path / "good.ttl"
+    good.write_text(PREFIXES + "ex:G a skg:Patient .\n", encoding="utf-8")
+    bad = tmp_path / "bad.ttl"
+    bad.write_text(PREFIXES + "ex:Boom a skg:Patient .\n", encoding="utf-8")
+    real = patients.run_shapes
+
+    def flaky(data, shapes=None):
+        if (EX.Boom, None, None) in data:
+            raise RuntimeError("engine failure")
+        return real(data, shapes)
+
+    monkeypatch.setattr(patients, "run_shapes", flaky)
+    result = validate.validate_paths([bad, good], knowledge=patient_knowledge)
+    assert result.exit_code == 2
+    assert result.patients == [EX.G]
+    assert "could not be validated" in result.errors[0].message
