@@ -45,7 +45,7 @@ def read_patient_file(path: Path | str) -> PatientFile:
 
         graph = read_csv(path)
     else:
-        graph = _parse_turtle(path, "nt" if suffix == ".nt" else "turtle")
+        graph = _parse_turtle(path, _RDF_FORMATS.get(suffix, "turtle"))
     if any(isinstance(s, BNode) for s in graph.subjects(RDF.type, SKG.Patient)):
         raise InputError(f"{path}: a patient is a blank node; give every patient an IRI (for example ex:P1), "
                          "so that its verdicts can be named and written back")
@@ -55,6 +55,8 @@ def read_patient_file(path: Path | str) -> PatientFile:
     return PatientFile(path=path, graph=graph, patients=tuple(found))
 
 
+_RDF_FORMATS = {".nt": "nt", ".jsonld": "json-ld", ".json": "json-ld", ".rdf": "xml", ".owl": "xml", ".n3": "n3"}
+_FORMAT_NAMES = {"turtle": "Turtle", "nt": "N-Triples", "json-ld": "JSON-LD", "xml": "RDF/XML", "n3": "N3"}
 _LINE = re.compile(r"line (\d+)", re.IGNORECASE)
 _REASON = re.compile(r"Bad syntax \(([^)]*)\)")
 
@@ -78,7 +80,7 @@ def _parse_turtle(path: Path, fmt: str) -> Graph:
         reason = _REASON.search(text)
         why = reason.group(1) if reason else (text.strip().splitlines() or [type(exc).__name__])[-1][:200]
         where = f"{path}:{line}" if line else str(path)
-        raise InputError(f"{where}: not valid Turtle: {why}") from exc
+        raise InputError(f"{where}: not valid {_FORMAT_NAMES.get(fmt, fmt)}: {why}") from exc
     return graph
 
 

@@ -100,7 +100,7 @@ def validate_paths(paths: Iterable[Path | str], knowledge: Graph | None = None) 
     ontology and knowledge base, and assemble the verdicts."""
     result = ValidationResult()
     owner: dict[URIRef, Path] = {}
-    for path in paths:
+    for path in expand(paths):
         try:
             pf = patients_mod.read_patient_file(path)
         except InputError as exc:
@@ -145,6 +145,18 @@ def _run(result: ValidationResult, files: list[patients_mod.PatientFile], knowle
     result.data = data
     result.findings = _structural_findings(report, shapes, data)
     result.derivation = verdicts.derive_all(merged, knowledge, data=data, report=report)
+
+
+def expand(paths: Iterable[Path | str]) -> list[Path]:
+    """Files as given; a folder stands for the .ttl and .csv files under it (sorted)."""
+    out: list[Path] = []
+    for path in map(Path, paths):
+        if path.is_dir():
+            found = sorted(p for p in path.rglob("*") if p.suffix.lower() in (".ttl", ".csv") and p.is_file())
+            out.extend(found or [path])
+        else:
+            out.append(path)
+    return out
 
 
 def _owner_patient(data: Graph, node) -> URIRef | None:

@@ -110,3 +110,19 @@ def test_ttl_output_is_the_write_back_graph(files):
 def test_usage_error_without_files():
     result = run()
     assert result.exit_code == 2
+
+
+def test_a_folder_stands_for_its_patient_files(files, tmp_path):
+    result = run(str(tmp_path), "--format", "json")
+    payload = json.loads(result.stdout)
+    assert result.exit_code == 2  # the folder holds malformed files too
+    assert sorted(p["id"] for p in payload["patients"]) == ["ex:Bad", "ex:Good"]
+    assert len(payload["errors"]) == 2
+
+
+def test_malformed_json_ld_names_the_format(tmp_path):
+    path = tmp_path / "p.jsonld"
+    path.write_text('{"@id": ', encoding="utf-8")
+    result = run(str(path))
+    assert result.exit_code == 2
+    assert "not valid JSON-LD" in result.output
