@@ -135,8 +135,9 @@ def summary_command(summary_fmt):
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "ttl"]), default="table",
               show_default=True, help="table for people; json (summary) or ttl (write-back RDF) for machines.")
 def validate_command(patient_files, fmt):
-    """Check patient graphs (Turtle .ttl, or tumour-board .csv with one row per lesion) against
-    the structural shapes and every definition of oligometastatic disease in the knowledge base.
+    """Check patient graphs (Turtle .ttl, or tumour-board .csv with one row per lesion; a folder
+    stands for the .ttl/.csv files under it) against the structural shapes and every definition
+    of oligometastatic disease in the knowledge base.
 
     Per patient and definition: meets / does not meet (every failed criterion) / cannot tell
     (the missing facts) / meets at the strict bound / meets only at the lenient bound; plus
