@@ -117,7 +117,7 @@ def criteria_results(report: Graph, shapes: Graph) -> list[CriterionResult]:
     return sorted(out, key=lambda r: (str(r.patient), str(r.criterion), str(r.shape), r.message))
 
 
-_LISTED = re.compile(r"^(\d+ organ sites?[^:]*: )([^\[]*?)( \[.*)?$")
+_LISTED = re.compile(r"^(\d+ organ sites?(?: >|, not <) [0-9.]+[^:]*: )([^\[]*?)( \[.*)?$")
 
 
 def _sorted_list(message: str) -> str:

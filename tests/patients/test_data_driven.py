@@ -19,6 +19,10 @@ definition:TestSingleOrgan-sites a skg:OrganSiteCountCriterion ; rdfs:label "one
     skg:upperBound 1 .
 definition:TestSingleOrgan-size a skg:LesionSizeCriterion ; rdfs:label "up to 20 mm"@en ;
     skg:upperBound 20 ; skg:upperBoundInclusive true .
+definition:TestOrganRange a skg:OligometastaticDiseaseDefinition ;
+    skg:hasCriterion definition:TestOrganRange-sites .
+definition:TestOrganRange-sites a skg:OrganSiteCountCriterion ; rdfs:label "1-2 organs"@en ;
+    skg:upperBound 1 ; skg:lenientUpperBound 2 .
 skg:TestNewKindCriterion rdfs:subClassOf skg:DefinitionCriterion .
 definition:TestNewKind a skg:OligometastaticDiseaseDefinition ;
     skg:hasCriterion definition:TestNewKind-c .
@@ -47,6 +51,11 @@ def test_a_new_definition_is_checked_without_code(patient_knowledge):
     assert "2 organ sites > 1: liver, lung" in two.reasons
     assert "1 lesion of 21 mm > 20 mm" in two.reasons
     assert by[(EX.OneOrgan, DEFINITION.TestSingleOrgan)].verdict == SKG.Meets  # 20 mm is inclusive
+
+    assert by[(EX.OneOrgan, DEFINITION.TestOrganRange)].verdict == SKG.MeetsAtStrictBound
+    ranged = by[(EX.TwoOrgans, DEFINITION.TestOrganRange)]
+    assert ranged.verdict == SKG.MeetsOnlyAtLenientBound
+    assert ranged.reasons == ["2 organ sites: > 1 (strict end), <= 2 (lenient end)"]
 
     new_kind = by[(EX.OneOrgan, DEFINITION.TestNewKind)]
     assert new_kind.verdict == SKG.CannotTell
