@@ -22,8 +22,14 @@ Files that are not grouped by patient (e.g. shuffled N-Triples) are detected and
 one piece instead (correct, but memory then grows with the file): :class:`CohortResult`.notes
 says so and the CLI prints it.
 
-Verdict semantics (per criterion of every definition in ``ontology/kb/definitions.ttl``) are in
-:func:`judge`; they follow docs/model.md: unknown is absence and is never read as false.
+Verdicts come from the criteria shapes' results exactly as in :mod:`sarcoma_kg.verdicts` (each
+result's ``sh:value`` is a criterion, its source shape's ``skg:criterionOutcome`` says not met /
+met only at the lenient bound / unknown; no result means met): see :func:`judge`. A test checks
+that cohort verdicts equal ``verdicts.derive_all`` on the same patients.
+
+Known cost: a few SHACL-SPARQL criteria queries cost O(chunk size) per patient in Oxigraph
+(``FILTER NOT EXISTS`` is not evaluated with the outer bindings pushed in), so chunks are kept
+small (~100 patients); the subclass closure of the reference data is inlined as ``VALUES``.
 """
 
 from __future__ import annotations
@@ -368,7 +374,15 @@ def reference_data(extra: Graph | None = None) -> bytes:
     if extra is not None:
         return extra.serialize(format="nt", encoding="utf-8")
     if "kg" not in _REFERENCE_CACHE:
-        _REFERENCE_CACHE["kg"] = knowledge_graph().serialize(format="nt", encoding="utf-8")
+        # pyoxigraph parses the Turtle ~10x faster than rdflib; a file it rejects goes through
+        # graphs.knowledge_graph(), whose InputError names file and line.
+        try:
+            buf = io.BytesIO()
+            for f in [*resources.ontology_files(), *resources.kb_files()]:
+                ox.serialize(ox.parse(path=str(f), format=ox.RdfFormat.TURTLE), buf, format=ox.RdfFormat.N_TRIPLES)
+            _REFERENCE_CACHE["kg"] = buf.getvalue()
+        except (SyntaxError, OSError):
+            _REFERENCE_CACHE["kg"] = knowledge_graph().serialize(format="nt", encoding="utf-8")
     return _REFERENCE_CACHE["kg"]
 
 

@@ -31,13 +31,29 @@ def test_fixture_shapes_equal_pyshacl(small_cohort, structure_shapes):
     assert len({s for _, s, _ in ref}) >= 8          # many distinct shapes fire
 
 
+#: Patients whose data holds a value of the wrong type in a criterion's input. SPARQL 1.1 (§17.3)
+#: makes ``"23 mm" > 50`` a type error, so the filter is false (Oxigraph); rdflib's SPARQL, and so
+#: pyshacl, orders the two literals instead and reports the size bound as failed. This is the only
+#: divergence allowed below, and only for these patients; a shape that guards its comparisons
+#: with isNumeric()/datatype() removes it.
+ILL_TYPED_DEFECTS = ("size-not-number",)
+
+
 def test_project_shapes_equal_pyshacl(small_cohort):
     """The CURRENT shapes/patient-*.ttl, compiled, against pyshacl: catches drift in those files."""
+    import json
+
+    from sarcoma_kg.cohort import truth_path_for
+
     shapes = fastpath.patient_shapes()
     assert compile_shapes(shapes), "no patient shapes found"
     fast = fastpath.validate_cohort(small_cohort, workers=1, shapes=shapes, collect=True)
     ref = fastpath.pyshacl_results(small_cohort, shapes)
-    assert _keys(fast) == ref
+    truth = json.loads(truth_path_for(small_cohort).read_text())
+    ill_typed = {f"https://w3id.org/sarcoma-kg/example/{p}" for k in ILL_TYPED_DEFECTS for p in truth["defects"][k]}
+    assert {k for k in _keys(fast) if k[0] not in ill_typed} == {k for k in ref if k[0] not in ill_typed}
+    assert {k for k in _keys(fast) ^ ref if k[0] in ill_typed} <= {
+        k for k in _keys(fast) | ref if k[1].rsplit("/", 1)[-1].startswith("LesionSize")}
     verdicts = {row[2] for row in fast.all_rows}
     assert verdicts == set(fastpath.VERDICTS)        # every verdict kind occurs in the cohort
 
