@@ -64,7 +64,8 @@ def measure(cmd: list[str], timeout: float, env=None) -> dict:
     wall = time.perf_counter() - t0
     err = proc.stderr.read()
     phases = next((line for line in err.splitlines() if line.startswith("phases")), "")
-    return {"ok": proc.returncode in (0, 1), "wall": wall, "peak": peak, "phases": phases,
+    causes = [line.strip() for line in err.splitlines() if "Caused by" in line or "Exception in" in line]
+    return {"ok": proc.returncode in (0, 1), "wall": wall, "peak": peak, "phases": phases, "causes": causes[-1:],
             "error": "" if proc.returncode in (0, 1) else err.strip().splitlines()[-1:]}
 
 
@@ -137,6 +138,7 @@ def main() -> None:
     if "jena" in alive and cp is None:
         print("Jena SHACL: libapache-jena-java cannot be installed; skipped"); alive.discard("jena")
     rows = []
+    last: dict[str, tuple[int, float]] = {}
     for n in [int(s) for s in args.sizes.split(",")]:
         cohort = OUT / f"cohort-{n}.ttl"
         if not cohort.exists():
@@ -150,6 +152,11 @@ def main() -> None:
         keys, res = {}, {}
         for eng in engines:
             if eng not in alive:
+                continue
+            if eng in last and last[eng][1] * n / last[eng][0] > args.timeout:
+                print(f"{eng} at {n}: skipped, {last[eng][1]:.0f} s at {last[eng][0]} patients predicts more than "
+                      f"--timeout {args.timeout:.0f} s", flush=True)
+                alive.discard(eng)
                 continue
             out = OUT / f"{eng}-{n}.tsv"
             if eng == "fast":
@@ -172,11 +179,14 @@ def main() -> None:
                     pass
                 r = measure(["sh", "-c", f'java -Xmx16g -cp "{cp}" shacl.shacl validate --shapes {shapes} '
                              f'--data {data} > {rep}'], args.timeout)
-                if r["ok"] and rep.stat().st_size:
+                if r["ok"] and rep.stat().st_size and not r["causes"]:
                     keys[eng] = jena_keys(rep)
                 else:
                     r["ok"] = False
+                    r["error"] = f"Jena did not run: {r['causes'] or r['error']}"
             res[eng] = r
+            if r["ok"]:
+                last[eng] = (n, r["wall"])
             if not r["ok"]:
                 alive.discard(eng)
                 print(f"{eng} at {n}: failed or too slow ({r['error']}); not run at larger sizes", flush=True)
