@@ -120,9 +120,15 @@ def criteria_results(report: Graph, shapes: Graph) -> list[CriterionResult]:
 _LISTED = re.compile(r"^(\d+ organ sites?(?: >|, not <) [0-9.]+[^:]*: )([^\[]*?)( \[.*)?$")
 
 
+_SEROSAE = re.compile(r"^(.+?)( sarcomatosis excludes(?: \[.*)?)$")
+
+
 def _sorted_list(message: str) -> str:
-    """Sort the organ-site names a message lists: GROUP_CONCAT order is not defined in SPARQL
+    """Sort the organ-site (or serosa) names a message lists: GROUP_CONCAT order is not defined in SPARQL
     (it differs between engines and runs), and reasons written back must be deterministic."""
+    serosae = _SEROSAE.match(message)
+    if serosae:
+        return " and ".join(sorted(serosae.group(1).split(" and "))) + serosae.group(2)
     match = _LISTED.match(message)
     if not match:
         return message

@@ -73,3 +73,11 @@ def test_an_engine_failure_on_one_file_does_not_hide_the_others(tmp_path, patien
     assert result.exit_code == 2
     assert result.patients == [EX.G]
     assert "could not be validated" in result.errors[0].message
+
+
+def test_listed_serosae_are_in_a_fixed_order(tmp_path, patient_knowledge):
+    result = run(tmp_path, """
+ex:T a skg:Patient ; skg:hasDiffuseSerosalInvolvement true ; skg:hasSerosalInvolvement skg:Pleura , skg:Peritoneum .
+""", patient_knowledge)
+    ibero = next(a for a in result.derivation.assessments if a.definition == DEFINITION.IberoAmerican2025)
+    assert "peritoneal and pleural sarcomatosis excludes" in ibero.reasons
