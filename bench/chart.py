@@ -1,14 +1,15 @@
 """Chart for bench/README.md: wall time against cohort size, one line per engine (log-log).
-Usage (bench venv, which has matplotlib): python chart.py results.json out.png"""
+Usage (bench venv, which has matplotlib): python chart.py bench/out out.png  (all results-*.json)"""
 import json
 import sys
+from pathlib import Path
 
 import matplotlib
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 
-rows = [r for r in json.load(open(sys.argv[1])) if r["ok"]]
+rows = [r for f in sorted(Path(sys.argv[1]).glob("results-*.json")) for r in json.loads(f.read_text()) if r["ok"]]
 fig, ax = plt.subplots(figsize=(6, 4))
 for engine in sorted({r["engine"] for r in rows}):
     pts = sorted((r["n"], r["wall"]) for r in rows if r["engine"] == engine)

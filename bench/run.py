@@ -201,9 +201,9 @@ def main() -> None:
     results = [{"n": n, "engine": e, "ok": r["ok"], "wall": r["wall"], "peak": r["peak"],
                 "phases": r.get("phases", ""), "equal": same, "baseline": base, "error": str(r.get("error", ""))}
                for n, e, r, same, base in rows]
-    (OUT / "results.json").write_text(json.dumps(results, indent=1))
-    subprocess.run([str(TURBO / "bin" / "python"), str(HERE / "chart.py"), str(OUT / "results.json"),
-                    str(HERE / "time-vs-size.png")])
+    tag = f"{args.sizes}-{args.engines}".replace(",", "_")
+    (OUT / f"results-{tag}.json").write_text(json.dumps(results, indent=1))
+    subprocess.run([str(TURBO / "bin" / "python"), str(HERE / "chart.py"), str(OUT), str(HERE / "time-vs-size.png")])
     for n in sorted({r[0] for r in rows}):
         at = {e: r for m, e, r, *_ in rows if m == n and r["ok"]}
         if "fast" in at:

@@ -63,7 +63,7 @@ def test_verdicts_equal_single_patient_verdicts(tmp_path):
     from sarcoma_kg import verdicts
     from sarcoma_kg.graphs import knowledge_graph
 
-    path = generate(10, tmp_path / "few.ttl", seed=21).path
+    path = generate(6, tmp_path / "few.ttl", seed=21).path
     fast = fastpath.validate_cohort(path, workers=1, collect=True)
     derivation = verdicts.derive_all(Graph().parse(path), knowledge_graph())
     single = {(str(a.patient), str(a.definition), str(a.verdict).rsplit("/", 1)[-1]) for a in derivation.assessments}
