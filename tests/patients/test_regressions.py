@@ -81,3 +81,19 @@ ex:T a skg:Patient ; skg:hasDiffuseSerosalInvolvement true ; skg:hasSerosalInvol
 """, patient_knowledge)
     ibero = next(a for a in result.derivation.assessments if a.definition == DEFINITION.IberoAmerican2025)
     assert "peritoneal and pleural sarcomatosis excludes" in ibero.reasons
+
+
+def test_write_back_is_deterministic_and_hermit_safe(patient_knowledge):
+    from rdflib import BNode, Graph
+    from rdflib.namespace import XSD
+
+    from sarcoma_kg import resources, verdicts
+
+    patients_graph = Graph().parse(resources.EXAMPLES_DIR / "hakime2013" / "hakime2013.ttl")
+    first = verdicts.derive(patients_graph, patient_knowledge).serialize(format="turtle")
+    second = verdicts.derive(patients_graph, patient_knowledge).serialize(format="turtle")
+    assert first == second
+    g = Graph().parse(data=first, format="turtle")
+    assert not any(isinstance(x, BNode) for t in g for x in t)
+    datatypes = {o.datatype for o in g.objects() if hasattr(o, "datatype") and o.datatype is not None}
+    assert datatypes <= {XSD.integer, XSD.decimal}
