@@ -407,8 +407,8 @@ def validate_cohort(path, out=None, fmt: str = "csv", workers: int = 2,
     if fmt not in ("csv", "jsonl"):
         raise InputError(f"unknown output format {fmt!r}; choose csv or jsonl")
     in_fmt = cohort_format(path)
-    if chunk_bytes is None:  # ~100 patients: some criteria queries cost O(chunk size) per patient in Oxigraph
-        chunk_bytes = 150_000 if in_fmt == "ttl" else 450_000
+    if chunk_bytes is None:  # ~40 patients: some criteria queries cost O(chunk size) per patient in Oxigraph
+        chunk_bytes = 50_000 if in_fmt == "ttl" else 150_000
     t_start = time.perf_counter()
     shapes = shapes if shapes is not None else patient_shapes()
     reference = reference if reference is not None else reference_data()

@@ -39,6 +39,7 @@ def test_fixture_shapes_equal_pyshacl(small_cohort, structure_shapes):
 ILL_TYPED_DEFECTS = ("size-not-number",)
 
 
+@pytest.mark.slow  # pyshacl needs ~3-9 s per patient with the project's SHACL-SPARQL criteria
 def test_project_shapes_equal_pyshacl(small_cohort):
     """The CURRENT shapes/patient-*.ttl, compiled, against pyshacl: catches drift in those files."""
     import json
