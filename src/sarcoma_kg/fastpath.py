@@ -40,6 +40,7 @@ import json
 import multiprocessing
 import os
 import re
+import tempfile
 import time
 from collections import Counter, deque
 from dataclasses import dataclass, field
@@ -142,7 +143,7 @@ def judge(outcomes: dict[str, tuple[str, str]], definition: Definition) -> tuple
             continue
         name = c.iri.rsplit("/", 1)[-1]
         {"failed": failed, "unknown": unknown, "lenient": lenient}[hit[0]].append(name)
-        reasons.append(hit[1] or name)
+        reasons.append(_normalise_message(hit[1]) or name)
     if not definition.criteria:
         unknown.append("the definition has no criteria")
     if failed:
@@ -156,6 +157,16 @@ def judge(outcomes: dict[str, tuple[str, str]], definition: Definition) -> tuple
     else:
         verdict = "Meets"
     return verdict, failed, unknown, lenient, reasons
+
+
+def _normalise_message(message: str) -> str:
+    """The message with its GROUP_CONCAT-built list sorted, exactly as verdicts.py writes reasons
+    (SPARQL leaves GROUP_CONCAT order undefined: it differs between engines and load orders)."""
+    try:
+        from .verdicts import _sorted_list
+    except ImportError:  # pragma: no cover - verdicts.py is part of the package
+        return message
+    return _sorted_list(message)
 
 
 PATIENTS_QUERY = sparql_prologue() + """
@@ -430,13 +441,15 @@ def validate_cohort(path, out=None, fmt: str = "csv", workers: int = 2,
         _consume(outputs, result, out, fmt, results_out, progress, total)
     except _NotGrouped as exc:
         result.grouped = False
-        result.notes.append(f"{path}: {exc}; validated the file in one piece instead (memory grows with "
-                            "the file; write patients grouped, as `cohort generate` does, to bound it)")
+        result.notes.append(f"{path}: {exc}; regrouped it by patient through an on-disk store first "
+                            "(slower; write patients grouped, as `cohort generate` does, to skip that)")
         keep_notes, keep_timings = result.notes, result.timings
         result = CohortResult(all_results=[] if collect else None, all_rows=[] if collect else None,
                               grouped=False, notes=keep_notes, timings=keep_timings)
-        outputs = _run(path, in_fmt, 1, reference, constraints, definitions, outcomes, chunk_bytes, whole=True)
-        _consume(outputs, result, out, fmt, results_out, progress, total)
+        with tempfile.TemporaryDirectory(prefix="sarcoma-kg-regroup-") as tmp:
+            outputs = _run(path, in_fmt, workers, reference, constraints, definitions, outcomes, chunk_bytes,
+                           whole=True, regroup_dir=tmp)
+            _consume(outputs, result, out, fmt, results_out, progress, total)
     result.timings["wall_s"] = time.perf_counter() - t_start
     return result
 
@@ -475,8 +488,42 @@ class _NotGrouped(Exception):
     pass
 
 
-def _run(path, in_fmt, workers, reference, constraints, definitions, outcomes, chunk_bytes, whole):
-    chunks = iter_chunks(path, in_fmt, chunk_bytes, whole=whole)
+REGROUP_BATCH = 40
+
+
+def regroup(path: Path, in_fmt: str, store_dir: str, batch: int = REGROUP_BATCH) -> Iterator[Chunk]:
+    """Chunks of whole patients from a file in any order (e.g. shuffled N-Triples).
+
+    The file is bulk-loaded into an on-disk pyoxigraph store (RocksDB in ``store_dir``: memory stays
+    bounded); each batch of patients is then cut out as everything reachable from them by forward
+    links (``?patient (<x>|!<x>)* ?node``). Nodes reachable from no patient are not validated.
+    """
+    store = ox.Store(store_dir)
+    fmt = ox.RdfFormat.N_TRIPLES if in_fmt == "nt" else ox.RdfFormat.TURTLE
+    try:
+        store.bulk_load(path=str(path), format=fmt)
+    except SyntaxError as exc:
+        m = re.search(r"line (\d+)", str(exc))
+        raise InputError(f"{path}:{m.group(1) if m else '?'}: not valid "
+                         f"{'N-Triples' if in_fmt == 'nt' else 'Turtle'}: {exc}") from exc
+    patients = [r["p"].value for r in store.query(
+        f"SELECT DISTINCT ?p WHERE {{ ?p <{RDF_TYPE}> <{SKG}Patient> }} ORDER BY ?p")]
+    total = Path(path).stat().st_size
+    for i in range(0, len(patients), batch):
+        values = " ".join(f"<{p}>" for p in patients[i: i + batch])
+        q = (f"CONSTRUCT {{ ?s ?pp ?o }} WHERE {{ VALUES ?p {{ {values} }} "
+             f"?p (<urn:sarcoma-kg:none>|!<urn:sarcoma-kg:none>)* ?s . ?s ?pp ?o }}")
+        data = ox.serialize(store.query(q), format=ox.RdfFormat.N_TRIPLES)
+        end = total * min(i + batch, len(patients)) // max(len(patients), 1)
+        yield Chunk(i // batch, "nt", data, 1, 0, str(path), end)
+
+
+def _run(path, in_fmt, workers, reference, constraints, definitions, outcomes, chunk_bytes, whole,
+         regroup_dir=None):
+    if regroup_dir is not None:
+        chunks = regroup(path, in_fmt, regroup_dir)
+    else:
+        chunks = iter_chunks(path, in_fmt, chunk_bytes, whole=whole)
     if workers <= 1:
         _init_worker(reference, constraints, definitions, outcomes)
         for chunk in chunks:
