@@ -18,9 +18,9 @@ Pipeline (see bench/README.md for measurements):
    in file order to a temporary file that is renamed on success, so the output is complete or
    absent; SHACL results and counts feed the summary.
 
-Files that are not grouped by patient (e.g. shuffled N-Triples) are detected and validated in
-one piece instead (correct, but memory then grows with the file): :class:`CohortResult`.notes
-says so and the CLI prints it.
+Files that are not grouped by patient (e.g. shuffled N-Triples) are detected and regrouped
+through an on-disk pyoxigraph store (:func:`regroup`: bounded memory, slower);
+:class:`CohortResult`.notes says so and the CLI prints it.
 
 Verdicts come from the criteria shapes' results exactly as in :mod:`sarcoma_kg.verdicts` (each
 result's ``sh:value`` is a criterion, its source shape's ``skg:criterionOutcome`` says not met /
