@@ -428,8 +428,8 @@ def run_cohort_validation(file: Path, output: Path | None, fmt: str, workers: in
               help="Also write every SHACL result (focus, source shape, severity, ...) as CSV.")
 @reports_input_errors
 def cohort_validate(file: Path, output: Path | None, fmt: str, workers: int, results: Path | None) -> None:
-    """Check a cohort (Turtle or N-Triples, grouped by patient) against the patient shapes and
-    every definition; exit 1 when any sh:Violation is found."""
+    """Check a cohort (Turtle or N-Triples; fastest grouped by patient, as `cohort generate` writes
+    it) against the patient shapes and every definition; exit 1 when any sh:Violation is found."""
     run_cohort_validation(file, output, fmt, workers, results)
 
 
