@@ -17,7 +17,7 @@ import random
 import sys
 import time
 
-from rdflib import Graph, Literal, URIRef
+from rdflib import Graph, Literal
 from rdflib.namespace import RDF, XSD
 
 from sarcoma_kg import graphs, reason
