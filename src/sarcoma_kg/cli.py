@@ -435,6 +435,67 @@ def cohort_validate(file: Path, output: Path | None, fmt: str, workers: int, res
 
 # --- verb: demo --------------------------------------------------------------------------
 
+def _heading(text: str) -> None:
+    click.echo("")
+    click.echo(text)
+    click.echo("=" * len(text))
+
+
+@main.command("demo", epilog=(
+    "Exit codes: 0 every step ran (whatever the verdicts); 1 the build's checks failed or the "
+    "reasoner could not run; 2 an example file is malformed."))
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Release directory [default: dist/ in the repository].")
+@click.option("--patient", "patient_file", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Patient graph to classify and give recommendations for "
+                   "[default: examples/edge-cases/liver-oligometastatic.ttl].")
+@reports_input_errors
+def demo(out, patient_file):
+    """The main job, on the examples: build the release, validate the example patients against
+    every definition of oligometastatic disease, classify them with HermiT, and list the
+    recommendations that apply to one patient with the evidence behind them."""
+    from . import build as build_mod
+    from . import graphs as graphs_mod
+    from . import recommend as rec_module
+    from . import resources
+    from . import validate as validate_mod
+    from .reason import ReasonerError
+
+    _heading("1. build: integrity shapes, QC queries, HermiT consistency, release files")
+    try:
+        result = build_mod.build(out)
+    except build_mod.BuildError as exc:
+        click.echo(f"error: build failed: {exc}", err=True)
+        sys.exit(EXIT_NONCONFORMANT)
+    click.echo(f"sarcoma-kg {result.version} ({result.version_iri}) -> {result.out_dir}")
+    for f in result.files:
+        click.echo(f"  {f.path}")
+    click.echo(_summary_text(result.summary))
+
+    _heading("2. validate: the example patients against every definition of oligometastatic disease")
+    example_dirs = [str(resources.EXAMPLES_DIR / d) for d in ("edge-cases", "yevich2016", "hakime2013")]
+    validation = validate_mod.validate_paths(example_dirs)
+    for error in validation.errors:
+        click.echo(f"error: {error.message}", err=True)
+    click.echo(validate_mod.render_table(validation), nl=False)
+
+    patient = patient_file or resources.EXAMPLES_DIR / "edge-cases" / "liver-oligometastatic.ttl"
+    knowledge = graphs_mod.knowledge_graph()
+    data = rec_module.load_patients([str(patient)])
+    try:
+        _heading(f"3. classify (HermiT): {patient.name}")
+        classification = rec_module.classify(data, knowledge, reasoner="hermit")
+        click.echo(rec_module.classification_to_text(classification, "hermit"))
+        _heading(f"4. recommend: {patient.name}")
+        recommendations = rec_module.recommend(data, knowledge, reasoner="hermit")
+        click.echo(rec_module.recommendations_to_text(recommendations, "hermit"))
+    except ReasonerError as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(EXIT_NONCONFORMANT)
+    click.echo("")
+    click.echo("Next: `sarcoma-kg query --list`, `sarcoma-kg serve`, `sarcoma-kg validate --help`.")
+    sys.exit(EXIT_INPUT if validation.errors else EXIT_OK)
+
 
 if __name__ == "__main__":  # pragma: no cover
     main()
