@@ -144,7 +144,7 @@ def test_regression_decimal_timepoints_match_integer_constants(fixture_graph):
     q = catalogue.load_query("cq-survival-by-modality-site")
     for engine in _engines(fixture_graph):
         rows = query.run(q, engine).result.as_dicts()
-        assert any(str(r["outcome"]).endswith("DeBaere-os-1y-sarcoma") for r in rows), engine.name
+        assert any(str(r["outcome"]).endswith("DeBaereLungRFA-os-1y-sarcoma") for r in rows), engine.name
 
 
 def test_remote_binding_without_the_where_keyword(fixture_graph):
