@@ -1,5 +1,5 @@
 """Where the project's data lives: the only module that knows the paths of
-``ontology/``, ``shapes/``, ``queries/`` and ``examples/``.
+``ontology/``, ``shapes/``, ``queries/``, ``examples/`` and ``sources/``.
 
 The package is installed in editable mode from the repository (``scripts/setup.sh``), so the
 data folders are found next to ``src/``. ``SARCOMA_KG_HOME`` overrides the root.
@@ -18,6 +18,11 @@ QUERIES_DIR = ROOT / "queries"
 EXAMPLES_DIR = ROOT / "examples"
 DIST_DIR = ROOT / "dist"
 MAPPINGS_FILE = ONTOLOGY_DIR / "mappings" / "terms.sssom.tsv"
+SOURCES_DIR = ROOT / "sources"
+#: The seed documents the knowledge base is curated from (copies of the team's shared originals).
+SEEDS_DIR = SOURCES_DIR / "seeds"
+#: The verified cross-reference list the project's SSSOM rows must be copied from.
+VERIFIED_MAPPINGS_FILE = SOURCES_DIR / "mappings" / "terms.sssom.tsv"
 HEADER_FILE = ONTOLOGY_DIR / "sarcoma-kg.ttl"
 
 

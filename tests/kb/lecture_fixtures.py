@@ -9,7 +9,7 @@ import pytest
 from sarcoma_kg import graphs, resources
 
 #: The seed documents the knowledge base is curated from (PRODUCT.md: ../shared/seeds/).
-SEEDS_DIR = resources.ROOT.parent / "shared" / "seeds"
+SEEDS_DIR = resources.SEEDS_DIR
 
 LECTURE_FILES = sorted(resources.KB_DIR.glob("studies-lecture*.ttl"))
 

@@ -13,7 +13,7 @@ from rdflib.namespace import RDF
 from sarcoma_kg import resources
 from sarcoma_kg.namespaces import CITO, EVIDENCE, PROV, REC, SKG, STUDY, sparql_prologue
 
-SEEDS = Path(resources.ROOT).parent / "shared" / "seeds"
+SEEDS = resources.SEEDS_DIR
 
 INDUCTION = {"Goumard2018", "Tirotta2020", "GonzalezAbos2023", "Pawlik2006", "Groeschl2012"}
 ADJUVANT = {"Brudvik2015", "Goumard2018", "Grimme2019", "Tirotta2020", "GonzalezAbos2023", "Pawlik2006",

@@ -19,7 +19,7 @@ from rdflib.namespace import RDF
 from sarcoma_kg import resources
 from sarcoma_kg.namespaces import BIBO, OUTCOME, PROV, SKG, SOURCE, STUDY
 
-SEEDS = Path(resources.ROOT).parent / "shared" / "seeds"
+SEEDS = resources.SEEDS_DIR
 SEED3 = SEEDS / "003_3b181430475482de.txt"
 
 OS, RFS, RT, PFI = SKG.OverallSurvival, SKG.RecurrenceFreeSurvival, SKG.ReceivedTreatment, SKG.ProgressionFreeInterval

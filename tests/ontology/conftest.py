@@ -10,8 +10,8 @@ from rdflib import Graph
 from sarcoma_kg import graphs, resources
 
 #: The verified mapping list shared by the project, from which our SSSOM rows are copied.
-SHARED_SSSOM = resources.ROOT.parent / "shared" / "mappings" / "terms.sssom.tsv"
-SEEDS_DIR = resources.ROOT.parent / "shared" / "seeds"
+SHARED_SSSOM = resources.VERIFIED_MAPPINGS_FILE
+SEEDS_DIR = resources.SEEDS_DIR
 
 #: The term modules this area owns, by module name.
 MODULES = ("histology", "anatomy", "modality", "agents", "metastasis", "evidence")

@@ -10,7 +10,7 @@ from sarcoma_kg import resources
 from sarcoma_kg.namespaces import EX, REC, SKG
 
 APPLICABILITY = resources.KB_DIR / "applicability.ttl"
-SEED_003 = resources.ROOT.parent / "shared" / "seeds" / "003_3b181430475482de.txt"
+SEED_003 = resources.SEEDS_DIR / "003_3b181430475482de.txt"
 IAC = ["1.1", "1.2", "2.1", "2.2", "3.1", "3.2", "3.3", "4.1", "4.2", "4.3", "5.1", "5.2", "5.3", "5.4", "5.5",
        "6.1", "6.2", "6.3", "6.4", "6.5", "7.1", "7.2", "8.1", "8.2", "8.3", "9.1", "9.2", "10.1", "10.2",
        "11.1", "11.2", "12.1", "13.1", "13.2"]
