@@ -18,7 +18,7 @@ from rdflib.namespace import RDF, SKOS
 from sarcoma_kg import resources
 from sarcoma_kg.namespaces import BIBO, PROV, QUESTION, REC, SKG, SOURCE, STUDY
 
-SEED = Path(resources.ROOT).parent / "shared" / "seeds" / "003_3b181430475482de.txt"  # ../shared/seeds
+SEED = resources.SEEDS_DIR / "003_3b181430475482de.txt"
 
 # notation: (total, yes, no, percent, consensus, level, grade) -- typed from the seed's table
 VOTES = {
