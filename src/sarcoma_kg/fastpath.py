@@ -582,7 +582,7 @@ def _consume(outputs, result: CohortResult, out, fmt, results_out, progress, tot
                 result.results[(r[1], r[2])] += 1
                 result.severities[r[2]] += 1
             if rwriter:
-                rwriter.writerows(o.results)
+                rwriter.writerows(sorted(o.results))  # engine order follows the query plan: sort for stable output
             for row in o.rows:
                 result.verdicts[(row[1], row[2])] += 1
                 for c in filter(None, row[3].split(";")):
