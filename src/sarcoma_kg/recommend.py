@@ -333,9 +333,11 @@ def evidence_for(backend, rec: URIRef | None, knowledge: Graph) -> dict[URIRef, 
                 study=curie(study) if study is not None else None,
                 label=label(knowledge, study) if study is not None else "no study in the seeds (evidence gap)",
                 first_author=_plain(row.get("firstAuthor")), year=_plain(row.get("year")),
-                designs=str(row.get("designs") or ""), n=_plain(row.get("n")),
+                # GROUP_CONCAT order is undefined in SPARQL: sort the parts for stable output
+                designs=" | ".join(sorted(d for d in str(row.get("designs") or "").split(" | ") if d)),
+                n=_plain(row.get("n")),
                 line=curie(row["line"]) if row.get("line") is not None else None,
-                line_sources=[s for s in str(row.get("lineSources") or "").split(" | ") if s],
+                line_sources=sorted(s for s in str(row.get("lineSources") or "").split(" | ") if s),
             )
             by_key[key] = item
             per_rec.setdefault(row.get("rec") if rec is None else rec, []).append(item)

@@ -110,3 +110,15 @@ def test_cannot_tell_gives_may_apply_with_the_missing_fact(results):
     r21 = next(r for r in ra9.not_applicable if r.rec == REC["IAC-2.1"])
     assert not r21.may_apply  # metachronous: no verdict would make 2.1 apply
     assert not any(r.may_apply for r in results[EX.RA1].not_applicable)
+
+
+def test_regression_study_designs_are_listed_in_a_stable_order():
+    """GROUP_CONCAT has no defined order; recommend sorts the designs it reports."""
+    from sarcoma_kg import graphs, recommend, resources
+
+    knowledge = graphs.knowledge_graph()
+    data = recommend.load_patients([str(resources.EXAMPLES_DIR / "edge-cases" / "liver-oligometastatic.ttl")])
+    results = recommend.recommendations_to_json(recommend.recommend(data, knowledge), "hermit")
+    text = str(results)
+    assert "multicentre study | retrospective study" in text
+    assert "retrospective study | multicentre study" not in text
