@@ -482,6 +482,7 @@ def demo(out, patient_file):
     from . import graphs as graphs_mod
     from . import recommend as rec_module
     from . import resources
+    from . import reason as reason_mod
     from . import validate as validate_mod
     from .reason import ReasonerError
 
@@ -505,13 +506,17 @@ def demo(out, patient_file):
 
     patient = patient_file or resources.EXAMPLES_DIR / "edge-cases" / "liver-oligometastatic.ttl"
     knowledge = graphs_mod.knowledge_graph()
-    data = rec_module.load_patients([str(patient)])
+    terms = graphs_mod.ontology_graph()
+    data = rec_module.with_verdicts(rec_module.load_patients([str(patient)]), knowledge)
     try:
         _heading(f"3. classify (HermiT): {patient.name}")
-        classification = rec_module.classify(data, knowledge, reasoner="hermit")
+        # one HermiT run serves both steps
+        raw = reason_mod.classify_patients(data, terms, "hermit", chunk_size=reason_mod.DEFAULT_CHUNK_SIZE,
+                                           workers=reason_mod.DEFAULT_WORKERS)
+        classification = rec_module.classify(data, knowledge, terms, "hermit", raw)
         click.echo(rec_module.classification_to_text(classification, "hermit"))
         _heading(f"4. recommend: {patient.name}")
-        recommendations = rec_module.recommend(data, knowledge, reasoner="hermit")
+        recommendations = rec_module.recommend(data, knowledge, "hermit", terms, classification=raw)
         click.echo(rec_module.recommendations_to_text(recommendations, "hermit"))
     except ReasonerError as exc:
         click.echo(f"error: {exc}", err=True)
