@@ -57,7 +57,6 @@ from .graphs import InputError, knowledge_graph
 from .namespaces import SKG, sparql_prologue
 from .shaclc import CompiledConstraint, compile_shapes, load_shapes
 
-CHUNK = ox.NamedNode("urn:sarcoma-kg:chunk")
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 NT_PATIENT_START = f" <{RDF_TYPE}> <{SKG}Patient> .".encode()
 TTL_PATIENT_START = re.compile(
@@ -170,7 +169,7 @@ def _normalise_message(message: str) -> str:
 
 
 PATIENTS_QUERY = sparql_prologue() + """
-SELECT DISTINCT ?p WHERE { GRAPH <urn:sarcoma-kg:chunk> { ?p ?x ?y } ?p rdf:type/rdfs:subClassOf* skg:Patient }"""
+SELECT DISTINCT ?p WHERE { ?p rdf:type/rdfs:subClassOf* skg:Patient }"""
 
 
 # ---------------------------------------------------------------------------------------------
@@ -277,7 +276,6 @@ class ChunkOutput:
 
 
 _STATE: dict = {}
-STORE_REUSE = 100
 
 
 def _init_worker(reference: bytes, constraints: list, definitions: list[Definition],
@@ -290,11 +288,19 @@ def _init_worker(reference: bytes, constraints: list, definitions: list[Definiti
     _STATE["definitions"] = definitions
 
 
-SUBCLASS_IN_CHUNK = "ASK { GRAPH <urn:sarcoma-kg:chunk> { ?a <http://www.w3.org/2000/01/rdf-schema#subClassOf> ?b } }"
+SUBCLASS_COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?a <http://www.w3.org/2000/01/rdf-schema#subClassOf> ?b }"
 
+#: Subjects that are neither a patient nor linked to from anything: in a chunk, a node whose
+#: patient sits in another chunk (the reference data's own such nodes are subtracted).
 ORPHANS_QUERY = sparql_prologue() + """
-SELECT DISTINCT ?s WHERE { GRAPH <urn:sarcoma-kg:chunk> { ?s ?p ?o
-  FILTER NOT EXISTS { ?s a skg:Patient } FILTER NOT EXISTS { ?x ?q ?s } } } ORDER BY ?s LIMIT 5"""
+SELECT DISTINCT ?s WHERE { ?s ?p ?o FILTER NOT EXISTS { ?s a skg:Patient } FILTER NOT EXISTS { ?x ?q ?s } }"""
+
+
+def _reference_store() -> ox.Store:
+    """A fresh in-memory store holding the reference data, in the default graph."""
+    store = ox.Store()
+    store.bulk_load(_STATE["reference"], format=ox.RdfFormat.N_TRIPLES)
+    return store
 
 
 def _term(t) -> str:
@@ -304,20 +310,21 @@ def _term(t) -> str:
 def check_chunk(chunk: Chunk) -> ChunkOutput:
     out = ChunkOutput(chunk.index, chunk.end_offset)
     t0 = time.perf_counter()
-    store = _STATE.get("store")
-    # clear_graph does not give the in-memory store's space back (RSS grew to ~465 MB per worker
-    # over a 100k cohort), so the store is rebuilt every STORE_REUSE chunks (~50 ms each time).
-    if store is None or _STATE.get("uses", 0) >= STORE_REUSE:
-        _STATE.pop("store", None)
-        store = _STATE["store"] = ox.Store()
-        store.bulk_load(_STATE["reference"], format=ox.RdfFormat.N_TRIPLES)
-        _STATE["uses"] = 0
-    else:
-        store.clear_graph(CHUNK)
-    _STATE["uses"] = _STATE.get("uses", 0) + 1
+    if "ref_orphans" not in _STATE:
+        ref = _reference_store()
+        orphans = [r["s"] for r in ref.query(ORPHANS_QUERY)]
+        # blank-node labels differ between loads: the reference's blank orphans are counted, not named
+        _STATE["ref_orphans"] = {o.value for o in orphans if not isinstance(o, ox.BlankNode)}
+        _STATE["ref_blank_orphans"] = sum(isinstance(o, ox.BlankNode) for o in orphans)
+        _STATE["ref_subclass"] = next(iter(ref.query(SUBCLASS_COUNT)))["n"].value
+        _STATE["ref_patients"] = {r["p"].value for r in ref.query(PATIENTS_QUERY)}
+    # One store per chunk, reference data and chunk in the DEFAULT graph: queries then scan one
+    # graph (no union-graph deduplication), and the store's memory is freed with it (an in-memory
+    # store does not give space back on clear_graph: RSS grew to ~465 MB per worker over 100k).
+    store = _reference_store()
     fmt = ox.RdfFormat.N_TRIPLES if chunk.fmt == "nt" else ox.RdfFormat.TURTLE
     try:
-        store.bulk_load(chunk.data, format=fmt, to_graph=CHUNK)
+        store.bulk_load(chunk.data, format=fmt)
     except SyntaxError as exc:
         msg = str(exc)
         m = re.search(r"line (\d+)", msg)
@@ -328,8 +335,8 @@ def check_chunk(chunk: Chunk) -> ChunkOutput:
         return out
     t1 = time.perf_counter()
     out.load_s = t1 - t0
-    q = lambda text: store.query(text, use_default_graph_as_union=True)  # noqa: E731
-    adds_subclasses = store.query(SUBCLASS_IN_CHUNK)
+    q = store.query
+    adds_subclasses = next(iter(q(SUBCLASS_COUNT)))["n"].value != _STATE["ref_subclass"]
     for shape, severity, component, fast_query, plain_query, message, has_value in _STATE["constraints"]:
         for sol in q(plain_query if adds_subclasses else fast_query):
             value = _term(sol["value"]) if has_value else ""
@@ -341,7 +348,10 @@ def check_chunk(chunk: Chunk) -> ChunkOutput:
             except (KeyError, ValueError):
                 pass
             out.results.append((_term(sol["this"]), shape, severity, component, value, msg or ""))
-    out.orphans = [s["s"].value for s in store.query(ORPHANS_QUERY)]
+    orphans = [r["s"] for r in q(ORPHANS_QUERY)]
+    named = sorted({o.value for o in orphans if not isinstance(o, ox.BlankNode)} - _STATE["ref_orphans"])
+    blank = sorted(o.value for o in orphans if isinstance(o, ox.BlankNode))
+    out.orphans = (named + ([f"_:{blank[0]}"] if len(blank) > _STATE["ref_blank_orphans"] else []))[:5]
     defs = _STATE["definitions"]
     shape_outcome = _STATE["outcomes"]
     per_patient: dict[str, dict[str, tuple[str, str]]] = {}
@@ -349,7 +359,7 @@ def check_chunk(chunk: Chunk) -> ChunkOutput:
         kind = shape_outcome.get(shape)
         if kind is not None:
             per_patient.setdefault(focus, {})[value] = (kind, msg)
-    out.patients = sorted(s["p"].value for s in q(PATIENTS_QUERY))
+    out.patients = sorted({s["p"].value for s in q(PATIENTS_QUERY)} - _STATE["ref_patients"])
     for patient in out.patients:
         outcomes = per_patient.get(patient, {})
         for d in defs:

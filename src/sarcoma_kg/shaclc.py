@@ -147,6 +147,39 @@ def _targets(shapes: Graph, shape) -> list[str]:
     return pats
 
 
+def _focus_filter(shapes: Graph, shape) -> str:
+    """A boolean SPARQL expression, true when a BOUND ``?this`` is a focus node of ``shape``.
+
+    Used by the value-first queries: they find candidate violations from the data first (a scan of
+    one predicate) and test focus membership only for those, instead of enumerating every focus
+    node; ``_targets`` gives the same set as a pattern.
+    """
+    tests = []
+    classes = sorted(shapes.objects(shape, SH.targetClass))
+    if (shape, RDF.type, RDFS.Class) in shapes or (shape, RDF.type, OWL.Class) in shapes:
+        classes.append(shape)
+    for c in classes:
+        tests.append(f"EXISTS {{ {_instances('?this', c)} }}")
+    nodes = sorted(shapes.objects(shape, SH.targetNode))
+    if nodes:
+        tests.append("?this IN (" + ", ".join(_n3(n) for n in nodes) + ")")
+    for p in sorted(shapes.objects(shape, SH.targetSubjectsOf)):
+        tests.append(f"EXISTS {{ ?this {_n3(p)} ?_t }}")
+    for p in sorted(shapes.objects(shape, SH.targetObjectsOf)):
+        tests.append(f"EXISTS {{ ?_t {_n3(p)} ?this }}")
+    return "(" + " || ".join(tests) + ")" if tests else "false"
+
+
+#: Value-first queries (scan the path's predicate, then test focus membership) or focus-first
+#: (enumerate focus nodes, then look their values up). Oxigraph's indexed lookups from a bound
+#: subject are cheap and unbound scans are not, so focus-first was faster on our cohorts
+#: (bench/README.md); value-first is kept for engines or data where focus sets are huge.
+VALUE_FIRST = True
+
+#: A path the value-first queries may scan from an unbound subject: one predicate, or its inverse.
+_SIMPLE_PATH = re.compile(r"^\^?<[^<>\s]+>$")
+
+
 def _focus_select(targets: list[str]) -> str:
     return "{ SELECT DISTINCT ?this WHERE { " + " UNION ".join(targets) + " } }"
 
@@ -231,8 +264,20 @@ def _sparql_prefixes(shapes: Graph, constraint) -> str:
 _SELECT = re.compile(r"\bSELECT\b(\s+(?:DISTINCT|REDUCED)\b)?(.*?)\bWHERE\b\s*\{", re.IGNORECASE | re.DOTALL)
 
 
-def _compile_sparql(shapes: Graph, shape, constraint, targets: list[str], path: str | None) -> str:
-    """Rewrite a SHACL-SPARQL SELECT so the focus nodes are joined in (see module docstring)."""
+#: The outermost group of a SHACL-SPARQL query opens with a triple pattern ``$this <p> ?x`` or
+#: ``?x <p> $this`` (checked after $this has become ?this).
+_PRED = r"(?:[A-Za-z][\w-]*:[\w-]*|<[^<>\s]+>)"
+_THIS_FIRST = re.compile(rf"^\s*(?:\?this\s+{_PRED}\s+\?\w+\s*[.;]|\?\w+\s+{_PRED}\s+\?this\s*\.)")
+
+
+def _compile_sparql(shapes: Graph, shape, constraint, targets: list[str], path: str | None,
+                    in_focus: str | None = None) -> str:
+    """Rewrite a SHACL-SPARQL SELECT so the focus nodes are joined in (see module docstring).
+
+    When the outermost group opens with a triple pattern ``$this <p> ?x`` (or ``?x <p> $this``), ``?this`` is bound in
+    every solution of that group, so the focus test is a FILTER on it (value-first: only the rows
+    the query produces are tested) instead of a join with every focus node.
+    """
     text = shapes.value(constraint, SH.select)
     if text is None:
         raise UnsupportedShape(f"{shape}: sh:sparql without sh:select (only SELECT-based constraints)")
@@ -256,7 +301,10 @@ def _compile_sparql(shapes: Graph, shape, constraint, targets: list[str], path: 
     modifier, projection = m.group(1) or "", m.group(2)
     if projection.strip() != "*" and not re.search(r"\?this\b", projection):
         projection = " ?this" + projection
-    new_head = f"SELECT{modifier}{projection}WHERE {{ {_focus_select(targets)} "
+    if VALUE_FIRST and in_focus is not None and _THIS_FIRST.match(body[m.end():]):
+        new_head = f"SELECT{modifier}{projection}WHERE {{ FILTER{in_focus} "
+    else:
+        new_head = f"SELECT{modifier}{projection}WHERE {{ {_focus_select(targets)} "
     body = body[: m.start()] + new_head + body[m.end():]
     return _sparql_prefixes(shapes, constraint) + body
 
@@ -293,15 +341,16 @@ def _compile_all(shapes: Graph) -> list[CompiledConstraint]:
         targets = _targets(shapes, shape)
         if not targets:
             continue  # only reachable through sh:property of another shape (handled there) or unused
-        out.extend(_compile_shape(shapes, shape, targets))
+        in_focus = _focus_filter(shapes, shape)
+        out.extend(_compile_shape(shapes, shape, targets, in_focus))
         for prop in sorted(shapes.objects(shape, SH.property), key=str):
             if (prop, SH.deactivated, Literal(True)) in shapes:
                 continue
-            out.extend(_compile_shape(shapes, prop, targets))
+            out.extend(_compile_shape(shapes, prop, targets, in_focus))
     return out
 
 
-def _compile_shape(shapes: Graph, shape, targets: list[str]) -> list[CompiledConstraint]:
+def _compile_shape(shapes: Graph, shape, targets: list[str], in_focus: str) -> list[CompiledConstraint]:
     for bad in UNSUPPORTED_PARAMS:
         if shapes.value(shape, bad) is not None:
             raise UnsupportedShape(f"{shape}: {bad.n3(shapes.namespace_manager)} is not supported by the compiler")
@@ -318,19 +367,37 @@ def _compile_shape(shapes: Graph, shape, targets: list[str]) -> list[CompiledCon
         results.append(CompiledConstraint(shape, severity, COMPONENT[param], path, query, msg, has_value))
 
     value_nodes = f"?this {path} ?value ." if path else "BIND(?this AS ?value)"
+    # Value-first: with a one-predicate path, scan that predicate's triples, keep the violating
+    # values and only then test focus membership (few rows), instead of joining every focus node.
+    simple = path is not None and _SIMPLE_PATH.match(path) is not None
+
+    def value_query(cond: str) -> str:
+        if simple and VALUE_FIRST:
+            return f"SELECT DISTINCT ?this ?value WHERE {{ ?this {path} ?value . FILTER({cond}) FILTER{in_focus} }}"
+        return f"SELECT DISTINCT ?this ?value WHERE {{ {focus} {value_nodes} FILTER({cond}) }}"
+
     for param in sorted(SUPPORTED_VALUE_PARAMS, key=str):
         for arg in sorted(shapes.objects(shape, param), key=str):
-            cond = _value_filter(shapes, param, arg, shape)
-            add(param, f"SELECT DISTINCT ?this ?value WHERE {{ {focus} {value_nodes} FILTER({cond}) }}", True)
+            add(param, value_query(_value_filter(shapes, param, arg, shape)), True)
     if path:
         for arg in shapes.objects(shape, SH.minCount):
             n = int(arg)
-            if n > 0:
+            if n == 1:
+                add(SH.minCount, f"SELECT ?this WHERE {{ {focus} FILTER NOT EXISTS {{ ?this {path} ?_v }} }}", False)
+            elif n > 1:
                 add(SH.minCount, f"SELECT ?this WHERE {{ {focus} OPTIONAL {{ ?this {path} ?value . }} }} "
                                  f"GROUP BY ?this HAVING (COUNT(DISTINCT ?value) < {n})", False)
         for arg in shapes.objects(shape, SH.maxCount):
-            add(SH.maxCount, f"SELECT ?this WHERE {{ {focus} ?this {path} ?value . }} "
-                             f"GROUP BY ?this HAVING (COUNT(DISTINCT ?value) > {int(arg)})", False)
+            n = int(arg)
+            if n == 0:
+                q = f"SELECT DISTINCT ?this WHERE {{ {focus} ?this {path} ?_a . }}"
+            elif n == 1:  # two different values: a self-join, no grouping
+                q = (f"SELECT DISTINCT ?this WHERE {{ {focus} ?this {path} ?_a . ?this {path} ?_b . "
+                     f"FILTER(!sameTerm(?_a, ?_b)) }}")
+            else:
+                q = (f"SELECT ?this WHERE {{ {focus} ?this {path} ?value . }} "
+                     f"GROUP BY ?this HAVING (COUNT(DISTINCT ?value) > {n})")
+            add(SH.maxCount, q, False)
     elif shapes.value(shape, SH.minCount) is not None or shapes.value(shape, SH.maxCount) is not None:
         raise UnsupportedShape(f"{shape}: sh:minCount/sh:maxCount on a node shape")
     for arg in shapes.objects(shape, SH.hasValue):
@@ -342,7 +409,7 @@ def _compile_shape(shapes: Graph, shape, targets: list[str]) -> list[CompiledCon
     for arg in shapes.objects(shape, SH["or"]):
         members = list(Collection(shapes, arg))
         cond = " && ".join(_member_violation(shapes, m, shape) for m in members) or "true"
-        add(SH["or"], f"SELECT DISTINCT ?this ?value WHERE {{ {focus} {value_nodes} FILTER({cond}) }}", True)
+        add(SH["or"], value_query(cond), True)
     for param in (SH.equals, SH.disjoint, SH.lessThan, SH.lessThanOrEquals):
         for other in shapes.objects(shape, param):
             vn = f"?this {path} ?value ." if path else "BIND(?this AS ?value)"
@@ -362,7 +429,7 @@ def _compile_shape(shapes: Graph, shape, targets: list[str]) -> list[CompiledCon
     for constraint in sorted(shapes.objects(shape, SH.sparql), key=str):
         if (constraint, SH.deactivated, Literal(True)) in shapes:
             continue
-        q = _compile_sparql(shapes, shape, constraint, targets, path)
+        q = _compile_sparql(shapes, shape, constraint, targets, path, in_focus)
         add(SH.sparql, q, True, _msg(shapes, constraint) or message)
     return results
 
