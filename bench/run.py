@@ -90,7 +90,21 @@ def jena_classpath() -> str | None:
     bad = ("log4j-over-slf4j", "slf4j-log4j12", "slf4j-jdk14", "slf4j-simple", "slf4j-nop", "slf4j-jcl",
            "jcl-over", "jul-to", "slf4j-migrator", "slf4j-ext")
     jars = sorted(j for j in jars if not any(b in j for b in bad) and not j.rstrip(".jar")[-1].isdigit())
-    return ":".join(jars) if jars else None
+    if not jars:
+        return None
+    # Debian's jena-core.jar moves Jena's bundled Xerces classes to package ``xerces.*`` but leaves their message
+    # bundles under org/apache/jena/ext/xerces/, so ResourceBundle "xerces.impl.xpath.regex.message" is missing,
+    # every xsd pattern facet fails and XSDDatatype cannot initialise ("internal error" in
+    # XSSimpleTypeDecl.applyFacets1). Put copies of the bundles where the classes look, first on the classpath.
+    import zipfile
+    fix = OUT / "jena-xerces-msg"
+    with zipfile.ZipFile("/usr/share/java/jena-core.jar") as z:
+        for name in z.namelist():
+            if name.startswith("org/apache/jena/ext/xerces/") and name.endswith(".properties"):
+                dest = fix / name[len("org/apache/jena/ext/"):]
+                dest.parent.mkdir(parents=True, exist_ok=True)
+                dest.write_bytes(z.read(name))
+    return ":".join([str(fix)] + jars)
 
 
 def read_keys(path: Path) -> set:
