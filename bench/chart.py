@@ -9,7 +9,13 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 
-rows = [r for f in sorted(Path(sys.argv[1]).glob("results-*.json")) for r in json.loads(f.read_text()) if r["ok"]]
+files = sorted(Path(sys.argv[1]).glob("results-*.json"), key=lambda f: f.stat().st_mtime)
+latest = {}  # (engine, n) -> row of the newest run that measured it
+for f in files:
+    for r in json.loads(f.read_text()):
+        if r["ok"]:
+            latest[(r["engine"], r["n"])] = r
+rows = list(latest.values())
 fig, ax = plt.subplots(figsize=(6, 4))
 for engine in sorted({r["engine"] for r in rows}):
     pts = sorted((r["n"], r["wall"]) for r in rows if r["engine"] == engine)
