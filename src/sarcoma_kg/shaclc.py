@@ -129,22 +129,29 @@ def _rewrite_subclass_paths(body: str, prefixes: dict[str, str]) -> str:
     return _SUBCLASS_STAR.sub(repl, body)
 
 
-def _targets(shapes: Graph, shape) -> list[str]:
-    pats = []
-    for c in sorted(shapes.objects(shape, SH.targetClass)):
-        pats.append(f"{{ {_instances('?this', c)} }}")
+def _target_forms(shapes: Graph, shape) -> list[tuple[str, str]]:
+    """Each target of ``shape`` (§2.1.3) as (pattern binding ``?this``, test on a bound ``?this``)."""
+    forms = []
+    classes = sorted(shapes.objects(shape, SH.targetClass))
     if (shape, RDF.type, RDFS.Class) in shapes or (shape, RDF.type, OWL.Class) in shapes:
-        pats.append(f"{{ {_instances('?this', shape)} }}")
+        classes.append(shape)  # implicit class target
+    for c in classes:
+        forms.append((f"{{ {_instances('?this', c)} }}", f"EXISTS {{ {_instances('?this', c)} }}"))
     nodes = sorted(shapes.objects(shape, SH.targetNode))
     if nodes:
-        pats.append("{ VALUES ?this { " + " ".join(_n3(n) for n in nodes) + " } }")
+        terms = [_n3(n) for n in nodes]
+        forms.append(("{ VALUES ?this { " + " ".join(terms) + " } }", "?this IN (" + ", ".join(terms) + ")"))
     for p in sorted(shapes.objects(shape, SH.targetSubjectsOf)):
-        pats.append(f"{{ ?this {_n3(p)} ?_t . }}")
+        forms.append((f"{{ ?this {_n3(p)} ?_t . }}", f"EXISTS {{ ?this {_n3(p)} ?_t }}"))
     for p in sorted(shapes.objects(shape, SH.targetObjectsOf)):
-        pats.append(f"{{ ?_t {_n3(p)} ?this . }}")
+        forms.append((f"{{ ?_t {_n3(p)} ?this . }}", f"EXISTS {{ ?_t {_n3(p)} ?this }}"))
     if shapes.value(shape, SH.target) is not None:
         raise UnsupportedShape(f"{shape}: SHACL-AF custom targets (sh:target) are not supported")
-    return pats
+    return forms
+
+
+def _targets(shapes: Graph, shape) -> list[str]:
+    return [pattern for pattern, _ in _target_forms(shapes, shape)]
 
 
 def _focus_filter(shapes: Graph, shape) -> str:
@@ -154,26 +161,14 @@ def _focus_filter(shapes: Graph, shape) -> str:
     one predicate) and test focus membership only for those, instead of enumerating every focus
     node; ``_targets`` gives the same set as a pattern.
     """
-    tests = []
-    classes = sorted(shapes.objects(shape, SH.targetClass))
-    if (shape, RDF.type, RDFS.Class) in shapes or (shape, RDF.type, OWL.Class) in shapes:
-        classes.append(shape)
-    for c in classes:
-        tests.append(f"EXISTS {{ {_instances('?this', c)} }}")
-    nodes = sorted(shapes.objects(shape, SH.targetNode))
-    if nodes:
-        tests.append("?this IN (" + ", ".join(_n3(n) for n in nodes) + ")")
-    for p in sorted(shapes.objects(shape, SH.targetSubjectsOf)):
-        tests.append(f"EXISTS {{ ?this {_n3(p)} ?_t }}")
-    for p in sorted(shapes.objects(shape, SH.targetObjectsOf)):
-        tests.append(f"EXISTS {{ ?_t {_n3(p)} ?this }}")
+    tests = [test for _, test in _target_forms(shapes, shape)]
     return "(" + " || ".join(tests) + ")" if tests else "false"
 
 
-#: Value-first queries (scan the path's predicate, then test focus membership) or focus-first
-#: (enumerate focus nodes, then look their values up). Oxigraph's indexed lookups from a bound
-#: subject are cheap and unbound scans are not, so focus-first was faster on our cohorts
-#: (bench/README.md); value-first is kept for engines or data where focus sets are huge.
+#: Value constraints and SHACL-SPARQL queries opening with ``$this <p> ?x``: value-first (scan the
+#: path's predicate, then test focus membership) or focus-first (enumerate focus nodes, then look
+#: their values up). Value-first measured ~10-20 % faster in total on a 10k cohort in Oxigraph;
+#: sh:maxCount stays focus-first (its self-join was faster from bound subjects).
 VALUE_FIRST = True
 
 #: A path the value-first queries may scan from an unbound subject: one predicate, or its inverse.
