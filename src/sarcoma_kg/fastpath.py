@@ -280,10 +280,11 @@ class ChunkOutput:
 _STATE: dict = {}
 
 
-def _init_worker(reference: bytes, constraints: list, definitions: list[Definition],
+def _init_worker(reference: bytes, constraints: list, marks: list[str], definitions: list[Definition],
                  outcomes: dict[str, str]) -> None:
     _STATE.clear()
     _STATE["reference"] = reference
+    _STATE["marks"] = marks
     _STATE["outcomes"] = outcomes
     _STATE["constraints"] = [(str(p.source_shape), str(p.severity), str(p.component), f.query, p.query,
                               p.message, p.has_value) for f, p in constraints]
@@ -339,6 +340,10 @@ def check_chunk(chunk: Chunk) -> ChunkOutput:
     out.load_s = t1 - t0
     q = store.query
     adds_subclasses = next(iter(q(SUBCLASS_COUNT)))["n"].value != _STATE["ref_subclass"]
+    orphans = [r["s"] for r in q(ORPHANS_QUERY)]  # before the focus marks (a named graph) exist
+    if not adds_subclasses:
+        for update in _STATE["marks"]:
+            store.update(update)
     for shape, severity, component, fast_query, plain_query, message, has_value in _STATE["constraints"]:
         for sol in q(plain_query if adds_subclasses else fast_query):
             value = _term(sol["value"]) if has_value else ""
@@ -350,7 +355,6 @@ def check_chunk(chunk: Chunk) -> ChunkOutput:
             except (KeyError, ValueError):
                 pass
             out.results.append((_term(sol["this"]), shape, severity, component, value, msg or ""))
-    orphans = [r["s"] for r in q(ORPHANS_QUERY)]
     named = sorted({o.value for o in orphans if not isinstance(o, ox.BlankNode)} - _STATE["ref_orphans"])
     blank = sorted(o.value for o in orphans if isinstance(o, ox.BlankNode))
     out.orphans = (named + ([f"_:{blank[0]}"] if len(blank) > _STATE["ref_blank_orphans"] else []))[:5]
@@ -443,7 +447,7 @@ def validate_cohort(path, out=None, fmt: str = "csv", workers: int = 2,
     reference = reference if reference is not None else reference_data()
     ref_store = ox.Store()
     ref_store.bulk_load(reference, format=ox.RdfFormat.N_TRIPLES)
-    constraints = _fast_constraints(shapes, ref_store)
+    constraints, marks = _fast_constraints(shapes, ref_store)
     evaluated = {str(o) for o in shapes.objects(None, SKG.criterionClass)}
     definitions = [Definition(d.iri, tuple(
         Criterion(c.iri, c.kind, c.lower, c.upper, c.inclusive, c.lenient, str(SKG[c.kind]) in evaluated)
@@ -455,7 +459,7 @@ def validate_cohort(path, out=None, fmt: str = "csv", workers: int = 2,
     result.timings["setup_s"] = time.perf_counter() - t_start
 
     try:
-        outputs = _run(path, in_fmt, workers, reference, constraints, definitions, outcomes, chunk_bytes, whole=False)
+        outputs = _run(path, in_fmt, workers, reference, constraints, marks, definitions, outcomes, chunk_bytes, whole=False)
         _consume(outputs, result, out, fmt, results_out, progress, total)
     except _NotGrouped as exc:
         result.grouped = False
@@ -465,7 +469,7 @@ def validate_cohort(path, out=None, fmt: str = "csv", workers: int = 2,
         result = CohortResult(all_results=[] if collect else None, all_rows=[] if collect else None,
                               grouped=False, notes=keep_notes, timings=keep_timings)
         with tempfile.TemporaryDirectory(prefix="sarcoma-kg-regroup-") as tmp:
-            outputs = _run(path, in_fmt, workers, reference, constraints, definitions, outcomes, chunk_bytes,
+            outputs = _run(path, in_fmt, workers, reference, constraints, marks, definitions, outcomes, chunk_bytes,
                            whole=True, regroup_dir=tmp)
             _consume(outputs, result, out, fmt, results_out, progress, total)
     result.timings["wall_s"] = time.perf_counter() - t_start
@@ -475,9 +479,12 @@ def validate_cohort(path, out=None, fmt: str = "csv", workers: int = 2,
 SUBCLASSES_QUERY = "SELECT DISTINCT ?x ?c WHERE { ?x <http://www.w3.org/2000/01/rdf-schema#subClassOf>* ?c }"
 
 
-def _fast_constraints(shapes: Graph, ref_store: ox.Store) -> list[tuple[CompiledConstraint, CompiledConstraint]]:
-    """(fast, plain) compiled pairs: fast uses the reference data's subclass closure (VALUES) and
-    is used for chunks that add no rdfs:subClassOf triple; plain is the literal compilation."""
+def _fast_constraints(shapes: Graph, ref_store: ox.Store) -> tuple[list[tuple[CompiledConstraint, CompiledConstraint]], list[str]]:
+    """(fast, plain) compiled pairs, and the focus-mark updates the fast queries need.
+
+    Fast queries use the reference data's subclass closure (VALUES) and read their focus nodes
+    from marks written by the updates (shaclc.compile_shapes ``marks``); they are used for chunks
+    that add no rdfs:subClassOf triple. Plain is the literal compilation, self-contained."""
     cache: dict[str, list[str]] = {}
 
     def closure(iri: str) -> list[str]:
@@ -487,10 +494,16 @@ def _fast_constraints(shapes: Graph, ref_store: ox.Store) -> list[tuple[Compiled
         return cache[iri]
 
     plain = compile_shapes(shapes)
-    fast = compile_shapes(shapes, closure=closure)
+    marks: dict[str, str] = {}
+    fast = compile_shapes(shapes, closure=closure, marks=marks)
     if len(plain) != len(fast):  # pragma: no cover - both walk the same shapes in the same order
-        return [(c, c) for c in plain]
+        return [(c, c) for c in plain], []
     empty = ox.Store()
+    try:
+        for update in marks.values():
+            empty.update(update)
+    except SyntaxError:  # pragma: no cover - the marks are built by shaclc from parsed targets
+        return [(p, p) for p in plain], []
     pairs = []
     for f, p in zip(fast, plain):
         try:
@@ -499,7 +512,7 @@ def _fast_constraints(shapes: Graph, ref_store: ox.Store) -> list[tuple[Compiled
             f = p
         list(empty.query(p.query))  # a shape whose query does not parse fails here, loudly
         pairs.append((f, p))
-    return pairs
+    return pairs, sorted(marks.values())
 
 
 class _NotGrouped(Exception):
@@ -536,19 +549,19 @@ def regroup(path: Path, in_fmt: str, store_dir: str, batch: int = REGROUP_BATCH)
         yield Chunk(i // batch, "nt", data, 1, 0, str(path), end)
 
 
-def _run(path, in_fmt, workers, reference, constraints, definitions, outcomes, chunk_bytes, whole,
+def _run(path, in_fmt, workers, reference, constraints, marks, definitions, outcomes, chunk_bytes, whole,
          regroup_dir=None):
     if regroup_dir is not None:
         chunks = regroup(path, in_fmt, regroup_dir)
     else:
         chunks = iter_chunks(path, in_fmt, chunk_bytes, whole=whole)
     if workers <= 1:
-        _init_worker(reference, constraints, definitions, outcomes)
+        _init_worker(reference, constraints, marks, definitions, outcomes)
         for chunk in chunks:
             yield check_chunk(chunk)
         return
     ctx = multiprocessing.get_context("fork")
-    with ctx.Pool(workers, initializer=_init_worker, initargs=(reference, constraints, definitions, outcomes)) as pool:
+    with ctx.Pool(workers, initializer=_init_worker, initargs=(reference, constraints, marks, definitions, outcomes)) as pool:
         pending: deque = deque()
         for chunk in chunks:
             pending.append(pool.apply_async(check_chunk, (chunk,)))

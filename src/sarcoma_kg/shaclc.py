@@ -30,7 +30,9 @@ on ``$this`` being bound before it is evaluated.
 
 from __future__ import annotations
 
+import hashlib
 import re
+import zlib
 from dataclasses import dataclass
 from typing import Iterable
 
@@ -104,7 +106,7 @@ def _instances(var: str, cls) -> str:
     subs = _CLOSURE["fn"](str(cls)) if _CLOSURE and isinstance(cls, URIRef) else None
     if subs is None:
         return f"{var} <{RDF.type}>/<{RDFS.subClassOf}>* {_n3(cls)} ."
-    tvar = "?_k" + str(abs(hash((var, str(cls)))) % 10**8)
+    tvar = "?_k" + str(zlib.crc32(f"{var} {cls}".encode()) % 10**8)
     return f"VALUES {tvar} {{ " + " ".join(f"<{c}>" for c in subs) + f" }} {var} <{RDF.type}> {tvar} ."
 
 
@@ -176,7 +178,28 @@ _SIMPLE_PATH = re.compile(r"^\^?<[^<>\s]+>$")
 
 
 def _focus_select(targets: list[str]) -> str:
+    if len(targets) == 1 and targets[0].startswith(_MARK_PATTERN_START):
+        return targets[0]
     return "{ SELECT DISTINCT ?this WHERE { " + " UNION ".join(targets) + " } }"
+
+
+#: Focus marks (compile_shapes(..., marks=)): each distinct target set is evaluated once per
+#: store by an INSERT into this named graph; the queries then find and test their focus nodes
+#: with one triple pattern each. Queries read the default graph only, so the marks are invisible
+#: to the shapes' own patterns.
+FOCUS_GRAPH = "urn:sarcoma-kg:focus"
+FOCUS_OF = "urn:sarcoma-kg:focusOf"
+_MARK_PATTERN_START = f"{{ GRAPH <{FOCUS_GRAPH}> "
+
+
+def _mark(targets: list[str], marks: dict[str, str]) -> tuple[list[str], str]:
+    """(targets, focus test) reading the mark of this target set; registers its INSERT in ``marks``."""
+    key = "\n".join(targets)
+    iri = f"urn:sarcoma-kg:target:{hashlib.sha1(key.encode()).hexdigest()[:12]}"
+    marks.setdefault(iri, f"INSERT {{ GRAPH <{FOCUS_GRAPH}> {{ ?this <{FOCUS_OF}> <{iri}> }} }} "
+                          f"WHERE {{ {_focus_select(targets)} }}")
+    pattern = f"GRAPH <{FOCUS_GRAPH}> {{ ?this <{FOCUS_OF}> <{iri}> }}"
+    return [f"{{ {pattern} }}"], f"(EXISTS {{ {pattern} }})"
 
 
 def _msg(shapes: Graph, node) -> str | None:
@@ -296,12 +319,146 @@ def _compile_sparql(shapes: Graph, shape, constraint, targets: list[str], path: 
     modifier, projection = m.group(1) or "", m.group(2)
     if projection.strip() != "*" and not re.search(r"\?this\b", projection):
         projection = " ?this" + projection
+    prefixes = _sparql_prefixes(shapes, constraint)
+    head = f"SELECT{modifier}{projection}WHERE {{ "
     if VALUE_FIRST and in_focus is not None and _THIS_FIRST.match(body[m.end():]):
-        new_head = f"SELECT{modifier}{projection}WHERE {{ FILTER{in_focus} "
-    else:
-        new_head = f"SELECT{modifier}{projection}WHERE {{ {_focus_select(targets)} "
-    body = body[: m.start()] + new_head + body[m.end():]
-    return _sparql_prefixes(shapes, constraint) + body
+        return prefixes + body[: m.start()] + head + f"FILTER{in_focus} " + body[m.end():]
+    end = _group_end(body, m.end() - 1)
+    if end is not None and _this_always_bound(body[m.end(): end]):
+        # ?this is bound in every solution of the query's own patterns: join the focus nodes in
+        # last (Oxigraph: joining them first cost 2x on the per-patient sub-select criteria).
+        return (prefixes + body[: m.start()] + head + body[m.end(): end] + f" {_focus_select(targets)}\n"
+                + body[end:])
+    return prefixes + body[: m.start()] + head + f"{_focus_select(targets)} " + body[m.end():]
+
+
+#: Tokens skipped when matching braces: string literals (long and short), IRIs, comments.
+_SKIP = re.compile("|".join([
+    r'"""(?:[^"\\]|\\.|"(?!""))*"""',
+    r"'''(?:[^'\\]|\\.|'(?!''))*'''",
+    r'"(?:[^"\\\n]|\\.)*"',
+    r"'(?:[^'\\\n]|\\.)*'",
+    r'<[^<>"{}|^`\\\s]*>',
+    r"#[^\n]*",
+]))
+
+
+def _group_end(text: str, open_brace: int) -> int | None:
+    """Offset of the ``}`` closing the group whose ``{`` is at ``open_brace`` (None if unbalanced)."""
+    depth = 0
+    i = open_brace
+    while i < len(text):
+        skip = _SKIP.match(text, i)
+        if skip and skip.end() > i:
+            i = skip.end()
+            continue
+        if text[i] == "{":
+            depth += 1
+        elif text[i] == "}":
+            depth -= 1
+            if depth == 0:
+                return i
+        i += 1
+    return None
+
+
+def _this_always_bound(group: str) -> bool:
+    """True when every solution of the SPARQL group ``group`` (the text inside its braces) binds
+    ``?this``: it occurs in a triple pattern of the group itself, or in a plain sub-group or a
+    sub-SELECT that projects it (and groups by it, if grouped) and always binds it. Conservative:
+    OPTIONAL, MINUS, UNION, GRAPH, SERVICE, VALUES, FILTER and BIND parts never count."""
+    plain: list[str] = []
+    i = 0
+    previous = ""
+    while i < len(group):
+        skip = _SKIP.match(group, i)
+        if skip and skip.end() > i:
+            i = skip.end()
+            continue
+        word = _WORD.match(group, i)
+        if word:
+            token = word.group(0)
+            if token.upper() == "VALUES":  # its variables and rows
+                end = _group_end(group, group.index("{", i)) if "{" in group[i:] else None
+                if end is None:
+                    return False
+                i, previous = end + 1, "VALUES"
+                continue
+            plain.append(token)
+            previous = token.upper()
+            i = word.end()
+            continue
+        ch = group[i]
+        if ch in "({":
+            end = (_group_end(group, i) if ch == "{" else _paren_end(group, i))
+            if end is None:
+                return False
+            if ch == "{":
+                after = _WORD.match(group, _skip_space(group, end + 1))
+                in_union = previous == "UNION" or (after is not None and after.group(0).upper() == "UNION")
+                if previous not in _NOT_MANDATORY and not in_union and _group_binds_this(group[i + 1: end]):
+                    return True
+            previous = ch
+            i = end + 1
+            continue
+        if not ch.isspace():
+            previous = ch
+        i += 1
+    return "?this" in plain or "$this" in plain
+
+
+_WORD = re.compile(r"[?$]?[A-Za-z_][\w-]*(?::[\w.-]*)?|[A-Za-z_][\w-]*")
+_NOT_MANDATORY = {"OPTIONAL", "MINUS", "GRAPH", "SERVICE", "EXISTS", "FILTER", "VALUES", "SILENT"}
+_SUBSELECT = re.compile(r"\s*SELECT\b(.*?)\bWHERE\s*\{", re.IGNORECASE | re.DOTALL)
+
+
+def _group_binds_this(inner: str) -> bool:
+    m = _SUBSELECT.match(inner)
+    if m is None:
+        return _this_always_bound(inner)
+    projection = m.group(1)
+    if not re.search(r"(?<!AS )[?$]this\b", projection, re.IGNORECASE):
+        return False
+    end = _group_end(inner, m.end() - 1)
+    if end is None:
+        return False
+    modifiers = inner[end + 1:]
+    grouped = re.search(r"\bGROUP\s+BY\b(.*?)(?:\bHAVING\b|\bORDER\b|\bLIMIT\b|\bOFFSET\b|$)", modifiers,
+                        re.IGNORECASE | re.DOTALL)
+    if grouped and not re.search(r"[?$]this\b", grouped.group(1)):
+        return False
+    return _this_always_bound(inner[m.end(): end])
+
+
+def _skip_space(text: str, i: int) -> int:
+    while i < len(text):
+        skip = _SKIP.match(text, i)
+        if skip and skip.end() > i and text[i] == "#":
+            i = skip.end()
+        elif text[i].isspace():
+            i += 1
+        else:
+            break
+    return i
+
+
+def _paren_end(text: str, open_paren: int) -> int | None:
+    """Offset of the ``)`` closing the ``(`` at ``open_paren`` (None if unbalanced)."""
+    depth = 0
+    i = open_paren
+    while i < len(text):
+        skip = _SKIP.match(text, i)
+        if skip and skip.end() > i:
+            i = skip.end()
+            continue
+        if text[i] == "(":
+            depth += 1
+        elif text[i] == ")":
+            depth -= 1
+            if depth == 0:
+                return i
+        i += 1
+    return None
 
 
 def _shapes(shapes: Graph) -> list:
@@ -311,7 +468,7 @@ def _shapes(shapes: Graph) -> list:
     return sorted(found, key=str)
 
 
-def compile_shapes(shapes: Graph, closure=None) -> list[CompiledConstraint]:
+def compile_shapes(shapes: Graph, closure=None, marks: dict[str, str] | None = None) -> list[CompiledConstraint]:
     """Compile every active shape with targets (and its property shapes) to SPARQL queries.
 
     ``closure`` (optional) maps a class IRI to all its subclasses (itself included), as
@@ -319,16 +476,20 @@ def compile_shapes(shapes: Graph, closure=None) -> list[CompiledConstraint]:
     ``sh:class``, and ``?x rdfs:subClassOf* C`` in SHACL-SPARQL queries, become ``VALUES`` over
     the closure: the same solutions as long as the data being validated adds no
     ``rdfs:subClassOf`` triple (fastpath checks that per chunk), and far faster in Oxigraph.
+
+    ``marks`` (optional, a dict filled by this call): the queries then read their focus nodes
+    from marks in the named graph :data:`FOCUS_GRAPH`, and ``marks`` maps each mark to the SPARQL
+    UPDATE that writes it; run every one of them on the store before the queries.
     """
     global _CLOSURE
     _CLOSURE = {"fn": closure} if closure else {}
     try:
-        return _compile_all(shapes)
+        return _compile_all(shapes, marks)
     finally:
         _CLOSURE = {}
 
 
-def _compile_all(shapes: Graph) -> list[CompiledConstraint]:
+def _compile_all(shapes: Graph, marks: dict[str, str] | None) -> list[CompiledConstraint]:
     out: list[CompiledConstraint] = []
     for shape in _shapes(shapes):
         if (shape, SH.deactivated, Literal(True)) in shapes:
@@ -337,6 +498,8 @@ def _compile_all(shapes: Graph) -> list[CompiledConstraint]:
         if not targets:
             continue  # only reachable through sh:property of another shape (handled there) or unused
         in_focus = _focus_filter(shapes, shape)
+        if marks is not None:
+            targets, in_focus = _mark(targets, marks)
         out.extend(_compile_shape(shapes, shape, targets, in_focus))
         for prop in sorted(shapes.objects(shape, SH.property), key=str):
             if (prop, SH.deactivated, Literal(True)) in shapes:
@@ -377,8 +540,8 @@ def _compile_shape(shapes: Graph, shape, targets: list[str], in_focus: str) -> l
     if path:
         for arg in shapes.objects(shape, SH.minCount):
             n = int(arg)
-            if n == 1:
-                add(SH.minCount, f"SELECT ?this WHERE {{ {focus} FILTER NOT EXISTS {{ ?this {path} ?_v }} }}", False)
+            if n == 1:  # MINUS: ?this is bound on both sides, so the same as FILTER NOT EXISTS, faster
+                add(SH.minCount, f"SELECT ?this WHERE {{ {focus} MINUS {{ ?this {path} ?_v }} }}", False)
             elif n > 1:
                 add(SH.minCount, f"SELECT ?this WHERE {{ {focus} OPTIONAL {{ ?this {path} ?value . }} }} "
                                  f"GROUP BY ?this HAVING (COUNT(DISTINCT ?value) < {n})", False)
@@ -386,6 +549,9 @@ def _compile_shape(shapes: Graph, shape, targets: list[str], in_focus: str) -> l
             n = int(arg)
             if n == 0:
                 q = f"SELECT DISTINCT ?this WHERE {{ {focus} ?this {path} ?_a . }}"
+            elif simple and VALUE_FIRST:  # count every subject's values, then test the few over n
+                q = (f"SELECT ?this WHERE {{ {{ SELECT ?this WHERE {{ ?this {path} ?_a . }} GROUP BY ?this "
+                     f"HAVING (COUNT(DISTINCT ?_a) > {n}) }} FILTER{in_focus} }}")
             elif n == 1:  # two different values: a self-join, no grouping
                 q = (f"SELECT DISTINCT ?this WHERE {{ {focus} ?this {path} ?_a . ?this {path} ?_b . "
                      f"FILTER(!sameTerm(?_a, ?_b)) }}")
