@@ -163,10 +163,10 @@ def judge(outcomes: dict[str, tuple[str, str]], definition: Definition) -> tuple
 def _normalise_message(message: str) -> str:
     """The message with its GROUP_CONCAT-built list sorted, exactly as verdicts.py writes reasons
     (SPARQL leaves GROUP_CONCAT order undefined: it differs between engines and load orders)."""
-    try:
-        from .verdicts import _sorted_list
-    except ImportError:  # pragma: no cover - verdicts.py is part of the package
-        return message
+    if "organ site" not in message and "sarcomatosis" not in message:
+        return message  # only those two messages list names (verdicts._sorted_list)
+    from .verdicts import _sorted_list
+
     return _sorted_list(message)
 
 
@@ -275,14 +275,18 @@ class ChunkOutput:
     error: str | None = None
     load_s: float = 0.0
     check_s: float = 0.0
+    text: str = ""                                       # rows rendered as CSV or JSONL lines
+    counts: dict = field(default_factory=dict)           # Counters for the summary (see _count)
 
 
 _STATE: dict = {}
 
 
 def _init_worker(reference: bytes, constraints: list, marks: list[str], definitions: list[Definition],
-                 outcomes: dict[str, str]) -> None:
+                 outcomes: dict[str, str], fmt: str = "csv", keep: bool = True) -> None:
+    """``fmt``: how rows are rendered (ChunkOutput.text); ``keep``: also return rows and results."""
     _STATE.clear()
+    _STATE["fmt"], _STATE["keep"] = fmt, keep
     _STATE["reference"] = reference
     _STATE["marks"] = marks
     _STATE["outcomes"] = outcomes
@@ -372,8 +376,34 @@ def check_chunk(chunk: Chunk) -> ChunkOutput:
             verdict, failed, unknown, lenient, reasons = judge(outcomes, d)
             out.rows.append((patient, d.iri, verdict, ";".join(failed), ";".join(unknown), ";".join(lenient),
                              " | ".join(reasons)))
+    # rendered and counted here, in the workers: the main process only writes and adds up
+    out.text = render_rows(out.rows, _STATE["fmt"])
+    out.counts = _count(out)
+    if not _STATE["keep"]:
+        out.rows, out.results = [], []
     out.check_s = time.perf_counter() - t1
     return out
+
+
+def render_rows(rows: list[tuple], fmt: str) -> str:
+    """Verdict rows as CSV lines (no header) or JSON lines."""
+    if fmt == "jsonl":
+        return "".join(json.dumps(dict(zip(FIELDS, row)), ensure_ascii=False) + "\n" for row in rows)
+    buf = io.StringIO()
+    csv.writer(buf, lineterminator="\n").writerows(rows)
+    return buf.getvalue()
+
+
+def _count(out: ChunkOutput) -> dict[str, Counter]:
+    results, severities, verdicts, failed = Counter(), Counter(), Counter(), Counter()
+    for r in out.results:
+        results[(r[1], r[2])] += 1
+        severities[r[2]] += 1
+    for row in out.rows:
+        verdicts[(row[1], row[2])] += 1
+        for c in filter(None, row[3].split(";")):
+            failed[c] += 1
+    return {"results": results, "severities": severities, "verdicts": verdicts, "failed_criteria": failed}
 
 
 # ---------------------------------------------------------------------------------------------
@@ -459,7 +489,8 @@ def validate_cohort(path, out=None, fmt: str = "csv", workers: int = 2,
     result.timings["setup_s"] = time.perf_counter() - t_start
 
     try:
-        outputs = _run(path, in_fmt, workers, reference, constraints, marks, definitions, outcomes, chunk_bytes, whole=False)
+        setup = (reference, constraints, marks, definitions, outcomes, fmt, collect or results_out is not None)
+        outputs = _run(path, in_fmt, workers, setup, chunk_bytes, whole=False)
         _consume(outputs, result, out, fmt, results_out, progress, total)
     except _NotGrouped as exc:
         result.grouped = False
@@ -469,8 +500,7 @@ def validate_cohort(path, out=None, fmt: str = "csv", workers: int = 2,
         result = CohortResult(all_results=[] if collect else None, all_rows=[] if collect else None,
                               grouped=False, notes=keep_notes, timings=keep_timings)
         with tempfile.TemporaryDirectory(prefix="sarcoma-kg-regroup-") as tmp:
-            outputs = _run(path, in_fmt, workers, reference, constraints, marks, definitions, outcomes, chunk_bytes,
-                           whole=True, regroup_dir=tmp)
+            outputs = _run(path, in_fmt, workers, setup, chunk_bytes, whole=True, regroup_dir=tmp)
             _consume(outputs, result, out, fmt, results_out, progress, total)
     result.timings["wall_s"] = time.perf_counter() - t_start
     return result
@@ -549,19 +579,19 @@ def regroup(path: Path, in_fmt: str, store_dir: str, batch: int = REGROUP_BATCH)
         yield Chunk(i // batch, "nt", data, 1, 0, str(path), end)
 
 
-def _run(path, in_fmt, workers, reference, constraints, marks, definitions, outcomes, chunk_bytes, whole,
-         regroup_dir=None):
+def _run(path, in_fmt, workers, setup: tuple, chunk_bytes, whole, regroup_dir=None):
+    """Chunk outputs in file order; ``setup`` is _init_worker's arguments."""
     if regroup_dir is not None:
         chunks = regroup(path, in_fmt, regroup_dir)
     else:
         chunks = iter_chunks(path, in_fmt, chunk_bytes, whole=whole)
     if workers <= 1:
-        _init_worker(reference, constraints, marks, definitions, outcomes)
+        _init_worker(*setup)
         for chunk in chunks:
             yield check_chunk(chunk)
         return
     ctx = multiprocessing.get_context("fork")
-    with ctx.Pool(workers, initializer=_init_worker, initargs=(reference, constraints, marks, definitions, outcomes)) as pool:
+    with ctx.Pool(workers, initializer=_init_worker, initargs=setup) as pool:
         pending: deque = deque()
         for chunk in chunks:
             pending.append(pool.apply_async(check_chunk, (chunk,)))
@@ -603,19 +633,12 @@ def _consume(outputs, result: CohortResult, out, fmt, results_out, progress, tot
             result.chunks += 1
             load_s += o.load_s
             check_s += o.check_s
-            for r in o.results:
-                result.results[(r[1], r[2])] += 1
-                result.severities[r[2]] += 1
+            for name, counter in o.counts.items():
+                getattr(result, name).update(counter)
             if rwriter:
                 rwriter.writerows(sorted(o.results))  # engine order follows the query plan: sort for stable output
-            for row in o.rows:
-                result.verdicts[(row[1], row[2])] += 1
-                for c in filter(None, row[3].split(";")):
-                    result.failed_criteria[c] += 1
-            if writer:
-                writer.writerows(o.rows)
-            elif fh:
-                fh.write("".join(json.dumps(dict(zip(FIELDS, row)), ensure_ascii=False) + "\n" for row in o.rows))
+            if fh:
+                fh.write(o.text)
             if result.all_results is not None:
                 result.all_results.extend(o.results)
                 result.all_rows.extend(o.rows)
