@@ -158,6 +158,11 @@ def main() -> None:
         if not cohort.exists():
             generate(n, cohort, seed=1, fmt="ttl")
         data = OUT / f"data-{n}.nt"
+        for eng in sorted(alive):  # engines the previous size predicts over --timeout do not run
+            if eng in last and last[eng][1] * n / last[eng][0] > args.timeout:
+                print(f"{eng} at {n}: skipped, {last[eng][1]:.0f} s at {last[eng][0]} patients predicts more than "
+                      f"--timeout {args.timeout:.0f} s", flush=True)
+                alive.discard(eng)
         if alive - {"fast"} and not data.exists():
             with open(data, "wb") as fh:
                 fh.write(reference)
@@ -166,11 +171,6 @@ def main() -> None:
         keys, res = {}, {}
         for eng in engines:
             if eng not in alive:
-                continue
-            if eng in last and last[eng][1] * n / last[eng][0] > args.timeout:
-                print(f"{eng} at {n}: skipped, {last[eng][1]:.0f} s at {last[eng][0]} patients predicts more than "
-                      f"--timeout {args.timeout:.0f} s", flush=True)
-                alive.discard(eng)
                 continue
             out = OUT / f"{eng}-{n}.tsv"
             if eng == "fast":
