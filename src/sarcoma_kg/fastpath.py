@@ -9,15 +9,17 @@ Pipeline (see bench/README.md for measurements):
    Turtle chunks get the ``@prefix``/``@base`` lines seen so far prepended.
 2. **parse + check** (worker processes, ``workers`` of them): each chunk is bulk-loaded into a
    fresh in-memory pyoxigraph store together with the reference data (ontology + knowledge base,
-   ~12,500 triples, 20 ms), both in the default graph, then every compiled shape query
-   (:mod:`sarcoma_kg.shaclc`) runs on it. The store is dropped after the chunk, so a worker's
+   ~12,500 triples, 20 ms), both in the default graph; each distinct target set of the shapes is
+   evaluated once into *focus marks* (a named graph the shapes' own patterns never read), then every
+   compiled shape query (:mod:`sarcoma_kg.shaclc`) runs on it, reading its focus nodes from the
+   marks. The store is dropped after the chunk, so a worker's
    memory is bounded by the chunk size. Each worker also checks that the chunk is *self-contained*:
    no node is described in the chunk that is neither a patient nor the object of a triple in the
    chunk (an "orphan", whose patient sits in another chunk), and main checks that no patient
    appears in two chunks. Either finding means the file is not grouped by patient.
-3. **report** (main process): per-patient × per-definition verdict rows (CSV or JSONL) are written
-   in file order to a temporary file that is renamed on success, so the output is complete or
-   absent; SHACL results and counts feed the summary.
+3. **report**: the workers render the per-patient × per-definition verdict rows (CSV or JSONL) and
+   count them; the main process writes them in file order to a temporary file that is renamed on
+   success, so the output is complete or absent, and adds the counts up for the summary.
 
 Files that are not grouped by patient (e.g. shuffled N-Triples) are detected and regrouped
 through an on-disk pyoxigraph store (:func:`regroup`: bounded memory, slower);
@@ -297,10 +299,16 @@ def _init_worker(reference: bytes, constraints: list, marks: list[str], definiti
 
 SUBCLASS_COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?a <http://www.w3.org/2000/01/rdf-schema#subClassOf> ?b }"
 
-#: Subjects that are neither a patient nor linked to from anything: in a chunk, a node whose
-#: patient sits in another chunk (the reference data's own such nodes are subtracted).
-ORPHANS_QUERY = sparql_prologue() + """
-SELECT DISTINCT ?s WHERE { ?s ?p ?o FILTER NOT EXISTS { ?s a skg:Patient } FILTER NOT EXISTS { ?x ?q ?s } }"""
+#: Subjects not linked to from anything; those that are not patients (PATIENTS_QUERY, which follows
+#: subclasses) are, in a chunk, nodes whose patient sits in another chunk (the reference data's own
+#: such nodes are subtracted).
+ORPHANS_QUERY = "SELECT DISTINCT ?s WHERE { ?s ?p ?o FILTER NOT EXISTS { ?x ?q ?s } }"
+
+
+def _orphans(store: ox.Store) -> tuple[list, set]:
+    """(orphan subjects, patient terms) of ``store``."""
+    patients = {r["p"] for r in store.query(PATIENTS_QUERY)}
+    return [r["s"] for r in store.query(ORPHANS_QUERY) if r["s"] not in patients], patients
 
 
 def _reference_store() -> ox.Store:
@@ -319,12 +327,12 @@ def check_chunk(chunk: Chunk) -> ChunkOutput:
     t0 = time.perf_counter()
     if "ref_orphans" not in _STATE:
         ref = _reference_store()
-        orphans = [r["s"] for r in ref.query(ORPHANS_QUERY)]
+        orphans, patients = _orphans(ref)
         # blank-node labels differ between loads: the reference's blank orphans are counted, not named
         _STATE["ref_orphans"] = {o.value for o in orphans if not isinstance(o, ox.BlankNode)}
         _STATE["ref_blank_orphans"] = sum(isinstance(o, ox.BlankNode) for o in orphans)
         _STATE["ref_subclass"] = next(iter(ref.query(SUBCLASS_COUNT)))["n"].value
-        _STATE["ref_patients"] = {r["p"].value for r in ref.query(PATIENTS_QUERY)}
+        _STATE["ref_patients"] = {p.value for p in patients}
     # One store per chunk, reference data and chunk in the DEFAULT graph: queries then scan one
     # graph (no union-graph deduplication), and the store's memory is freed with it (an in-memory
     # store does not give space back on clear_graph: RSS grew to ~465 MB per worker over 100k).
@@ -344,7 +352,7 @@ def check_chunk(chunk: Chunk) -> ChunkOutput:
     out.load_s = t1 - t0
     q = store.query
     adds_subclasses = next(iter(q(SUBCLASS_COUNT)))["n"].value != _STATE["ref_subclass"]
-    orphans = [r["s"] for r in q(ORPHANS_QUERY)]  # before the focus marks (a named graph) exist
+    orphans, patients = _orphans(store)  # before the focus marks (a named graph) exist
     if not adds_subclasses:
         for update in _STATE["marks"]:
             store.update(update)
@@ -369,7 +377,7 @@ def check_chunk(chunk: Chunk) -> ChunkOutput:
         kind = shape_outcome.get(shape)
         if kind is not None:
             per_patient.setdefault(focus, {})[value] = (kind, msg)
-    out.patients = sorted({s["p"].value for s in q(PATIENTS_QUERY)} - _STATE["ref_patients"])
+    out.patients = sorted({p.value for p in patients} - _STATE["ref_patients"])
     for patient in out.patients:
         outcomes = per_patient.get(patient, {})
         for d in defs:
@@ -483,6 +491,9 @@ def validate_cohort(path, out=None, fmt: str = "csv", workers: int = 2,
         Criterion(c.iri, c.kind, c.lower, c.upper, c.inclusive, c.lenient, str(SKG[c.kind]) in evaluated)
         for c in d.criteria)) for d in load_definitions(ref_store)]
     outcomes = criterion_outcomes(shapes)
+    patient_classes = tuple(sorted({r["x"].value for r in ref_store.query(
+        SUBCLASSES_QUERY, substitutions={ox.Variable("c"): ox.NamedNode(f"{SKG}Patient")})
+        if isinstance(r["x"], ox.NamedNode)} | {f"{SKG}Patient"}))
     del ref_store
     total = path.stat().st_size
     result = CohortResult(all_results=[] if collect else None, all_rows=[] if collect else None)
@@ -500,7 +511,8 @@ def validate_cohort(path, out=None, fmt: str = "csv", workers: int = 2,
         result = CohortResult(all_results=[] if collect else None, all_rows=[] if collect else None,
                               grouped=False, notes=keep_notes, timings=keep_timings)
         with tempfile.TemporaryDirectory(prefix="sarcoma-kg-regroup-") as tmp:
-            outputs = _run(path, in_fmt, workers, setup, chunk_bytes, whole=True, regroup_dir=tmp)
+            outputs = _run(path, in_fmt, workers, setup, chunk_bytes, whole=True, regroup_dir=tmp,
+                           patient_classes=patient_classes)
             _consume(outputs, result, out, fmt, results_out, progress, total)
     result.timings["wall_s"] = time.perf_counter() - t_start
     return result
@@ -552,12 +564,15 @@ class _NotGrouped(Exception):
 REGROUP_BATCH = 40
 
 
-def regroup(path: Path, in_fmt: str, store_dir: str, batch: int = REGROUP_BATCH) -> Iterator[Chunk]:
+def regroup(path: Path, in_fmt: str, store_dir: str, batch: int = REGROUP_BATCH,
+            patient_classes: tuple[str, ...] = (f"{SKG}Patient",)) -> Iterator[Chunk]:
     """Chunks of whole patients from a file in any order (e.g. shuffled N-Triples).
 
     The file is bulk-loaded into an on-disk pyoxigraph store (RocksDB in ``store_dir``: memory stays
     bounded); each batch of patients is then cut out as everything reachable from them by forward
     links (``?patient (<x>|!<x>)* ?node``). Nodes reachable from no patient are not validated.
+    Patients are instances of ``patient_classes`` (skg:Patient and its subclasses in the reference
+    data) or of a class the file itself declares a subclass of one of them.
     """
     store = ox.Store(store_dir)
     fmt = ox.RdfFormat.N_TRIPLES if in_fmt == "nt" else ox.RdfFormat.TURTLE
@@ -567,8 +582,10 @@ def regroup(path: Path, in_fmt: str, store_dir: str, batch: int = REGROUP_BATCH)
         m = re.search(r"line (\d+)", str(exc))
         raise InputError(f"{path}:{m.group(1) if m else '?'}: not valid "
                          f"{'N-Triples' if in_fmt == 'nt' else 'Turtle'}: {exc}") from exc
+    classes = " ".join(f"<{c}>" for c in patient_classes)
     patients = [r["p"].value for r in store.query(
-        f"SELECT DISTINCT ?p WHERE {{ ?p <{RDF_TYPE}> <{SKG}Patient> }} ORDER BY ?p")]
+        f"SELECT DISTINCT ?p WHERE {{ VALUES ?c {{ {classes} }} {{ ?p <{RDF_TYPE}> ?c }} UNION "
+        f"{{ ?p <{RDF_TYPE}>/<http://www.w3.org/2000/01/rdf-schema#subClassOf>+ ?c }} }} ORDER BY ?p")]
     total = Path(path).stat().st_size
     for i in range(0, len(patients), batch):
         values = " ".join(f"<{p}>" for p in patients[i: i + batch])
@@ -579,10 +596,10 @@ def regroup(path: Path, in_fmt: str, store_dir: str, batch: int = REGROUP_BATCH)
         yield Chunk(i // batch, "nt", data, 1, 0, str(path), end)
 
 
-def _run(path, in_fmt, workers, setup: tuple, chunk_bytes, whole, regroup_dir=None):
+def _run(path, in_fmt, workers, setup: tuple, chunk_bytes, whole, regroup_dir=None, patient_classes=()):
     """Chunk outputs in file order; ``setup`` is _init_worker's arguments."""
     if regroup_dir is not None:
-        chunks = regroup(path, in_fmt, regroup_dir)
+        chunks = regroup(path, in_fmt, regroup_dir, patient_classes=patient_classes)
     else:
         chunks = iter_chunks(path, in_fmt, chunk_bytes, whole=whole)
     if workers <= 1:

@@ -119,3 +119,28 @@ def test_output_table_has_one_row_per_patient_and_definition(tmp_path, small_coh
     assert len(rows) == result.patients * len(definitions)
     assert len(definitions) >= 4
     assert set(rows[0]) == set(fastpath.FIELDS)
+
+
+@pytest.mark.slow
+def test_chunk_adding_subclasses_uses_the_plain_queries(tmp_path):
+    """Data that declares a subclass of skg:Patient: the precomputed closure and the focus marks no
+    longer hold, so that chunk runs the literal compilation; results still equal pyshacl's."""
+    text = generate(3, tmp_path / "base.ttl", seed=5).path.read_text()
+    first = text.index("a skg:Patient")
+    text = text[:first] + "a ex:RegistryPatient" + text[first + len("a skg:Patient"):]
+    text += "\nex:RegistryPatient <http://www.w3.org/2000/01/rdf-schema#subClassOf> skg:Patient .\n"
+    path = tmp_path / "subclass.ttl"
+    path.write_text(text)
+    shapes = fastpath.patient_shapes()
+    fast = fastpath.validate_cohort(path, workers=1, shapes=shapes, collect=True)
+    assert fast.patients == 3                         # the RegistryPatient is a patient (and a focus node)
+    assert fast.grouped
+    assert _keys(fast) == fastpath.pyshacl_results(path, shapes)
+    # the same file shuffled: regrouping also finds the patient typed with the file's own subclass
+    lines = Graph().parse(path).serialize(format="nt").splitlines(keepends=True)
+    random.Random(2).shuffle(lines)
+    shuffled = tmp_path / "subclass-shuffled.nt"
+    shuffled.write_text("".join(lines))
+    regrouped = fastpath.validate_cohort(shuffled, workers=1, shapes=shapes, collect=True, chunk_bytes=500)
+    assert not regrouped.grouped and regrouped.patients == 3
+    assert _keys(regrouped) == _keys(fast)
