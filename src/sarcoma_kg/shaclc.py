@@ -365,8 +365,9 @@ def _group_end(text: str, open_brace: int) -> int | None:
 def _this_always_bound(group: str) -> bool:
     """True when every solution of the SPARQL group ``group`` (the text inside its braces) binds
     ``?this``: it occurs in a triple pattern of the group itself, or in a plain sub-group or a
-    sub-SELECT that projects it (and groups by it, if grouped) and always binds it. Conservative:
-    OPTIONAL, MINUS, UNION, GRAPH, SERVICE, VALUES, FILTER and BIND parts never count."""
+    sub-SELECT that projects it (and groups by it, if grouped) and always binds it, or in every
+    branch of a UNION. Conservative: OPTIONAL, MINUS, GRAPH, SERVICE, VALUES, FILTER and BIND parts
+    never count."""
     plain: list[str] = []
     i = 0
     previous = ""
@@ -393,10 +394,18 @@ def _this_always_bound(group: str) -> bool:
             end = (_group_end(group, i) if ch == "{" else _paren_end(group, i))
             if end is None:
                 return False
-            if ch == "{":
-                after = _WORD.match(group, _skip_space(group, end + 1))
-                in_union = previous == "UNION" or (after is not None and after.group(0).upper() == "UNION")
-                if previous not in _NOT_MANDATORY and not in_union and _group_binds_this(group[i + 1: end]):
+            if ch == "{" and previous not in _NOT_MANDATORY:
+                branches = [group[i + 1: end]]  # a group, or a chain {A} UNION {B} ...: every branch must bind
+                while True:
+                    after = _WORD.match(group, _skip_space(group, end + 1))
+                    if after is None or after.group(0).upper() != "UNION":
+                        break
+                    start = _skip_space(group, after.end())
+                    end = _group_end(group, start) if group.startswith("{", start) else None
+                    if end is None:
+                        return False
+                    branches.append(group[start + 1: end])
+                if all(_group_binds_this(b) for b in branches):
                     return True
             previous = ch
             i = end + 1
