@@ -6,7 +6,8 @@
 * every engine sees the same data (ontology + knowledge base + cohort, N-Triples) and the same
   shapes (shapes/patient-*.ttl merged into bench/out/shapes.ttl);
 * pyshacl-turbo runs from bench/.venv-turbo (created here: pyshacl-turbo 0.6.5 + rdflib-turbo
-  0.2.0a15, the combination that works), with an rdflib_turbo.Store passed in;
+  0.2.0a15, the combination that works), with an rdflib_turbo.Store passed in and the node
+  shapes split over 2 threads (the best setup the issue found; engines/turbo_run.py);
 * Jena SHACL comes from Debian (``apt-get install -y libapache-jena-java``); skipped with a message
   when it cannot be installed or does not start;
 * peak memory = the largest sum of RSS over the engine's process tree, polled from outside
