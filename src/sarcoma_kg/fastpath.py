@@ -60,6 +60,7 @@ from . import resources
 from .graphs import InputError, knowledge_graph
 from .namespaces import SKG, sparql_prologue
 from .shaclc import CompiledConstraint, compile_shapes, load_shapes
+from .verdicts import _sorted_list
 
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 NT_PATIENT_START = f" <{RDF_TYPE}> <{SKG}Patient> .".encode()
@@ -165,10 +166,6 @@ def judge(outcomes: dict[str, tuple[str, str]], definition: Definition) -> tuple
 def _normalise_message(message: str) -> str:
     """The message with its GROUP_CONCAT-built list sorted, exactly as verdicts.py writes reasons
     (SPARQL leaves GROUP_CONCAT order undefined: it differs between engines and load orders)."""
-    if "organ site" not in message and "sarcomatosis" not in message:
-        return message  # only those two messages list names (verdicts._sorted_list)
-    from .verdicts import _sorted_list
-
     return _sorted_list(message)
 
 
@@ -491,9 +488,7 @@ def validate_cohort(path, out=None, fmt: str = "csv", workers: int = 2,
         Criterion(c.iri, c.kind, c.lower, c.upper, c.inclusive, c.lenient, str(SKG[c.kind]) in evaluated)
         for c in d.criteria)) for d in load_definitions(ref_store)]
     outcomes = criterion_outcomes(shapes)
-    patient_classes = tuple(sorted({r["x"].value for r in ref_store.query(
-        SUBCLASSES_QUERY, substitutions={ox.Variable("c"): ox.NamedNode(f"{SKG}Patient")})
-        if isinstance(r["x"], ox.NamedNode)} | {f"{SKG}Patient"}))
+    patient_classes = tuple(subclass_closure(ref_store, f"{SKG}Patient"))
     del ref_store
     total = path.stat().st_size
     result = CohortResult(all_results=[] if collect else None, all_rows=[] if collect else None)
@@ -521,6 +516,12 @@ def validate_cohort(path, out=None, fmt: str = "csv", workers: int = 2,
 SUBCLASSES_QUERY = "SELECT DISTINCT ?x ?c WHERE { ?x <http://www.w3.org/2000/01/rdf-schema#subClassOf>* ?c }"
 
 
+def subclass_closure(store: ox.Store, iri: str) -> list[str]:
+    """``iri`` and every named class below it in ``store`` (rdfs:subClassOf*), sorted."""
+    rows = store.query(SUBCLASSES_QUERY, substitutions={ox.Variable("c"): ox.NamedNode(iri)})
+    return sorted({r["x"].value for r in rows if isinstance(r["x"], ox.NamedNode)} | {iri})
+
+
 def _fast_constraints(shapes: Graph, ref_store: ox.Store) -> tuple[list[tuple[CompiledConstraint, CompiledConstraint]], list[str]]:
     """(fast, plain) compiled pairs, and the focus-mark updates the fast queries need.
 
@@ -531,8 +532,7 @@ def _fast_constraints(shapes: Graph, ref_store: ox.Store) -> tuple[list[tuple[Co
 
     def closure(iri: str) -> list[str]:
         if iri not in cache:
-            rows = ref_store.query(SUBCLASSES_QUERY, substitutions={ox.Variable("c"): ox.NamedNode(iri)})
-            cache[iri] = sorted({r["x"].value for r in rows if isinstance(r["x"], ox.NamedNode)} | {iri})
+            cache[iri] = subclass_closure(ref_store, iri)
         return cache[iri]
 
     plain = compile_shapes(shapes)

@@ -126,6 +126,8 @@ _SEROSAE = re.compile(r"^(.+?)( sarcomatosis excludes(?: \[.*)?)$")
 def _sorted_list(message: str) -> str:
     """Sort the organ-site (or serosa) names a message lists: GROUP_CONCAT order is not defined in SPARQL
     (it differs between engines and runs), and reasons written back must be deterministic."""
+    if "organ site" not in message and "sarcomatosis" not in message:
+        return message  # neither pattern can match (a cheap test: the cohort path calls this per result)
     serosae = _SEROSAE.match(message)
     if serosae:
         return " and ".join(sorted(serosae.group(1).split(" and "))) + serosae.group(2)
