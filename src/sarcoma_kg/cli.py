@@ -414,9 +414,21 @@ def cohort_generate(n: int, seed: int, fmt: str, output: Path) -> None:
                f"(ground truth: {result.truth_path})", err=True)
 
 
-def run_cohort_validation(file: Path, output: Path | None, fmt: str, workers: int, results: Path | None) -> None:
+def run_cohort_validation(file: Path, output: Path | None, fmt: str, workers: int, results: Path | None,
+                          shapes_files: tuple[Path, ...] = ()) -> None:
     """Shared by `cohort validate` and `validate --cohort`: progress and summary on stderr."""
     from .fastpath import validate_cohort, write_summary
+    from .shaclc import UnsupportedShape, compile_shapes
+
+    shapes = None
+    if shapes_files:
+        from .graphs import load
+
+        shapes = load(shapes_files)
+        try:
+            compile_shapes(shapes)
+        except UnsupportedShape as exc:
+            raise InputError(f"{', '.join(map(str, shapes_files))}: the cohort path cannot compile {exc}") from exc
 
     total = max(file.stat().st_size, 1) if file.exists() else 1
     with click.progressbar(length=total, label="validating", file=sys.stderr) as bar:
@@ -432,7 +444,7 @@ def run_cohort_validation(file: Path, output: Path | None, fmt: str, workers: in
         with tempfile.TemporaryDirectory() as tmp:
             target = output if output is not None else Path(tmp) / f"verdicts.{fmt}"
             result = validate_cohort(file, out=target, fmt=fmt, workers=workers, progress=progress,
-                                     results_out=results)
+                                     results_out=results, shapes=shapes)
             if output is None:
                 with open(target, encoding="utf-8") as fh:
                     shutil.copyfileobj(fh, sys.stdout)
@@ -450,11 +462,15 @@ def run_cohort_validation(file: Path, output: Path | None, fmt: str, workers: in
               help="Worker processes that parse and check chunks of whole patients.")
 @click.option("--results", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Also write every SHACL result (focus, source shape, severity, ...) as CSV.")
+@click.option("--shapes", "shapes_files", type=click.Path(dir_okay=False, path_type=Path), multiple=True,
+              help="Check against these SHACL files instead of shapes/patient-*.ttl (repeatable). "
+                   "Criteria of a kind no given shape evaluates come out as unknown.")
 @reports_input_errors
-def cohort_validate(file: Path, output: Path | None, fmt: str, workers: int, results: Path | None) -> None:
+def cohort_validate(file: Path, output: Path | None, fmt: str, workers: int, results: Path | None,
+                    shapes_files: tuple[Path, ...]) -> None:
     """Check a cohort (Turtle or N-Triples; fastest grouped by patient, as `cohort generate` writes
     it) against the patient shapes and every definition; exit 1 when any sh:Violation is found."""
-    run_cohort_validation(file, output, fmt, workers, results)
+    run_cohort_validation(file, output, fmt, workers, results, shapes_files)
 
 
 # --- verb: demo --------------------------------------------------------------------------

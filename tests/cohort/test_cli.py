@@ -42,3 +42,29 @@ def test_malformed_input_exits_2_naming_file_and_line(tmp_path):
     assert res.exit_code == 2
     assert f"{cohort}:2:" in res.stderr
     assert not out.exists()
+
+
+def test_validate_against_given_shapes(tmp_path):
+    """--shapes replaces the project's shapes: only the structure shapes -> no criterion is
+    evaluated, so every verdict is CannotTell; a malformed or uncompilable shapes file exits 2."""
+    from sarcoma_kg import resources
+
+    runner = CliRunner()
+    cohort = tmp_path / "c.ttl"
+    assert runner.invoke(main, ["cohort", "generate", "12", "--seed", "4", "-o", str(cohort)]).exit_code == 0
+    out = tmp_path / "v.csv"
+    structure = resources.SHAPES_DIR / "patient-structure.ttl"
+    res = runner.invoke(main, ["cohort", "validate", str(cohort), "-o", str(out), "--workers", "1",
+                               "--shapes", str(structure)])
+    assert res.exit_code in (0, 1), res.output
+    assert {r["verdict"] for r in csv.DictReader(out.open())} == {"CannotTell"}
+    bad = tmp_path / "bad.ttl"
+    bad.write_text("@prefix sh: <http://www.w3.org/ns/shacl#> .\n<a> a sh:NodeShape ;\n  sh:targetClass \n")
+    res = runner.invoke(main, ["cohort", "validate", str(cohort), "--shapes", str(bad)])
+    assert res.exit_code == 2 and str(bad) in res.stderr
+    unsupported = tmp_path / "closed.ttl"
+    unsupported.write_text("@prefix sh: <http://www.w3.org/ns/shacl#> .\n"
+                           "<https://example.org/S> a sh:NodeShape ; sh:targetClass <https://example.org/C> ; "
+                           "sh:property [ sh:path <https://example.org/p> ; sh:node <https://example.org/T> ] .\n")
+    res = runner.invoke(main, ["cohort", "validate", str(cohort), "--shapes", str(unsupported)])
+    assert res.exit_code == 2 and "cannot compile" in res.stderr and "sh:node" in res.stderr
