@@ -418,17 +418,13 @@ def run_cohort_validation(file: Path, output: Path | None, fmt: str, workers: in
                           shapes_files: tuple[Path, ...] = ()) -> None:
     """Shared by `cohort validate` and `validate --cohort`: progress and summary on stderr."""
     from .fastpath import validate_cohort, write_summary
-    from .shaclc import UnsupportedShape, compile_shapes
+    from .shaclc import UnsupportedShape
 
     shapes = None
     if shapes_files:
         from .graphs import load
 
         shapes = load(shapes_files)
-        try:
-            compile_shapes(shapes)
-        except UnsupportedShape as exc:
-            raise InputError(f"{', '.join(map(str, shapes_files))}: the cohort path cannot compile {exc}") from exc
 
     total = max(file.stat().st_size, 1) if file.exists() else 1
     with click.progressbar(length=total, label="validating", file=sys.stderr) as bar:
@@ -443,8 +439,12 @@ def run_cohort_validation(file: Path, output: Path | None, fmt: str, workers: in
 
         with tempfile.TemporaryDirectory() as tmp:
             target = output if output is not None else Path(tmp) / f"verdicts.{fmt}"
-            result = validate_cohort(file, out=target, fmt=fmt, workers=workers, progress=progress,
-                                     results_out=results, shapes=shapes)
+            try:
+                result = validate_cohort(file, out=target, fmt=fmt, workers=workers, progress=progress,
+                                         results_out=results, shapes=shapes)
+            except UnsupportedShape as exc:  # raised while compiling, before any chunk is read
+                where = ", ".join(map(str, shapes_files)) if shapes_files else "shapes/patient-*.ttl"
+                raise InputError(f"{where}: the cohort path cannot compile {exc}") from exc
             if output is None:
                 with open(target, encoding="utf-8") as fh:
                     shutil.copyfileobj(fh, sys.stdout)
