@@ -20,7 +20,8 @@ import time
 from rdflib import Graph, Literal
 from rdflib.namespace import RDF, XSD
 
-from sarcoma_kg import graphs, reason
+from sarcoma_kg import rdf as graphs
+from sarcoma_kg.reasoning import reasoners as reason
 from sarcoma_kg.namespaces import DEFINITION, EX, SKG, VERDICT
 
 HISTOLOGIES = [SKG.Leiomyosarcoma, SKG.SynovialSarcoma, SKG.GastrointestinalStromalTumour, SKG.Osteosarcoma,

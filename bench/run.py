@@ -138,8 +138,8 @@ def main() -> None:
     sys.path.insert(0, str(ROOT / "src"))
     from rdflib import Graph
 
-    from sarcoma_kg import fastpath
-    from sarcoma_kg.cohort import generate
+    from sarcoma_kg.cohort import run as fastpath
+    from sarcoma_kg.cohort.synthetic import generate
 
     OUT.mkdir(exist_ok=True)
     from sarcoma_kg.namespaces import SKG

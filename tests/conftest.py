@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from sarcoma_kg import graphs
+from sarcoma_kg import rdf as graphs
 
 
 @pytest.fixture(scope="session")

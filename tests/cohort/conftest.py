@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from sarcoma_kg.cohort import generate
-from sarcoma_kg.shaclc import load_shapes
+from sarcoma_kg.cohort.synthetic import generate
+from sarcoma_kg.cohort.compiler import load_shapes
 
 FIXTURES = Path(__file__).parent / "fixtures"
 STRUCTURE_SHAPES = FIXTURES / "structure-shapes.ttl"

@@ -3,7 +3,7 @@
 import pytest
 from rdflib import Graph
 
-from sarcoma_kg.shaclc import UnsupportedShape, compile_shapes
+from sarcoma_kg.cohort.compiler import UnsupportedShape, compile_shapes
 
 PREFIXES = """@prefix sh: <http://www.w3.org/ns/shacl#> . @prefix ex: <https://example.org/> ."""
 
@@ -50,7 +50,7 @@ def test_paths_and_counts_compile_to_sparql():
 ])
 def test_this_always_bound_is_conservative(group, bound):
     """The focus join may move to the end of a query only when ?this is bound in every solution."""
-    from sarcoma_kg.shaclc import _this_always_bound
+    from sarcoma_kg.cohort.compiler import _this_always_bound
 
     assert _this_always_bound(group) is bound
 

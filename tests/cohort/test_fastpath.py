@@ -8,10 +8,11 @@ import random
 import pytest
 from rdflib import Graph
 
-from sarcoma_kg import fastpath, resources
-from sarcoma_kg.cohort import generate
-from sarcoma_kg.graphs import InputError
-from sarcoma_kg.shaclc import compile_shapes, load_shapes
+from sarcoma_kg.cohort import run as fastpath
+from sarcoma_kg import resources
+from sarcoma_kg.cohort.synthetic import generate
+from sarcoma_kg.rdf import InputError
+from sarcoma_kg.cohort.compiler import compile_shapes, load_shapes
 
 VIOLATION = "http://www.w3.org/ns/shacl#Violation"
 WARNING = "http://www.w3.org/ns/shacl#Warning"
@@ -44,7 +45,7 @@ def test_project_shapes_equal_pyshacl(small_cohort):
     """The CURRENT shapes/patient-*.ttl, compiled, against pyshacl: catches drift in those files."""
     import json
 
-    from sarcoma_kg.cohort import truth_path_for
+    from sarcoma_kg.cohort.synthetic import truth_path_for
 
     shapes = fastpath.patient_shapes()
     assert compile_shapes(shapes), "no patient shapes found"
@@ -61,8 +62,8 @@ def test_project_shapes_equal_pyshacl(small_cohort):
 
 def test_verdicts_equal_single_patient_verdicts(tmp_path):
     """Cohort verdicts = verdicts.derive_all (the patients engineer's mapping) on the same patients."""
-    from sarcoma_kg import verdicts
-    from sarcoma_kg.graphs import knowledge_graph
+    from sarcoma_kg.patients import verdicts
+    from sarcoma_kg.rdf import knowledge_graph
 
     path = generate(6, tmp_path / "few.ttl", seed=21).path
     fast = fastpath.validate_cohort(path, workers=1, collect=True)

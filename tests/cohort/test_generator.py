@@ -2,7 +2,7 @@ import json
 
 from rdflib import Graph, Namespace
 
-from sarcoma_kg.cohort import DEFECT_KINDS, generate
+from sarcoma_kg.cohort.synthetic import DEFECT_KINDS, generate
 
 SKG = Namespace("https://w3id.org/sarcoma-kg/")
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from sarcoma_kg import graphs, resources
+from sarcoma_kg import rdf as graphs, resources
 
 #: The seed documents the knowledge base is curated from (PRODUCT.md: ../shared/seeds/).
 SEEDS_DIR = resources.SEEDS_DIR

@@ -14,8 +14,8 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import PROV, RDF, SH
 
 from sarcoma_kg import resources
-from sarcoma_kg.graphs import InputError
-from sarcoma_kg.integrity import IntegrityReport, check_integrity
+from sarcoma_kg.rdf import InputError
+from sarcoma_kg.release.integrity import IntegrityReport, check_integrity
 from sarcoma_kg.namespaces import REC, SKG, STUDY
 
 XSD_DECIMAL = URIRef("http://www.w3.org/2001/XMLSchema#decimal")

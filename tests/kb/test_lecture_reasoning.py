@@ -3,7 +3,7 @@ through the term hierarchies once the typing axioms of the OWL view are added.""
 
 from __future__ import annotations
 
-from sarcoma_kg import owl_view, reason
+from sarcoma_kg.reasoning import owl_view, reasoners as reason
 from sarcoma_kg.namespaces import SKG, STUDY
 
 from .lecture_fixtures import lecture_with_ontology  # noqa: F401 (fixture)

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from rdflib import Graph
 
-from sarcoma_kg import graphs, resources
+from sarcoma_kg import rdf as graphs, resources
 
 #: The verified mapping list shared by the project, from which our SSSOM rows are copied.
 SHARED_SSSOM = resources.VERIFIED_MAPPINGS_FILE

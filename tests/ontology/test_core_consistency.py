@@ -2,7 +2,7 @@
 
 import pytest
 
-from sarcoma_kg import reason
+from sarcoma_kg.reasoning import reasoners as reason
 
 
 @pytest.mark.parametrize("reasoner", reason.REASONERS)

@@ -14,7 +14,7 @@ from rdflib import BNode, Graph, URIRef
 from rdflib.collection import Collection
 from rdflib.namespace import OWL, RDF, RDFS
 
-from sarcoma_kg import reason
+from sarcoma_kg.reasoning import reasoners as reason
 from sarcoma_kg.namespaces import SKG
 
 PROBE = "http://example.org/probe#"
@@ -162,7 +162,7 @@ def test_lesion_at_thoracic_spine_is_a_bone_metastasis(ontology_graph, reasoner)
 # --- OWL 2 DL profile (OWL API profile checker, through `pellet info`) ------------------------------
 
 def test_ontology_and_knowledge_base_are_owl2_dl(knowledge_graph):
-    from sarcoma_kg import qc
+    from sarcoma_kg.release import qc
 
     profile = qc.owl_profile(knowledge_graph)
     assert profile.is_dl, profile.text
@@ -173,7 +173,7 @@ def test_a_non_dl_axiom_is_caught_by_the_profile_check(ontology_graph):
     from rdflib import Literal
     from rdflib.namespace import XSD
 
-    from sarcoma_kg import qc
+    from sarcoma_kg.release import qc
 
     graph = Graph()
     graph += ontology_graph

@@ -13,7 +13,7 @@ import pytest
 from rdflib import BNode, Graph, Namespace, URIRef
 from rdflib.namespace import RDF, SH
 
-from sarcoma_kg import patients, verdicts
+from sarcoma_kg.patients import read as patients, verdicts
 
 CASES = Path(__file__).parent.parent / "cases" / "patients"
 MF = Namespace("http://www.w3.org/2001/sw/DataAccess/tests/test-manifest#")

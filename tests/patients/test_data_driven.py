@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from rdflib import Graph
 
-from sarcoma_kg import verdicts
+from sarcoma_kg.patients import verdicts
 from sarcoma_kg.namespaces import DEFINITION, EX, SKG
 
 NEW_DEFINITIONS = """

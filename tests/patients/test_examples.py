@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import pytest
 
-from sarcoma_kg import resources, validate
+from sarcoma_kg import resources
+from sarcoma_kg.patients import validate
 from sarcoma_kg.namespaces import DEFINITION, EX, SKG
 
 GANGI, IBERO, DESOUZA, FALK = (DEFINITION.Gangi2010, DEFINITION.IberoAmerican2025,

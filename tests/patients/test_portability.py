@@ -12,7 +12,8 @@ import pytest
 from rdflib import Graph, URIRef
 from rdflib.namespace import RDF, SH
 
-from sarcoma_kg import patients, resources, verdicts
+from sarcoma_kg.patients import read as patients, verdicts
+from sarcoma_kg import resources
 from sarcoma_kg.namespaces import SKG
 
 from .test_cases import CASE_FILES, split_case

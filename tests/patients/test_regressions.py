@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from sarcoma_kg import validate
+from sarcoma_kg.patients import validate
 from sarcoma_kg.namespaces import DEFINITION, EX, SKG
 
 PREFIXES = """@prefix skg: <https://w3id.org/sarcoma-kg/> .
@@ -55,7 +55,7 @@ def test_diffuse_involvement_is_read_by_value(tmp_path, patient_knowledge, flag)
 
 
 def test_an_engine_failure_on_one_file_does_not_hide_the_others(tmp_path, patient_knowledge, monkeypatch):
-    from sarcoma_kg import patients
+    from sarcoma_kg.patients import read as patients
 
     good = tmp_path / "good.ttl"
     good.write_text(PREFIXES + "ex:G a skg:Patient .\n", encoding="utf-8")
@@ -87,7 +87,8 @@ def test_write_back_is_deterministic_and_hermit_safe(patient_knowledge):
     from rdflib import BNode, Graph
     from rdflib.namespace import XSD
 
-    from sarcoma_kg import resources, verdicts
+    from sarcoma_kg import resources
+    from sarcoma_kg.patients import verdicts
 
     patients_graph = Graph().parse(resources.EXAMPLES_DIR / "hakime2013" / "hakime2013.ttl")
     first = verdicts.derive(patients_graph, patient_knowledge).serialize(format="turtle")

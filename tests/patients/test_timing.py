@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 
-from sarcoma_kg.verdicts import add_months, months_between, synchronous_window
+from sarcoma_kg.patients.verdicts import add_months, months_between, synchronous_window
 
 D = dt.date
 

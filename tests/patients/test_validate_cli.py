@@ -8,7 +8,7 @@ import pytest
 from click.testing import CliRunner
 from rdflib import BNode, Graph
 
-from sarcoma_kg import patients
+from sarcoma_kg.patients import read as patients
 from sarcoma_kg.cli import main
 from sarcoma_kg.namespaces import EX, SKG, VERDICT
 

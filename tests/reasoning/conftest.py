@@ -8,7 +8,8 @@ import pytest
 from rdflib import Graph
 from rdflib.namespace import OWL, RDF
 
-from sarcoma_kg import graphs, reason, resources
+from sarcoma_kg import rdf as graphs, resources
+from sarcoma_kg.reasoning import reasoners as reason
 
 FIXTURES = Path(__file__).parent / "fixtures"
 

@@ -3,7 +3,8 @@
 import pytest
 from rdflib import Graph
 
-from sarcoma_kg import reason, resources
+from sarcoma_kg.reasoning import reasoners as reason
+from sarcoma_kg import resources
 from sarcoma_kg.namespaces import EX, SKG
 
 S = SKG
@@ -98,7 +99,7 @@ def test_example_patients_classify_the_same_under_hermit_and_pellet(reasoning_te
     files = sorted(resources.EXAMPLES_DIR.rglob("*.ttl"))
     for path in files:
         examples.parse(path)
-    from sarcoma_kg import recommend
+    from sarcoma_kg.reasoning import recommend
 
     data = recommend.with_verdicts(examples, knowledge_graph)
     people = reason.patients_of(data)

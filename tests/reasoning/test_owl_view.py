@@ -4,7 +4,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF
 
 from sarcoma_kg.namespaces import EX, SKG
-from sarcoma_kg.owl_view import typing_axioms
+from sarcoma_kg.reasoning.owl_view import typing_axioms
 
 TTL = """
 @prefix skg: <https://w3id.org/sarcoma-kg/> .

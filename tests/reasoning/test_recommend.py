@@ -7,7 +7,7 @@ import pytest
 from click.testing import CliRunner
 from rdflib import Graph
 
-from sarcoma_kg import recommend
+from sarcoma_kg.reasoning import recommend
 from sarcoma_kg.cli import main
 from sarcoma_kg.namespaces import EX, REC, SKG
 
@@ -114,7 +114,8 @@ def test_cannot_tell_gives_may_apply_with_the_missing_fact(results):
 
 def test_regression_study_designs_are_listed_in_a_stable_order():
     """GROUP_CONCAT has no defined order; recommend sorts the designs it reports."""
-    from sarcoma_kg import graphs, recommend, resources
+    from sarcoma_kg import rdf as graphs, resources
+    from sarcoma_kg.reasoning import recommend
 
     knowledge = graphs.knowledge_graph()
     data = recommend.load_patients([str(resources.EXAMPLES_DIR / "edge-cases" / "liver-oligometastatic.ttl")])

@@ -5,7 +5,7 @@ owlrl is fast; reason.rl_view types each punned class value by its own class."""
 import pytest
 from rdflib import Graph
 
-from sarcoma_kg import reason
+from sarcoma_kg.reasoning import reasoners as reason
 from sarcoma_kg.namespaces import EX, SKG
 
 #: The classes OWL 2 RL cannot reach: a datatype restriction (age < 18) is outside OWL 2 RL.

@@ -3,7 +3,7 @@ and histology hierarchies (study IRIs fixed by docs/model.md and the curation pr
 
 import pytest
 
-from sarcoma_kg import reason
+from sarcoma_kg.reasoning import reasoners as reason
 from sarcoma_kg.namespaces import SKG, STUDY
 
 # The seeds' lung ablation table (lecture, seed 000) and the consensus tables (seed 003).

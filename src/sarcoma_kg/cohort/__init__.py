@@ -1,0 +1,1 @@
+"""Cohorts at registry scale: SHACL compiled to SPARQL, chunked runs, a synthetic generator."""

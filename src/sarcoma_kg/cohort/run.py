@@ -1,0 +1,727 @@
+"""Registry-scale validation: the project's shapes compiled to SPARQL, run chunk by chunk (issue 9).
+
+Pipeline (see bench/README.md for measurements):
+
+1. **read** (main process): the cohort file is cut into chunks of whole patients. A cut is made
+   only just before a *patient-start line*, i.e. a line whose statement types its subject
+   ``skg:Patient`` (``<P> rdf:type skg:Patient .`` in N-Triples, ``ex:P a skg:Patient ;`` at column 0
+   in Turtle). The cohort generator writes each patient as one block that starts this way.
+   Turtle chunks get the ``@prefix``/``@base`` lines seen so far prepended.
+2. **parse + check** (worker processes, ``workers`` of them): each chunk is bulk-loaded into a
+   fresh in-memory pyoxigraph store together with the reference data (ontology + knowledge base,
+   ~12,500 triples, 20 ms), both in the default graph; each distinct target set of the shapes is
+   evaluated once into *focus marks* (a named graph the shapes' own patterns never read), then every
+   compiled shape query (:mod:`sarcoma_kg.shaclc`) runs on it, reading its focus nodes from the
+   marks. The store is dropped after the chunk, so a worker's
+   memory is bounded by the chunk size. Each worker also checks that the chunk is *self-contained*:
+   no node is described in the chunk that is neither a patient nor the object of a triple in the
+   chunk (an "orphan", whose patient sits in another chunk), and main checks that no patient
+   appears in two chunks. Either finding means the file is not grouped by patient.
+3. **report**: the workers render the per-patient × per-definition verdict rows (CSV or JSONL) and
+   count them; the main process writes them in file order to a temporary file that is renamed on
+   success, so the output is complete or absent, and adds the counts up for the summary.
+
+Files that are not grouped by patient (e.g. shuffled N-Triples) are detected and regrouped
+through an on-disk pyoxigraph store (:func:`regroup`: bounded memory, slower);
+:class:`CohortResult`.notes says so and the CLI prints it.
+
+Verdicts come from the criteria shapes' results exactly as in :mod:`sarcoma_kg.verdicts` (each
+result's ``sh:value`` is a criterion, its source shape's ``skg:criterionOutcome`` says not met /
+met only at the lenient bound / unknown; no result means met): see :func:`judge`. A test checks
+that cohort verdicts equal ``verdicts.derive_all`` on the same patients.
+
+Costs (bench/README.md): Oxigraph evaluates ``EXISTS``/``NOT EXISTS`` per row at ~30 µs each,
+so the criteria shapes avoid them on per-lesion rows (OPTIONAL + counts, per-patient sub-selects);
+every query is linear in the chunk, so chunks are large (~1,700 patients); the subclass closure of
+the reference data is inlined as ``VALUES``.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import multiprocessing
+import os
+import re
+import tempfile
+import time
+from collections import Counter, deque
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import Callable, Iterator
+
+import pyoxigraph as ox
+from rdflib import Graph
+from rdflib.namespace import SH
+
+from .. import resources
+from ..rdf import InputError, knowledge_graph
+from ..namespaces import SKG, sparql_prologue
+from .compiler import CompiledConstraint, compile_shapes, load_shapes
+from ..patients.verdicts import _sorted_list
+
+RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+NT_PATIENT_START = f" <{RDF_TYPE}> <{SKG}Patient> .".encode()
+TTL_PATIENT_START = re.compile(
+    rb"\n(?=[^\s#@][^\s]*[ \t]+(?:a|rdf:type|<http://www\.w3\.org/1999/02/22-rdf-syntax-ns#type>)[ \t]+"
+    rb"(?:skg:Patient|<https://w3id\.org/sarcoma-kg/Patient>)[\s;.,])"
+)
+DIRECTIVES = (b"@prefix", b"@base", b"PREFIX", b"prefix", b"BASE", b"base")
+VERDICTS = ("Meets", "MeetsAtStrictBound", "MeetsOnlyAtLenientBound", "CannotTell", "DoesNotMeet")
+FIELDS = ("patient", "definition", "verdict", "failed_criteria", "unknown_criteria", "lenient_criteria",
+          "reasons")
+
+
+# ---------------------------------------------------------------------------------------------
+# definitions and verdicts
+
+
+@dataclass(frozen=True)
+class Criterion:
+    iri: str
+    kind: str                      # local name of the criterion class
+    lower: Decimal | None = None
+    upper: Decimal | None = None
+    inclusive: bool = True
+    lenient: Decimal | None = None
+    evaluated: bool = True         # some criteria shape has skg:criterionClass of its kind
+
+
+@dataclass(frozen=True)
+class Definition:
+    iri: str
+    criteria: tuple[Criterion, ...]
+
+
+def load_definitions(store: ox.Store) -> list[Definition]:
+    """Every definition in the reference data, with its criteria and bounds."""
+    q = sparql_prologue() + """
+    SELECT ?d ?c ?kind ?lo ?up ?inc ?len WHERE {
+      ?d a skg:OligometastaticDiseaseDefinition ; skg:hasCriterion ?c .
+      ?c a ?kind . FILTER(STRSTARTS(STR(?kind), STR(skg:)) && STRENDS(STR(?kind), "Criterion"))
+      OPTIONAL { ?c skg:lowerBound ?lo } OPTIONAL { ?c skg:upperBound ?up }
+      OPTIONAL { ?c skg:upperBoundInclusive ?inc } OPTIONAL { ?c skg:lenientUpperBound ?len }
+    } ORDER BY ?d ?c"""
+    defs: dict[str, list[Criterion]] = {}
+    for row in store.query(q):
+        num = lambda v: Decimal(v.value) if v is not None else None  # noqa: E731
+        inc = row["inc"]
+        defs.setdefault(row["d"].value, []).append(Criterion(
+            row["c"].value, row["kind"].value[len(str(SKG)):], num(row["lo"]), num(row["up"]),
+            inc is None or inc.value == "true", num(row["len"])))
+    return [Definition(d, tuple(cs)) for d, cs in sorted(defs.items())]
+
+
+OUTCOMES = {
+    str(SKG.CriterionNotMet): "failed",
+    str(SKG.CriterionMetOnlyAtLenientBound): "lenient",
+    str(SKG.CriterionUnknown): "unknown",
+}
+
+
+def criterion_outcomes(shapes: Graph) -> dict[str, str]:
+    """Shape IRI -> criterion outcome ('failed', 'lenient', 'unknown') from skg:criterionOutcome."""
+    return {str(s): OUTCOMES[str(o)] for s, o in shapes.subject_objects(SKG.criterionOutcome)
+            if str(o) in OUTCOMES}
+
+
+def judge(outcomes: dict[str, tuple[str, str]], definition: Definition) -> tuple[str, list[str], list[str], list[str], list[str]]:
+    """Verdict of one patient for one definition from its criteria results.
+
+    ``outcomes`` maps criterion IRI -> (outcome, message) for the criteria results of the patient
+    (shapes/patient-criteria.ttl: no result for a criterion means it is met). Any failed criterion
+    -> DoesNotMeet; else any unknown -> CannotTell; else any met only at the lenient end ->
+    MeetsOnlyAtLenientBound; else MeetsAtStrictBound when the definition has a range bound,
+    Meets otherwise. Returns (verdict, failed, unknown, lenient, reasons).
+    """
+    failed, unknown, lenient, reasons = [], [], [], []
+    for c in definition.criteria:
+        if not c.evaluated:
+            unknown.append(c.iri.rsplit("/", 1)[-1])
+            reasons.append(f"criterion {c.iri.rsplit('/', 1)[-1]} is of a kind no shape evaluates")
+            continue
+        hit = outcomes.get(c.iri)
+        if hit is None:
+            continue
+        name = c.iri.rsplit("/", 1)[-1]
+        {"failed": failed, "unknown": unknown, "lenient": lenient}[hit[0]].append(name)
+        reasons.append(_normalise_message(hit[1]) or name)
+    if not definition.criteria:
+        unknown.append("the definition has no criteria")
+    if failed:
+        verdict = "DoesNotMeet"
+    elif unknown:
+        verdict = "CannotTell"
+    elif lenient:
+        verdict = "MeetsOnlyAtLenientBound"
+    elif any(c.lenient is not None for c in definition.criteria):
+        verdict = "MeetsAtStrictBound"
+    else:
+        verdict = "Meets"
+    return verdict, failed, unknown, lenient, reasons
+
+
+def _normalise_message(message: str) -> str:
+    """The message with its GROUP_CONCAT-built list sorted, exactly as verdicts.py writes reasons
+    (SPARQL leaves GROUP_CONCAT order undefined: it differs between engines and load orders)."""
+    return _sorted_list(message)
+
+
+PATIENTS_QUERY = sparql_prologue() + """
+SELECT DISTINCT ?p WHERE { ?p rdf:type/rdfs:subClassOf* skg:Patient }"""
+
+
+# ---------------------------------------------------------------------------------------------
+# reading: chunks of whole patients
+
+
+@dataclass
+class Chunk:
+    index: int
+    fmt: str                  # "nt" or "ttl"
+    data: bytes               # header (ttl prefixes) + body
+    first_line: int           # file line number of the first body line
+    header_lines: int
+    path: str
+    end_offset: int
+
+
+def cohort_format(path: Path) -> str:
+    suffix = Path(path).suffix.lower()
+    if suffix in (".nt", ".ntriples"):
+        return "nt"
+    if suffix in (".ttl", ".turtle"):
+        return "ttl"
+    raise InputError(f"{path}: unknown cohort format {suffix!r} (use .ttl or .nt)")
+
+
+def _next_cut(buf: bytes, fmt: str, start: int) -> int:
+    """Offset of the first patient-start line at or after ``start`` (or -1)."""
+    if fmt == "nt":
+        while True:
+            hit = buf.find(NT_PATIENT_START, start)
+            if hit < 0:
+                return -1
+            line = buf.rfind(b"\n", 0, hit) + 1
+            if line > 0 and line >= start:
+                return line
+            start = hit + 1
+    m = TTL_PATIENT_START.search(buf, start - 1 if start else 0)
+    return m.start() + 1 if m else -1
+
+
+def _directives(body: bytes) -> list[bytes]:
+    found = []
+    for d in DIRECTIVES:
+        pos = body.find(d)
+        while pos >= 0:
+            line_start = body.rfind(b"\n", 0, pos) + 1
+            if not body[line_start:pos].strip():
+                end = body.find(b"\n", pos)
+                found.append((line_start, body[line_start: end if end >= 0 else len(body)]))
+            pos = body.find(d, pos + 1)
+    return [line for _, line in sorted(found)]
+
+
+def iter_chunks(path: Path, fmt: str, chunk_bytes: int = 8 << 20, whole: bool = False) -> Iterator[Chunk]:
+    """Cut ``path`` into chunks of whole patients (see the module docstring)."""
+    header: list[bytes] = []
+    line = 1
+    index = 0
+    offset = 0
+    with open(path, "rb") as fh:
+        buf = b""
+        eof = False
+        while not eof or buf:
+            if not eof and (whole or len(buf) < 2 * chunk_bytes):
+                block = fh.read(chunk_bytes)
+                if block:
+                    buf += block
+                    continue
+                eof = True
+            cut = -1 if whole else _next_cut(buf, fmt, chunk_bytes)
+            if cut < 0 and not eof:
+                block = fh.read(chunk_bytes)
+                if block:
+                    buf += block
+                    continue
+                eof = True
+                continue
+            body, buf = (buf, b"") if cut < 0 else (buf[:cut], buf[cut:])
+            offset += len(body)
+            head = b"\n".join(header) + b"\n" if header and fmt == "ttl" else b""
+            yield Chunk(index, fmt, head + body, line, head.count(b"\n"), str(path), offset)
+            if fmt == "ttl":
+                header.extend(_directives(body))
+            line += body.count(b"\n")
+            index += 1
+
+
+# ---------------------------------------------------------------------------------------------
+# checking (runs in worker processes)
+
+
+@dataclass
+class ChunkOutput:
+    index: int
+    end_offset: int
+    patients: list[str] = field(default_factory=list)
+    results: list[tuple] = field(default_factory=list)   # (focus, shape, severity, component, value, message)
+    rows: list[tuple] = field(default_factory=list)      # FIELDS
+    orphans: list[str] = field(default_factory=list)
+    error: str | None = None
+    load_s: float = 0.0
+    check_s: float = 0.0
+    text: str = ""                                       # rows rendered as CSV or JSONL lines
+    counts: dict = field(default_factory=dict)           # Counters for the summary (see _count)
+
+
+_STATE: dict = {}
+
+
+def _init_worker(reference: bytes, constraints: list, marks: list[str], definitions: list[Definition],
+                 outcomes: dict[str, str], fmt: str = "csv", keep: bool = True) -> None:
+    """``fmt``: how rows are rendered (ChunkOutput.text); ``keep``: also return rows and results."""
+    _STATE.clear()
+    _STATE["fmt"], _STATE["keep"] = fmt, keep
+    _STATE["reference"] = reference
+    _STATE["marks"] = marks
+    _STATE["outcomes"] = outcomes
+    _STATE["constraints"] = [(str(p.source_shape), str(p.severity), str(p.component), f.query, p.query,
+                              p.message, p.has_value) for f, p in constraints]
+    _STATE["definitions"] = definitions
+
+
+SUBCLASS_COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?a <http://www.w3.org/2000/01/rdf-schema#subClassOf> ?b }"
+
+#: Subjects not linked to from anything; those that are not patients (PATIENTS_QUERY, which follows
+#: subclasses) are, in a chunk, nodes whose patient sits in another chunk (the reference data's own
+#: such nodes are subtracted).
+ORPHANS_QUERY = "SELECT DISTINCT ?s WHERE { ?s ?p ?o FILTER NOT EXISTS { ?x ?q ?s } }"
+
+
+def _orphans(store: ox.Store) -> tuple[list, set]:
+    """(orphan subjects, patient terms) of ``store``."""
+    patients = {r["p"] for r in store.query(PATIENTS_QUERY)}
+    return [r["s"] for r in store.query(ORPHANS_QUERY) if r["s"] not in patients], patients
+
+
+def _reference_store() -> ox.Store:
+    """A fresh in-memory store holding the reference data, in the default graph."""
+    store = ox.Store()
+    store.bulk_load(_STATE["reference"], format=ox.RdfFormat.N_TRIPLES)
+    return store
+
+
+def _term(t) -> str:
+    return "" if t is None else t.value
+
+
+def check_chunk(chunk: Chunk) -> ChunkOutput:
+    out = ChunkOutput(chunk.index, chunk.end_offset)
+    t0 = time.perf_counter()
+    if "ref_orphans" not in _STATE:
+        ref = _reference_store()
+        orphans, patients = _orphans(ref)
+        # blank-node labels differ between loads: the reference's blank orphans are counted, not named
+        _STATE["ref_orphans"] = {o.value for o in orphans if not isinstance(o, ox.BlankNode)}
+        _STATE["ref_blank_orphans"] = sum(isinstance(o, ox.BlankNode) for o in orphans)
+        _STATE["ref_subclass"] = next(iter(ref.query(SUBCLASS_COUNT)))["n"].value
+        _STATE["ref_patients"] = {p.value for p in patients}
+    # One store per chunk, reference data and chunk in the DEFAULT graph: queries then scan one
+    # graph (no union-graph deduplication), and the store's memory is freed with it (an in-memory
+    # store does not give space back on clear_graph: RSS grew to ~465 MB per worker over 100k).
+    store = _reference_store()
+    fmt = ox.RdfFormat.N_TRIPLES if chunk.fmt == "nt" else ox.RdfFormat.TURTLE
+    try:
+        store.bulk_load(chunk.data, format=fmt)
+    except SyntaxError as exc:
+        msg = str(exc)
+        m = re.search(r"line (\d+)", msg)
+        line = chunk.first_line + int(m.group(1)) - 1 - chunk.header_lines if m else chunk.first_line
+        detail = re.sub(r"^Parser error at line \d+ (between columns \d+ and \d+: )?", "", msg)
+        detail = re.sub(r" \(line \d+\)$", "", detail)
+        out.error = f"{chunk.path}:{line}: not valid {'N-Triples' if chunk.fmt == 'nt' else 'Turtle'}: {detail}"
+        return out
+    t1 = time.perf_counter()
+    out.load_s = t1 - t0
+    q = store.query
+    adds_subclasses = next(iter(q(SUBCLASS_COUNT)))["n"].value != _STATE["ref_subclass"]
+    orphans, patients = _orphans(store)  # before the focus marks (a named graph) exist
+    if not adds_subclasses:
+        for update in _STATE["marks"]:
+            store.update(update)
+    for shape, severity, component, fast_query, plain_query, message, has_value in _STATE["constraints"]:
+        for sol in q(plain_query if adds_subclasses else fast_query):
+            value = _term(sol["value"]) if has_value else ""
+            msg = message
+            try:
+                m = sol["message"]
+                if m is not None:
+                    msg = m.value
+            except (KeyError, ValueError):
+                pass
+            out.results.append((_term(sol["this"]), shape, severity, component, value, msg or ""))
+    named = sorted({o.value for o in orphans if not isinstance(o, ox.BlankNode)} - _STATE["ref_orphans"])
+    blank = sorted(o.value for o in orphans if isinstance(o, ox.BlankNode))
+    out.orphans = (named + ([f"_:{blank[0]}"] if len(blank) > _STATE["ref_blank_orphans"] else []))[:5]
+    defs = _STATE["definitions"]
+    shape_outcome = _STATE["outcomes"]
+    per_patient: dict[str, dict[str, tuple[str, str]]] = {}
+    for focus, shape, _sev, _comp, value, msg in out.results:
+        kind = shape_outcome.get(shape)
+        if kind is not None:
+            per_patient.setdefault(focus, {})[value] = (kind, msg)
+    out.patients = sorted({p.value for p in patients} - _STATE["ref_patients"])
+    for patient in out.patients:
+        outcomes = per_patient.get(patient, {})
+        for d in defs:
+            verdict, failed, unknown, lenient, reasons = judge(outcomes, d)
+            out.rows.append((patient, d.iri, verdict, ";".join(failed), ";".join(unknown), ";".join(lenient),
+                             " | ".join(reasons)))
+    # rendered and counted here, in the workers: the main process only writes and adds up
+    out.text = render_rows(out.rows, _STATE["fmt"])
+    out.counts = _count(out)
+    if not _STATE["keep"]:
+        out.rows, out.results = [], []
+    out.check_s = time.perf_counter() - t1
+    return out
+
+
+def render_rows(rows: list[tuple], fmt: str) -> str:
+    """Verdict rows as CSV lines (no header) or JSON lines."""
+    if fmt == "jsonl":
+        return "".join(json.dumps(dict(zip(FIELDS, row)), ensure_ascii=False) + "\n" for row in rows)
+    buf = io.StringIO()
+    csv.writer(buf, lineterminator="\n").writerows(rows)
+    return buf.getvalue()
+
+
+def _count(out: ChunkOutput) -> dict[str, Counter]:
+    results, severities, verdicts, failed = Counter(), Counter(), Counter(), Counter()
+    for r in out.results:
+        results[(r[1], r[2])] += 1
+        severities[r[2]] += 1
+    for row in out.rows:
+        verdicts[(row[1], row[2])] += 1
+        for c in filter(None, row[3].split(";")):
+            failed[c] += 1
+    return {"results": results, "severities": severities, "verdicts": verdicts, "failed_criteria": failed}
+
+
+# ---------------------------------------------------------------------------------------------
+# the cohort run
+
+
+@dataclass
+class CohortResult:
+    patients: int = 0
+    chunks: int = 0
+    grouped: bool = True
+    results: Counter = field(default_factory=Counter)         # (shape, severity) -> count
+    severities: Counter = field(default_factory=Counter)
+    verdicts: Counter = field(default_factory=Counter)        # (definition, verdict) -> count
+    failed_criteria: Counter = field(default_factory=Counter)  # criterion -> count
+    all_results: list[tuple] | None = None                    # when collect=True
+    all_rows: list[tuple] | None = None
+    notes: list[str] = field(default_factory=list)
+    timings: dict = field(default_factory=dict)
+
+    @property
+    def conforms(self) -> bool:
+        return self.severities.get(str(SH.Violation), 0) == 0
+
+
+_REFERENCE_CACHE: dict = {}
+
+
+def reference_data(extra: Graph | None = None) -> bytes:
+    """Ontology + knowledge base as N-Triples (the reference data every chunk is checked against)."""
+    if extra is not None:
+        return extra.serialize(format="nt", encoding="utf-8")
+    if "kg" not in _REFERENCE_CACHE:
+        # pyoxigraph parses the Turtle ~10x faster than rdflib; a file it rejects goes through
+        # graphs.knowledge_graph(), whose InputError names file and line.
+        try:
+            buf = io.BytesIO()
+            for f in [*resources.ontology_files(), *resources.kb_files()]:
+                ox.serialize(ox.parse(path=str(f), format=ox.RdfFormat.TURTLE), buf, format=ox.RdfFormat.N_TRIPLES)
+            _REFERENCE_CACHE["kg"] = buf.getvalue()
+        except (SyntaxError, OSError):
+            _REFERENCE_CACHE["kg"] = knowledge_graph().serialize(format="nt", encoding="utf-8")
+    return _REFERENCE_CACHE["kg"]
+
+
+def patient_shapes() -> Graph:
+    """The project's patient shapes (shapes/patient-*.ttl)."""
+    return load_shapes(resources.shape_files("patient"))
+
+
+def validate_cohort(path, out=None, fmt: str = "csv", workers: int = 2,
+                    progress: Callable[[int, int], None] | None = None, *,
+                    shapes: Graph | None = None, reference: bytes | None = None,
+                    results_out=None, collect: bool = False, chunk_bytes: int | None = None) -> CohortResult:
+    """Validate the cohort at ``path``; write verdict rows (``csv``/``jsonl``) to ``out`` or return them.
+
+    ``out`` is a path (written via a temporary file and renamed: complete or absent) or None.
+    ``progress(done_bytes, total_bytes)`` is called as chunks complete. Raises InputError for
+    malformed input (file and line named) and for an unknown format.
+    """
+    path = Path(path)
+    if not path.exists():
+        raise InputError(f"{path}: file not found")
+    if fmt not in ("csv", "jsonl"):
+        raise InputError(f"unknown output format {fmt!r}; choose csv or jsonl")
+    in_fmt = cohort_format(path)
+    if chunk_bytes is None:  # ~1,700 patients: per-query overhead amortised, a few MB per worker store
+        chunk_bytes = 2_000_000 if in_fmt == "ttl" else 6_000_000
+    t_start = time.perf_counter()
+    shapes = shapes if shapes is not None else patient_shapes()
+    reference = reference if reference is not None else reference_data()
+    ref_store = ox.Store()
+    ref_store.bulk_load(reference, format=ox.RdfFormat.N_TRIPLES)
+    constraints, marks = _fast_constraints(shapes, ref_store)
+    evaluated = {str(o) for o in shapes.objects(None, SKG.criterionClass)}
+    definitions = [Definition(d.iri, tuple(
+        Criterion(c.iri, c.kind, c.lower, c.upper, c.inclusive, c.lenient, str(SKG[c.kind]) in evaluated)
+        for c in d.criteria)) for d in load_definitions(ref_store)]
+    outcomes = criterion_outcomes(shapes)
+    patient_classes = tuple(subclass_closure(ref_store, f"{SKG}Patient"))
+    del ref_store
+    total = path.stat().st_size
+    result = CohortResult(all_results=[] if collect else None, all_rows=[] if collect else None)
+    result.timings["setup_s"] = time.perf_counter() - t_start
+
+    try:
+        setup = (reference, constraints, marks, definitions, outcomes, fmt, collect or results_out is not None)
+        outputs = _run(path, in_fmt, workers, setup, chunk_bytes, whole=False)
+        _consume(outputs, result, out, fmt, results_out, progress, total)
+    except _NotGrouped as exc:
+        result.grouped = False
+        result.notes.append(f"{path}: {exc}; regrouped it by patient through an on-disk store first "
+                            "(slower; write patients grouped, as `cohort generate` does, to skip that)")
+        keep_notes, keep_timings = result.notes, result.timings
+        result = CohortResult(all_results=[] if collect else None, all_rows=[] if collect else None,
+                              grouped=False, notes=keep_notes, timings=keep_timings)
+        with tempfile.TemporaryDirectory(prefix="sarcoma-kg-regroup-") as tmp:
+            outputs = _run(path, in_fmt, workers, setup, chunk_bytes, whole=True, regroup_dir=tmp,
+                           patient_classes=patient_classes)
+            _consume(outputs, result, out, fmt, results_out, progress, total)
+    result.timings["wall_s"] = time.perf_counter() - t_start
+    return result
+
+
+SUBCLASSES_QUERY = "SELECT DISTINCT ?x ?c WHERE { ?x <http://www.w3.org/2000/01/rdf-schema#subClassOf>* ?c }"
+
+
+def subclass_closure(store: ox.Store, iri: str) -> list[str]:
+    """``iri`` and every named class below it in ``store`` (rdfs:subClassOf*), sorted."""
+    rows = store.query(SUBCLASSES_QUERY, substitutions={ox.Variable("c"): ox.NamedNode(iri)})
+    return sorted({r["x"].value for r in rows if isinstance(r["x"], ox.NamedNode)} | {iri})
+
+
+def _fast_constraints(shapes: Graph, ref_store: ox.Store) -> tuple[list[tuple[CompiledConstraint, CompiledConstraint]], list[str]]:
+    """(fast, plain) compiled pairs, and the focus-mark updates the fast queries need.
+
+    Fast queries use the reference data's subclass closure (VALUES) and read their focus nodes
+    from marks written by the updates (shaclc.compile_shapes ``marks``); they are used for chunks
+    that add no rdfs:subClassOf triple. Plain is the literal compilation, self-contained."""
+    cache: dict[str, list[str]] = {}
+
+    def closure(iri: str) -> list[str]:
+        if iri not in cache:
+            cache[iri] = subclass_closure(ref_store, iri)
+        return cache[iri]
+
+    plain = compile_shapes(shapes)
+    marks: dict[str, str] = {}
+    fast = compile_shapes(shapes, closure=closure, marks=marks)
+    if len(plain) != len(fast):  # pragma: no cover - both walk the same shapes in the same order
+        return [(c, c) for c in plain], []
+    empty = ox.Store()
+    try:
+        for update in marks.values():
+            empty.update(update)
+    except SyntaxError:  # pragma: no cover - the marks are built by shaclc from parsed targets
+        return [(p, p) for p in plain], []
+    pairs = []
+    for f, p in zip(fast, plain):
+        try:
+            list(empty.query(f.query))
+        except SyntaxError:
+            f = p
+        list(empty.query(p.query))  # a shape whose query does not parse fails here, loudly
+        pairs.append((f, p))
+    return pairs, sorted(marks.values())
+
+
+class _NotGrouped(Exception):
+    pass
+
+
+REGROUP_BATCH = 40
+
+
+def regroup(path: Path, in_fmt: str, store_dir: str, batch: int = REGROUP_BATCH,
+            patient_classes: tuple[str, ...] = (f"{SKG}Patient",)) -> Iterator[Chunk]:
+    """Chunks of whole patients from a file in any order (e.g. shuffled N-Triples).
+
+    The file is bulk-loaded into an on-disk pyoxigraph store (RocksDB in ``store_dir``: memory stays
+    bounded); each batch of patients is then cut out as everything reachable from them by forward
+    links (``?patient (<x>|!<x>)* ?node``). Nodes reachable from no patient are not validated.
+    Patients are instances of ``patient_classes`` (skg:Patient and its subclasses in the reference
+    data) or of a class the file itself declares a subclass of one of them.
+    """
+    store = ox.Store(store_dir)
+    fmt = ox.RdfFormat.N_TRIPLES if in_fmt == "nt" else ox.RdfFormat.TURTLE
+    try:
+        store.bulk_load(path=str(path), format=fmt)
+    except SyntaxError as exc:
+        m = re.search(r"line (\d+)", str(exc))
+        raise InputError(f"{path}:{m.group(1) if m else '?'}: not valid "
+                         f"{'N-Triples' if in_fmt == 'nt' else 'Turtle'}: {exc}") from exc
+    classes = " ".join(f"<{c}>" for c in patient_classes)
+    patients = [r["p"].value for r in store.query(
+        f"SELECT DISTINCT ?p WHERE {{ VALUES ?c {{ {classes} }} {{ ?p <{RDF_TYPE}> ?c }} UNION "
+        f"{{ ?p <{RDF_TYPE}>/<http://www.w3.org/2000/01/rdf-schema#subClassOf>+ ?c }} }} ORDER BY ?p")]
+    total = Path(path).stat().st_size
+    for i in range(0, len(patients), batch):
+        values = " ".join(f"<{p}>" for p in patients[i: i + batch])
+        q = (f"CONSTRUCT {{ ?s ?pp ?o }} WHERE {{ VALUES ?p {{ {values} }} "
+             f"?p (<urn:sarcoma-kg:none>|!<urn:sarcoma-kg:none>)* ?s . ?s ?pp ?o }}")
+        data = ox.serialize(store.query(q), format=ox.RdfFormat.N_TRIPLES)
+        end = total * min(i + batch, len(patients)) // max(len(patients), 1)
+        yield Chunk(i // batch, "nt", data, 1, 0, str(path), end)
+
+
+def _run(path, in_fmt, workers, setup: tuple, chunk_bytes, whole, regroup_dir=None, patient_classes=()):
+    """Chunk outputs in file order; ``setup`` is _init_worker's arguments."""
+    if regroup_dir is not None:
+        chunks = regroup(path, in_fmt, regroup_dir, patient_classes=patient_classes)
+    else:
+        chunks = iter_chunks(path, in_fmt, chunk_bytes, whole=whole)
+    if workers <= 1:
+        _init_worker(*setup)
+        for chunk in chunks:
+            yield check_chunk(chunk)
+        return
+    ctx = multiprocessing.get_context("fork")
+    with ctx.Pool(workers, initializer=_init_worker, initargs=setup) as pool:
+        pending: deque = deque()
+        for chunk in chunks:
+            pending.append(pool.apply_async(check_chunk, (chunk,)))
+            while len(pending) >= workers + 1:
+                yield pending.popleft().get()
+        while pending:
+            yield pending.popleft().get()
+
+
+def _consume(outputs, result: CohortResult, out, fmt, results_out, progress, total) -> None:
+    out_path = Path(out) if out is not None else None
+    tmp = out_path.with_name(out_path.name + ".part") if out_path else None
+    res_path = Path(results_out) if results_out is not None else None
+    res_tmp = res_path.with_name(res_path.name + ".part") if res_path else None
+    seen: set[int] = set()
+    report_s = load_s = check_s = 0.0
+    fh = open(tmp, "w", encoding="utf-8", newline="") if tmp else None
+    rh = open(res_tmp, "w", encoding="utf-8", newline="") if res_tmp else None
+    ok = False
+    try:
+        writer = csv.writer(fh, lineterminator="\n") if fh and fmt == "csv" else None
+        if writer:
+            writer.writerow(FIELDS)
+        rwriter = csv.writer(rh, lineterminator="\n") if rh else None
+        if rwriter:
+            rwriter.writerow(("focus", "source_shape", "severity", "component", "value", "message"))
+        for o in outputs:
+            if o.error:
+                raise InputError(o.error)
+            if o.orphans:
+                raise _NotGrouped(f"nodes described apart from their patient (e.g. <{o.orphans[0]}>)")
+            t = time.perf_counter()
+            for p in o.patients:
+                h = hash(p)
+                if h in seen:
+                    raise _NotGrouped(f"patient <{p}> appears in two separate blocks")
+                seen.add(h)
+            result.patients += len(o.patients)
+            result.chunks += 1
+            load_s += o.load_s
+            check_s += o.check_s
+            for name, counter in o.counts.items():
+                getattr(result, name).update(counter)
+            if rwriter:
+                rwriter.writerows(sorted(o.results))  # engine order follows the query plan: sort for stable output
+            if fh:
+                fh.write(o.text)
+            if result.all_results is not None:
+                result.all_results.extend(o.results)
+                result.all_rows.extend(o.rows)
+            report_s += time.perf_counter() - t
+            if progress:
+                progress(o.end_offset, total)
+        ok = True
+    finally:
+        for handle in (fh, rh):
+            if handle:
+                handle.close()
+        for t, final in ((tmp, out_path), (res_tmp, res_path)):
+            if t is None:
+                continue
+            if ok:
+                os.replace(t, final)
+            elif t.exists():
+                t.unlink()
+    result.timings.update(parse_s=load_s, check_s=check_s, report_s=report_s)
+
+
+def write_summary(result: CohortResult) -> str:
+    """The human summary: counts per verdict, per definition, per failed criterion, per shape."""
+    buf = io.StringIO()
+    short = lambda iri: iri.rsplit("/", 1)[-1].rsplit("#", 1)[-1]  # noqa: E731
+    buf.write(f"patients: {result.patients}  chunks: {result.chunks}  grouped: {result.grouped}\n")
+    per_verdict = Counter()
+    for (_, v), n in result.verdicts.items():
+        per_verdict[v] += n
+    buf.write("verdicts (patient × definition): " +
+              ", ".join(f"{v} {per_verdict[v]}" for v in VERDICTS if per_verdict[v]) + "\n")
+    for d in sorted({d for d, _ in result.verdicts}):
+        buf.write(f"  {short(d)}: " + ", ".join(f"{v} {result.verdicts[(d, v)]}" for v in VERDICTS
+                                                if result.verdicts[(d, v)]) + "\n")
+    buf.write("failed criteria:\n")
+    for c, n in sorted(result.failed_criteria.items(), key=lambda kv: (-kv[1], kv[0])):
+        buf.write(f"  {c}: {n}\n")
+    buf.write("shape results (source shape, severity):\n")
+    for (s, sev), n in sorted(result.results.items(), key=lambda kv: (kv[0][1], kv[0][0])):
+        buf.write(f"  {short(s)} [{short(sev)}]: {n}\n")
+    t = result.timings
+    buf.write(f"phases parse={t.get('parse_s', 0):.2f} check={t.get('check_s', 0):.2f} "
+              f"report={t.get('report_s', 0):.2f} wall={t.get('wall_s', 0):.2f} "
+              "(parse and check summed over workers)\n")
+    for note in result.notes:
+        buf.write(f"note: {note}\n")
+    return buf.getvalue()
+
+
+__all__ = ["validate_cohort", "CohortResult", "judge", "criterion_outcomes", "Definition", "Criterion",
+           "load_definitions", "iter_chunks", "reference_data", "patient_shapes", "write_summary"]
+
+
+def pyshacl_results(cohort_path, shapes: Graph, reference: Graph | None = None) -> set[tuple[str, str, str]]:
+    """The reference engine: pyshacl over cohort + ontology + knowledge base, as a set of
+    (focus node, source shape, severity) IRIs (blank-node shapes by their id in ``shapes``)."""
+    from pyshacl import validate
+    from rdflib import URIRef
+
+    data = Graph()
+    for t in (reference if reference is not None else knowledge_graph()):
+        data.add(t)
+    data.parse(cohort_path, format="nt" if cohort_format(Path(cohort_path)) == "nt" else "turtle")
+    _, report, _ = validate(data, shacl_graph=shapes, inference="none", advanced=True, allow_warnings=True)
+    out = set()
+    for r in report.subjects(URIRef(str(SH.resultSeverity)), None):
+        out.add((str(report.value(r, SH.focusNode)), str(report.value(r, SH.sourceShape)),
+                 str(report.value(r, SH.resultSeverity))))
+    return out

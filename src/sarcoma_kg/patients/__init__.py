@@ -1,0 +1,1 @@
+"""Patients: one reader for every input form, the shapes, verdicts and timing."""

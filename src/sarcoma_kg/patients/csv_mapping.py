@@ -1,0 +1,284 @@
+"""Tumour-board spreadsheet (CSV, one row per lesion) → patient graph (docs/model.md).
+
+Columns (header row required; order free; only ``patient_id`` is mandatory; an empty cell is
+*unknown*, never false). Patient-level columns may be repeated on every row of the patient or
+given once; two different values for one patient are an input error.
+
+=============================  =====  ==========================================================
+column                         level  value
+=============================  =====  ==========================================================
+patient_id                     P      identifier; the patient IRI is ``ex:<patient_id>``
+age_at_diagnosis_years         P      number
+sex                            P      M / F
+ecog                           P      integer 0-5
+diffuse_serosal_involvement    P      yes / no
+serosal_sites                  P      site names separated by ``;`` (Pleura; Peritoneum ...)
+extrahepatic_disease           P      yes / no
+prior_liver_resection          P      yes / no
+prior_liver_resection_date     P      YYYY-MM-DD
+recorded_timing                P      synchronous / metachronous (as recorded, without dates)
+primary_histology              P      histology class (Leiomyosarcoma or skg:Leiomyosarcoma)
+primary_site                   P      site class (Retroperitoneum)
+diagnosis_date                 P      YYYY-MM-DD
+primary_resected               P      yes / no
+primary_resectable             P      yes / no
+primary_amenable_radical       P      yes / no
+systemic_agents                P      agent classes separated by ``;`` (Doxorubicin; Ifosfamide)
+best_response                  P      CR / PR / SD / PD (or CompleteResponse ...)
+lesion_id                      L      identifier of the lesion within the patient (default L1, L2 ...)
+lesion_site                    L      site class (RightLung, ThoracicSpine ...)
+lesion_diameter_mm             L      number (longest diameter in millimetres)
+detection_date                 L      YYYY-MM-DD
+lesion_amenable_radical        L      yes / no
+lesion_amenable_resection      L      yes / no
+lesion_amenable_ablation       L      yes / no
+=============================  =====  ==========================================================
+
+A row whose lesion columns are all empty describes a patient with no countable lesion. Cells
+that cannot be read (a number that is not a number, a date that is not YYYY-MM-DD, yes/no that
+is neither) are input errors naming the file, line and column; values that are readable but
+wrong (a size of 0, a date in the future, an unknown site) are kept and reported by the shapes.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import RDF, XSD
+
+from ..rdf import InputError
+from ..namespaces import EX, SKG, bind_prefixes
+
+PATIENT_COLUMNS = (
+    "patient_id", "age_at_diagnosis_years", "sex", "ecog", "diffuse_serosal_involvement",
+    "serosal_sites", "extrahepatic_disease", "prior_liver_resection", "prior_liver_resection_date",
+    "recorded_timing", "primary_histology", "primary_site", "diagnosis_date", "primary_resected",
+    "primary_resectable", "primary_amenable_radical", "systemic_agents", "best_response",
+)
+LESION_COLUMNS = (
+    "lesion_id", "lesion_site", "lesion_diameter_mm", "detection_date", "lesion_amenable_radical",
+    "lesion_amenable_resection", "lesion_amenable_ablation",
+)
+COLUMNS = PATIENT_COLUMNS + LESION_COLUMNS
+
+_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_TRUE = {"yes", "y", "true", "1"}
+_FALSE = {"no", "n", "false", "0"}
+_UNKNOWN = {"", "unknown", "na", "n/a", "?"}
+_RESPONSES = {
+    "cr": "CompleteResponse", "pr": "PartialResponse", "sd": "StableDisease", "pd": "ProgressiveDisease",
+    "completeresponse": "CompleteResponse", "partialresponse": "PartialResponse",
+    "stabledisease": "StableDisease", "progressivedisease": "ProgressiveDisease",
+}
+_SEX = {"m": SKG.Male, "male": SKG.Male, "f": SKG.Female, "female": SKG.Female}
+_TIMING = {"synchronous": SKG.Synchronous, "metachronous": SKG.Metachronous}
+
+
+class _Row:
+    """One CSV row with its line number, reading typed cells or raising InputError."""
+
+    def __init__(self, path: Path, line: int, cells: dict[str, str]):
+        self.path, self.line, self.cells = path, line, cells
+
+    def error(self, column: str, message: str) -> InputError:
+        return InputError(f"{self.path}:{self.line}: column {column}: {message}")
+
+    def raw(self, column: str) -> str | None:
+        value = (self.cells.get(column) or "").strip()
+        return None if value.lower() in _UNKNOWN else value
+
+    def boolean(self, column: str) -> Literal | None:
+        value = self.raw(column)
+        if value is None:
+            return None
+        if value.lower() in _TRUE:
+            return Literal(True)
+        if value.lower() in _FALSE:
+            return Literal(False)
+        raise self.error(column, f"{value!r} is not yes or no (leave the cell empty when unknown)")
+
+    def number(self, column: str, integer: bool = False) -> Literal | None:
+        value = self.raw(column)
+        if value is None:
+            return None
+        try:
+            number = Decimal(value.replace(",", "."))
+        except InvalidOperation:
+            raise self.error(column, f"{value!r} is not a number") from None
+        if integer:
+            if number != number.to_integral_value():
+                raise self.error(column, f"{value!r} is not a whole number")
+            return Literal(int(number), datatype=XSD.integer)
+        return Literal(number, datatype=XSD.decimal)
+
+    def date(self, column: str) -> Literal | None:
+        value = self.raw(column)
+        if value is None:
+            return None
+        if not _DATE.match(value):
+            raise self.error(column, f"{value!r} is not a date written YYYY-MM-DD")
+        return Literal(value, datatype=XSD.date)
+
+    def term(self, column: str, value: str | None = None) -> URIRef | None:
+        value = self.raw(column) if value is None else value.strip()
+        if not value:
+            return None
+        local = value[4:] if value.startswith("skg:") else value
+        if not re.match(r"^[A-Za-z][A-Za-z0-9]*$", local):
+            raise self.error(column, f"{value!r} is not a term name (for example Leiomyosarcoma or skg:RightLung)")
+        return SKG[local]
+
+    def terms(self, column: str) -> list[URIRef]:
+        value = self.raw(column)
+        if value is None:
+            return []
+        return [t for part in value.split(";") if (t := self.term(column, part)) is not None]
+
+    def identifier(self, column: str) -> str | None:
+        value = self.raw(column)
+        if value is not None and not _ID.match(value):
+            raise self.error(column, f"{value!r} is not a usable identifier (letters, digits, '.', '_', '-')")
+        return value
+
+
+def read_csv(path: Path | str) -> Graph:
+    """Read a tumour-board CSV into a patient graph. Raise InputError naming file and line."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise InputError(f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start})") from exc
+    except OSError as exc:
+        raise InputError(f"{path}: cannot be read: {exc.strerror}") from exc
+    delimiter = "\t" if path.suffix.lower() == ".tsv" else ","
+    reader = csv.reader(text.splitlines(), delimiter=delimiter, strict=True)
+    try:
+        header = next(reader, None)
+    except csv.Error as exc:
+        raise InputError(f"{path}:1: not valid CSV: {exc}") from exc
+    if not header or not any(h.strip() for h in header):
+        raise InputError(f"{path}:1: empty file: a header row with at least patient_id is required")
+    header = [h.strip().lower() for h in header]
+    unknown = [h for h in header if h and h not in COLUMNS]
+    if unknown:
+        raise InputError(f"{path}:1: unknown column(s) {', '.join(unknown)} (see the documented CSV columns)")
+    if "patient_id" not in header:
+        raise InputError(f"{path}:1: the header has no patient_id column")
+    if len(set(header)) != len(header):
+        raise InputError(f"{path}:1: a column is named twice")
+
+    graph = Graph()
+    bind_prefixes(graph)
+    seen_patient_values: dict[tuple[str, str], tuple[str, int]] = {}
+    lesion_numbers: dict[str, int] = {}
+    lesion_ids: set[tuple[str, str]] = set()
+    line = 1
+    while True:
+        try:
+            cells = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as exc:
+            raise InputError(f"{path}:{reader.line_num}: not valid CSV: {exc}") from exc
+        line = reader.line_num
+        if not any(c.strip() for c in cells):
+            continue
+        if len(cells) != len(header):
+            raise InputError(
+                f"{path}:{line}: {len(cells)} cells where the header has {len(header)} columns")
+        row = _Row(path, line, dict(zip(header, cells)))
+        pid = row.identifier("patient_id")
+        if pid is None:
+            raise row.error("patient_id", "empty: every row needs the patient's identifier")
+        for column in PATIENT_COLUMNS[1:]:
+            value = row.raw(column)
+            if value is None:
+                continue
+            key = (pid, column)
+            if key in seen_patient_values and seen_patient_values[key][0] != value:
+                first, first_line = seen_patient_values[key]
+                raise row.error(column, f"{value!r} differs from {first!r} given for patient {pid} on line {first_line}")
+            seen_patient_values.setdefault(key, (value, line))
+        _add_patient_facts(graph, row, pid)
+        if any(row.raw(c) is not None for c in LESION_COLUMNS):
+            lesion_numbers[pid] = lesion_numbers.get(pid, 0) + 1
+            lid = row.identifier("lesion_id") or f"L{lesion_numbers[pid]}"
+            if (pid, lid) in lesion_ids:
+                raise row.error("lesion_id", f"lesion {lid} of patient {pid} is given twice")
+            lesion_ids.add((pid, lid))
+            _add_lesion(graph, row, pid, lid)
+    if not any(graph.subjects(RDF.type, SKG.Patient)):
+        raise InputError(f"{path}:{line}: no patient rows")
+    return graph
+
+
+def _add(graph: Graph, subject: URIRef, predicate: URIRef, value) -> None:
+    if value is not None:
+        graph.add((subject, predicate, value))
+
+
+def _add_patient_facts(graph: Graph, row: _Row, pid: str) -> None:
+    patient = EX[pid]
+    graph.add((patient, RDF.type, SKG.Patient))
+    _add(graph, patient, SKG.ageAtDiagnosisYears, row.number("age_at_diagnosis_years"))
+    sex = row.raw("sex")
+    if sex is not None:
+        if sex.lower() not in _SEX:
+            raise row.error("sex", f"{sex!r} is not M or F")
+        graph.add((patient, SKG.sex, _SEX[sex.lower()]))
+    _add(graph, patient, SKG.ecogPerformanceStatus, row.number("ecog", integer=True))
+    _add(graph, patient, SKG.hasDiffuseSerosalInvolvement, row.boolean("diffuse_serosal_involvement"))
+    for site in row.terms("serosal_sites"):
+        graph.add((patient, SKG.hasSerosalInvolvement, site))
+    _add(graph, patient, SKG.hasExtrahepaticDisease, row.boolean("extrahepatic_disease"))
+    _add(graph, patient, SKG.priorLiverResection, row.boolean("prior_liver_resection"))
+    _add(graph, patient, SKG.priorLiverResectionDate, row.date("prior_liver_resection_date"))
+    timing = row.raw("recorded_timing")
+    if timing is not None:
+        if timing.lower() not in _TIMING:
+            raise row.error("recorded_timing", f"{timing!r} is not synchronous or metachronous")
+        graph.add((patient, SKG.recordedMetastasisTiming, _TIMING[timing.lower()]))
+
+    primary_columns = ("primary_histology", "primary_site", "diagnosis_date", "primary_resected",
+                       "primary_resectable", "primary_amenable_radical")
+    if any(row.raw(c) is not None for c in primary_columns):
+        primary = EX[f"{pid}-primary"]
+        graph.add((patient, SKG.hasPrimaryTumour, primary))
+        graph.add((primary, RDF.type, SKG.PrimaryTumour))
+        _add(graph, primary, SKG.hasHistology, row.term("primary_histology"))
+        _add(graph, primary, SKG.hasSite, row.term("primary_site"))
+        _add(graph, primary, SKG.diagnosisDate, row.date("diagnosis_date"))
+        _add(graph, primary, SKG.primaryResected, row.boolean("primary_resected"))
+        _add(graph, primary, SKG.primaryResectable, row.boolean("primary_resectable"))
+        _add(graph, primary, SKG.amenableToRadicalTreatment, row.boolean("primary_amenable_radical"))
+
+    agents = row.terms("systemic_agents")
+    response = row.raw("best_response")
+    if agents or response is not None:
+        course = EX[f"{pid}-systemic"]
+        graph.add((patient, SKG.receivedSystemicTherapy, course))
+        graph.add((course, RDF.type, SKG.SystemicTherapyCourse))
+        for agent in agents:
+            graph.add((course, SKG.usesAgent, agent))
+        if response is not None:
+            key = response.lower().replace(" ", "").replace("skg:", "")
+            if key not in _RESPONSES:
+                raise row.error("best_response", f"{response!r} is not CR, PR, SD or PD")
+            graph.add((course, SKG.bestResponse, SKG[_RESPONSES[key]]))
+
+
+def _add_lesion(graph: Graph, row: _Row, pid: str, lid: str) -> None:
+    lesion = EX[f"{pid}-{lid}"]
+    graph.add((EX[pid], SKG.hasLesion, lesion))
+    graph.add((lesion, RDF.type, SKG.MetastaticLesion))
+    _add(graph, lesion, SKG.hasSite, row.term("lesion_site"))
+    _add(graph, lesion, SKG.longestDiameterMm, row.number("lesion_diameter_mm"))
+    _add(graph, lesion, SKG.detectionDate, row.date("detection_date"))
+    _add(graph, lesion, SKG.amenableToRadicalTreatment, row.boolean("lesion_amenable_radical"))
+    _add(graph, lesion, SKG.amenableToResection, row.boolean("lesion_amenable_resection"))
+    _add(graph, lesion, SKG.amenableToAblation, row.boolean("lesion_amenable_ablation"))

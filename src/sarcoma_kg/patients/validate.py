@@ -1,0 +1,309 @@
+"""``sarcoma-kg validate``: check patient graphs (Turtle or tumour-board CSV) against the
+structural shapes and against every definition of oligometastatic disease.
+
+:func:`validate_paths` returns a :class:`ValidationResult`; :func:`render_table`,
+:func:`render_json` and :func:`render_turtle` turn it into text (cli.py prints it).
+
+Exit code (:attr:`ValidationResult.exit_code`): 0 when every input was read and has no data
+violation (whatever the verdicts; warnings do not count), 1 when a data violation exists,
+2 when an input file could not be read (the other files are still validated and reported).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterable
+
+from rdflib import Graph, URIRef
+from rdflib.namespace import RDF, SH
+
+from . import read as patients_mod
+from . import verdicts
+from ..rdf import InputError
+from ..namespaces import SKG, bind_prefixes
+
+SEVERITY_NAMES = {SH.Violation: "violation", SH.Warning: "warning", SH.Info: "info"}
+EXIT_OK, EXIT_VIOLATIONS, EXIT_INPUT = 0, 1, 2
+
+
+@dataclass(frozen=True)
+class Finding:
+    """A structural result (violation or warning) of shapes/patient-structure.ttl."""
+
+    patient: URIRef | None
+    focus: URIRef
+    severity: str
+    shape: URIRef
+    constraint: URIRef | None
+    path: URIRef | None
+    value: object
+    message: str
+
+
+@dataclass
+class FileError:
+    path: Path
+    message: str
+
+
+@dataclass
+class ValidationResult:
+    files: list[patients_mod.PatientFile] = field(default_factory=list)
+    errors: list[FileError] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+    derivation: verdicts.Derivation | None = None
+    data: Graph | None = None
+
+    @property
+    def violations(self) -> list[Finding]:
+        return [f for f in self.findings if f.severity == "violation"]
+
+    @property
+    def warnings(self) -> list[Finding]:
+        return [f for f in self.findings if f.severity == "warning"]
+
+    @property
+    def conforms(self) -> bool:
+        return not self.violations
+
+    @property
+    def exit_code(self) -> int:
+        if self.errors:
+            return EXIT_INPUT
+        return EXIT_OK if self.conforms else EXIT_VIOLATIONS
+
+    @property
+    def patients(self) -> list[URIRef]:
+        return [p for f in self.files for p in f.patients]
+
+    def file_of(self, patient: URIRef) -> Path | None:
+        for f in self.files:
+            if patient in f.patients:
+                return f.path
+        return None
+
+    @property
+    def graph(self) -> Graph:
+        """The write-back graph (assessments, counts, timing) of every valid-enough patient."""
+        if self.derivation is None:
+            g = Graph()
+            bind_prefixes(g)
+            return g
+        return self.derivation.graph
+
+
+def validate_paths(paths: Iterable[Path | str], knowledge: Graph | None = None) -> ValidationResult:
+    """Read every file (a bad file is reported in ``errors`` and skipped, never hiding the
+    others), run the structural and criteria shapes once over all patients merged with the
+    ontology and knowledge base, and assemble the verdicts."""
+    result = ValidationResult()
+    owner: dict[URIRef, Path] = {}
+    for path in expand(paths):
+        try:
+            pf = patients_mod.read_patient_file(path)
+        except InputError as exc:
+            result.errors.append(FileError(Path(path), str(exc)))
+            continue
+        clash = [p for p in pf.patients if p in owner]
+        if clash:
+            result.errors.append(FileError(pf.path, (
+                f"{pf.path}: patient {patients_mod.compact(pf.graph, clash[0])} is also described in "
+                f"{owner[clash[0]]}; patient IRIs must be unique across the input files")))
+            continue
+        for p in pf.patients:
+            owner[p] = pf.path
+        result.files.append(pf)
+    if not result.files:
+        return result
+    knowledge = knowledge if knowledge is not None else patients_mod.knowledge_context()
+    try:
+        _run(result, result.files, knowledge)
+    except Exception:  # an engine failure on one file must not hide the others: retry file by file
+        good = []
+        for pf in result.files:
+            try:
+                _run(ValidationResult(), [pf], knowledge)
+                good.append(pf)
+            except Exception as exc:
+                result.errors.append(FileError(pf.path, f"{pf.path}: could not be validated: {type(exc).__name__}: {exc}"))
+        result.files = good
+        if good:
+            _run(result, good, knowledge)
+    return result
+
+
+def _run(result: ValidationResult, files: list[patients_mod.PatientFile], knowledge: Graph) -> None:
+    merged = Graph()
+    for pf in files:
+        for triple in pf.graph:
+            merged.add(triple)
+    data = patients_mod.data_graph(merged, knowledge)
+    shapes = patients_mod.shape_graph()
+    report = patients_mod.run_shapes(data, shapes)
+    result.data = data
+    result.findings = _structural_findings(report, shapes, data)
+    result.derivation = verdicts.derive_all(merged, knowledge, data=data, report=report)
+
+
+def expand(paths: Iterable[Path | str]) -> list[Path]:
+    """Files as given; a folder stands for the .ttl and .csv files under it (sorted)."""
+    out: list[Path] = []
+    for path in map(Path, paths):
+        if path.is_dir():
+            found = sorted(p for p in path.rglob("*") if p.suffix.lower() in (".ttl", ".csv") and p.is_file())
+            out.extend(found or [path])
+        else:
+            out.append(path)
+    return out
+
+
+def _owner_patient(data: Graph, node) -> URIRef | None:
+    if (node, RDF.type, SKG.Patient) in data:
+        return node
+    for prop in (SKG.hasLesion, SKG.hasPrimaryTumour, SKG.receivedSystemicTherapy):
+        for patient in data.subjects(prop, node):
+            return patient
+    return None
+
+
+def _structural_findings(report: Graph, shapes: Graph, data: Graph) -> list[Finding]:
+    criteria = set(shapes.subjects(SKG.criterionOutcome, None))
+    out = []
+    for r in report.subjects(RDF.type, SH.ValidationResult):
+        shape = report.value(r, SH.sourceShape)
+        if shape in criteria:
+            continue
+        focus = report.value(r, SH.focusNode)
+        severity = SEVERITY_NAMES.get(report.value(r, SH.resultSeverity), "violation")
+        constraint = report.value(r, SH.sourceConstraint)
+        out.append(Finding(
+            patient=_owner_patient(data, focus), focus=focus, severity=severity, shape=shape,
+            constraint=constraint if isinstance(constraint, URIRef) else None,
+            path=report.value(r, SH.resultPath), value=report.value(r, SH.value),
+            message=str(report.value(r, SH.resultMessage) or ""),
+        ))
+    return sorted(out, key=lambda f: (str(f.patient), f.severity, str(f.focus), str(f.shape), f.message))
+
+
+# --------------------------------------------------------------------------- rendering
+
+def _c(result: ValidationResult, node) -> str:
+    graph = result.data if result.data is not None else Graph()
+    if result.data is None:
+        bind_prefixes(graph)
+    return patients_mod.compact(graph, node) if isinstance(node, URIRef) else str(node)
+
+
+def _verdict_label(verdict: URIRef) -> str:
+    return {
+        SKG.Meets: "meets", SKG.DoesNotMeet: "does not meet", SKG.CannotTell: "cannot tell",
+        SKG.MeetsAtStrictBound: "meets at the strict bound",
+        SKG.MeetsOnlyAtLenientBound: "meets only at the lenient bound",
+    }.get(verdict, str(verdict))
+
+
+def as_dict(result: ValidationResult) -> dict:
+    """A JSON-ready summary: files, errors, patients with findings, facts and assessments."""
+    d = result.derivation
+    facts = {f.patient: f for f in d.facts} if d else {}
+    out_patients = []
+    for patient in result.patients:
+        f = facts.get(patient)
+        out_patients.append({
+            "patient": str(patient),
+            "id": _c(result, patient),
+            "file": str(result.file_of(patient)),
+            "lesionCount": f.lesion_count if f else None,
+            "organSiteCount": f.organ_site_count if f else None,
+            "organSites": [_c(result, o) for o in f.organ_sites] if f else [],
+            "timing": _c(result, f.timing) if f and f.timing else None,
+            "timingIntervalMonths": float(f.interval_months) if f and f.interval_months is not None else None,
+            "timingBasis": f.timing_basis if f else None,
+            "violations": [_finding_dict(result, x) for x in result.violations if x.patient == patient],
+            "warnings": [_finding_dict(result, x) for x in result.warnings if x.patient == patient],
+            "assessments": [
+                {
+                    "definition": _c(result, a.definition),
+                    "verdict": _c(result, a.verdict),
+                    "verdictLabel": _verdict_label(a.verdict),
+                    "reasons": a.reasons,
+                    "missingFacts": a.missing,
+                }
+                for a in (d.assessments if d else []) if a.patient == patient
+            ],
+        })
+    orphans = [f for f in result.findings if f.patient is None]
+    return {
+        "conforms": result.conforms and not result.errors,
+        "exitCode": result.exit_code,
+        "files": [str(f.path) for f in result.files],
+        "errors": [{"file": str(e.path), "message": e.message} for e in result.errors],
+        "patients": out_patients,
+        "otherFindings": [_finding_dict(result, x) for x in orphans],
+    }
+
+
+def _finding_dict(result: ValidationResult, f: Finding) -> dict:
+    return {
+        "focus": _c(result, f.focus),
+        "severity": f.severity,
+        "shape": _c(result, f.shape),
+        "constraint": _c(result, f.constraint) if f.constraint else None,
+        "path": _c(result, f.path) if f.path else None,
+        "value": _c(result, f.value) if f.value is not None else None,
+        "message": f.message,
+    }
+
+
+def render_json(result: ValidationResult) -> str:
+    return json.dumps(as_dict(result), indent=2, ensure_ascii=False, sort_keys=False) + "\n"
+
+
+def render_turtle(result: ValidationResult) -> str:
+    return result.graph.serialize(format="turtle")
+
+
+def render_table(result: ValidationResult) -> str:
+    """A readable report: per patient, data problems, derived facts and one line per definition."""
+    d = as_dict(result)
+    lines: list[str] = []
+    for e in d["errors"]:
+        lines.append(f"ERROR  {e['message']}")
+    if d["errors"]:
+        lines.append("")
+    for p in d["patients"]:
+        nv, nw = len(p["violations"]), len(p["warnings"])
+        status = "data ok" if not nv and not nw else f"{nv} violation(s), {nw} warning(s)"
+        lines.append(f"{p['id']}  ({p['file']})  {status}")
+        sites = ", ".join(s.split(":")[-1] for s in p["organSites"]) or "none"
+        count = p["organSiteCount"] if p["organSiteCount"] is not None else f"≥{len(p['organSites'])} (a lesion site is unknown)"
+        timing = "unknown"
+        if p["timing"]:
+            timing = p["timing"].split(":")[-1].lower()
+            if p["timingIntervalMonths"] is not None:
+                timing += f" ({p['timingIntervalMonths']:g} months after diagnosis)"
+            elif p["timingBasis"] == "recorded":
+                timing += " (as recorded)"
+        elif p["timingIntervalMonths"] is not None:
+            timing = f"{p['timingIntervalMonths']:g} months after diagnosis"
+        lines.append(f"  lesions: {p['lesionCount']}   organ sites: {count} [{sites}]   timing: {timing}")
+        for f in p["violations"] + p["warnings"]:
+            mark = "VIOLATION" if f["severity"] == "violation" else "warning  "
+            where = f["focus"] + (f" {f['path']}" if f["path"] else "")
+            lines.append(f"  {mark} {where}: {f['message']}")
+        width = max((len(a["definition"]) for a in p["assessments"]), default=10)
+        for a in p["assessments"]:
+            why = "; ".join(a["reasons"])
+            if a["missingFacts"]:
+                why = (why + "; " if why else "") + "missing: " + "; ".join(a["missingFacts"])
+            lines.append(f"  {a['definition']:<{width}}  {a['verdictLabel']:<31}  {why}".rstrip())
+        lines.append("")
+    for f in d["otherFindings"]:
+        lines.append(f"{f['severity'].upper()} {f['focus']}: {f['message']}")
+    nviol = len(result.violations)
+    lines.append(
+        f"{len(d['patients'])} patient(s) in {len(d['files'])} file(s); "
+        f"{nviol} violation(s), {len(result.warnings)} warning(s), {len(d['errors'])} unreadable file(s)")
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,1 @@
+"""Reasoning: the OWL view, DL reasoners, classification and recommendations."""

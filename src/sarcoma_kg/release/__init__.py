@@ -1,0 +1,1 @@
+"""Release: the ontology and knowledge base assembled, checked and written to dist/."""

@@ -1,0 +1,1 @@
+"""SPARQL: query backends, the query catalogue, the server and Graph Store upload."""

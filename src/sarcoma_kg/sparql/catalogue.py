@@ -1,0 +1,235 @@
+"""The SPARQL query catalogue: one competency question per ``.rq`` file, described by its header.
+
+Every catalogue file opens with a header of ``#+`` comment lines (house style, after
+sib-swiss/sparql-examples and grlc)::
+
+    #+ summary: Studies behind each recommendation
+    #+ question: For recommendation ?rec, which studies support it ...?
+    #+ parameters:
+    #+   - {name: rec, type: iri, optional: true, example: rec:IAC-12.1}
+    #+ returns: [rec, notation, study, ...]
+    #+ golden: tests/golden/queries/cq-recommendation-evidence.srj
+
+This module parses those headers (a tiny, strict subset of YAML: no PyYAML dependency) and
+renders the catalogue page of the release. It knows nothing about engines; see ``query.py``.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .. import resources
+from ..rdf import InputError
+
+#: Parameter types a header may declare, and what a value on the command line must look like.
+PARAM_TYPES = ("iri", "string", "integer", "decimal", "boolean")
+
+_HEADER = re.compile(r"^#\+\s?(.*)$")
+_KEY = re.compile(r"^([A-Za-z_]+):\s*(.*)$")
+_ITEM = re.compile(r"^\s+-\s*\{(.*)\}\s*$")
+_KIND = re.compile(r"^\s*(SELECT|CONSTRUCT|ASK|DESCRIBE)\b", re.IGNORECASE | re.MULTILINE)
+
+
+@dataclass(frozen=True)
+class Parameter:
+    name: str
+    type: str = "iri"
+    optional: bool = False
+    example: str | None = None
+    description: str = ""
+
+
+@dataclass
+class CatalogueQuery:
+    name: str
+    path: Path
+    text: str
+    kind: str                      # SELECT, CONSTRUCT, ASK or DESCRIBE
+    summary: str = ""
+    question: str = ""
+    parameters: list[Parameter] = field(default_factory=list)
+    returns: list[str] = field(default_factory=list)
+    golden: str | None = None
+    notes: str = ""
+
+    @property
+    def family(self) -> str:
+        """``cq``, ``qc`` or ``construct``: the prefix of the file name."""
+        return "qc" if self.path.parent.name == "qc" else self.name.split("-", 1)[0]
+
+    def parameter(self, name: str) -> Parameter:
+        for param in self.parameters:
+            if param.name == name:
+                return param
+        known = ", ".join(p.name for p in self.parameters) or "none"
+        raise InputError(f"{self.path}: query {self.name} has no parameter {name!r} (parameters: {known})")
+
+    def example_values(self) -> dict[str, str]:
+        """The example value of every parameter that declares one (used by tests and the page)."""
+        return {p.name: p.example for p in self.parameters if p.example is not None}
+
+
+def _scalar(value: str):
+    value = value.strip()
+    if len(value) >= 2 and value[0] == value[-1] and value[0] in "\"'":
+        return value[1:-1]
+    if value.lower() in ("true", "false"):
+        return value.lower() == "true"
+    return value
+
+
+def _split_top(text: str, sep: str = ",") -> list[str]:
+    """Split on ``sep`` outside quotes."""
+    parts, buf, quote = [], [], None
+    for ch in text:
+        if quote:
+            buf.append(ch)
+            if ch == quote:
+                quote = None
+        elif ch in "\"'":
+            quote = ch
+            buf.append(ch)
+        elif ch == sep:
+            parts.append("".join(buf))
+            buf = []
+        else:
+            buf.append(ch)
+    if "".join(buf).strip():
+        parts.append("".join(buf))
+    return [p.strip() for p in parts if p.strip()]
+
+
+def _mapping(body: str, where: str) -> dict:
+    out = {}
+    for part in _split_top(body):
+        key, sep, value = part.partition(":")
+        if not sep:
+            raise InputError(f"{where}: expected 'key: value' in parameter, got {part!r}")
+        out[key.strip()] = _scalar(value)
+    return out
+
+
+def parse_query_file(path: Path) -> CatalogueQuery:
+    """Read one ``.rq`` file and its ``#+`` header; raise :class:`InputError` on a bad header."""
+    path = Path(path)
+    if not path.exists():
+        raise InputError(f"{path}: file not found")
+    text = path.read_text(encoding="utf-8")
+    fields: dict[str, object] = {}
+    params: list[Parameter] = []
+    current = None
+    for lineno, line in enumerate(text.splitlines(), start=1):
+        match = _HEADER.match(line)
+        if not match:
+            continue
+        where = f"{path}:{lineno}"
+        content = match.group(1)
+        item = _ITEM.match(content)
+        if item and current == "parameters":
+            data = _mapping(item.group(1), where)
+            if "name" not in data:
+                raise InputError(f"{where}: a parameter needs a name")
+            ptype = data.get("type", "iri")
+            if ptype not in PARAM_TYPES:
+                raise InputError(f"{where}: unknown parameter type {ptype!r} (one of {', '.join(PARAM_TYPES)})")
+            params.append(Parameter(
+                name=str(data["name"]), type=str(ptype), optional=bool(data.get("optional", False)),
+                example=None if data.get("example") is None else str(data["example"]),
+                description=str(data.get("description", "")),
+            ))
+            continue
+        key = _KEY.match(content)
+        if key:
+            current = key.group(1)
+            value = key.group(2).strip()
+            if current == "returns":
+                fields[current] = [v.strip() for v in value.strip("[]").split(",") if v.strip()]
+            elif current != "parameters":
+                fields[current] = value
+            elif value not in ("", "[]"):
+                raise InputError(f"{where}: list parameters on the following lines as '#+   - {{name: ..., type: ...}}'")
+            continue
+        if current in ("question", "notes", "summary") and content.strip():
+            fields[current] = f"{fields.get(current, '')} {content.strip()}".strip()
+    kind = _KIND.search(re.sub(r"(?m)^\s*#.*$", "", text))
+    return CatalogueQuery(
+        name=path.stem, path=path, text=text,
+        kind=kind.group(1).upper() if kind else "UPDATE",
+        summary=str(fields.get("summary", "")), question=str(fields.get("question", "")),
+        parameters=params, returns=list(fields.get("returns", [])),
+        golden=fields.get("golden") or None, notes=str(fields.get("notes", "")),
+    )
+
+
+def load_query(name_or_path: str | Path) -> CatalogueQuery:
+    """A catalogue query by name (``cq-definitions``, ``qc/...``) or by file path."""
+    try:
+        path = resources.query_file(str(name_or_path))
+    except FileNotFoundError as exc:
+        raise InputError(str(exc)) from exc
+    return parse_query_file(path)
+
+
+def catalogue(include_qc: bool = True) -> list[CatalogueQuery]:
+    """Every query of the catalogue, in name order (``queries/*.rq``, then ``queries/qc/*.rq``)."""
+    files = list(resources.query_files())
+    if include_qc:
+        files += resources.query_files("qc")
+    return [parse_query_file(p) for p in files]
+
+
+# --- the catalogue page ---------------------------------------------------------------------
+
+def render_html(queries: list[CatalogueQuery], title: str = "sarcoma-kg SPARQL query catalogue",
+                version: str = "") -> str:
+    """A self-contained HTML page of the catalogue, generated from the headers (deterministic)."""
+    esc = html.escape
+    out = [
+        "<!DOCTYPE html>", '<html lang="en">', "<head>", '<meta charset="utf-8">',
+        f"<title>{esc(title)}</title>",
+        "<style>body{font-family:sans-serif;max-width:70em;margin:auto;padding:1em}"
+        "pre{background:#f4f4f4;padding:.8em;overflow-x:auto}table{border-collapse:collapse}"
+        "td,th{border:1px solid #ccc;padding:.3em .5em;text-align:left;vertical-align:top}</style>",
+        "</head>", "<body>", f"<h1>{esc(title)}</h1>",
+    ]
+    if version:
+        out.append(f"<p>Release {esc(version)}. Run any query with <code>sarcoma-kg query NAME "
+                   "[--param name=value ...]</code>, or paste it into the endpoint started by "
+                   "<code>sarcoma-kg serve</code>.</p>")
+    out.append("<table><thead><tr><th>query</th><th>kind</th><th>question</th></tr></thead><tbody>")
+    for q in queries:
+        out.append(f'<tr><td><a href="#{esc(q.name)}"><code>{esc(q.name)}</code></a></td>'
+                   f"<td>{esc(q.kind)}</td><td>{esc(q.question or q.summary)}</td></tr>")
+    out.append("</tbody></table>")
+    for q in queries:
+        out.append(f'<section id="{esc(q.name)}"><h2><code>{esc(q.name)}</code>: {esc(q.summary)}</h2>')
+        if q.question:
+            out.append(f"<p><strong>Question.</strong> {esc(q.question)}</p>")
+        if q.parameters:
+            out.append("<p><strong>Parameters.</strong></p><ul>")
+            for p in q.parameters:
+                extra = "optional" if p.optional else "required"
+                if p.example:
+                    extra += f", e.g. <code>{esc(p.example)}</code>"
+                out.append(f"<li><code>{esc(p.name)}</code> ({esc(p.type)}, {extra})</li>")
+            out.append("</ul>")
+        if q.returns:
+            out.append("<p><strong>Returns.</strong> " + ", ".join(f"<code>{esc(r)}</code>" for r in q.returns) + "</p>")
+        if q.notes:
+            out.append(f"<p><strong>Notes.</strong> {esc(q.notes)}</p>")
+        rel = q.path.relative_to(resources.ROOT) if q.path.is_relative_to(resources.ROOT) else q.path.name
+        out.append(f"<p><strong>File.</strong> <code>{esc(str(rel))}</code></p>")
+        out.append(f"<pre>{esc(q.text)}</pre></section>")
+    out += ["</body>", "</html>", ""]
+    return "\n".join(out)
+
+
+def render_markdown_table(queries: list[CatalogueQuery]) -> str:
+    """The ``name → question`` table used in the README."""
+    rows = ["| query | question |", "|---|---|"]
+    for q in queries:
+        rows.append(f"| `{q.name}` | {(q.question or q.summary).replace('|', '/')} |")
+    return "\n".join(rows) + "\n"
