@@ -9,7 +9,7 @@ from rdflib.namespace import RDFS, SKOS
 
 from sarcoma_kg.release import qc
 from sarcoma_kg import resources
-from sarcoma_kg.rdf import InputError
+from sarcoma_kg.errors import InputError
 from sarcoma_kg.namespaces import MONDO, NCIT, ONCOTREE, SKG, UBERON
 
 XREF_PREDICATES = (SKOS.exactMatch, SKOS.closeMatch, SKOS.broadMatch, SKOS.narrowMatch, SKOS.relatedMatch)

@@ -3,9 +3,10 @@
 import pytest
 from rdflib import Graph
 
-from sarcoma_kg.reasoning import reasoners as reason
+from sarcoma_kg.reasoning import reasoners
 from sarcoma_kg import resources
 from sarcoma_kg.namespaces import EX, SKG
+from sarcoma_kg.rdf import patients_in
 
 S = SKG
 EXPECTED = {
@@ -54,7 +55,6 @@ for _p in (EX.RA2, EX.RA3, EX.RA6):
     EXPECTED[_p] |= {S.SarcomaLungMetastasisPatient}
 
 
-
 def defined_types(result, defined):
     return {p: set(ts) & defined for p, ts in result.types.items()}
 
@@ -70,15 +70,15 @@ def test_hermit_and_pellet_agree_on_the_fixture_patients(hermit_result, pellet_r
 def test_chunked_classification_equals_one_run(ra_patients, small_terms, small_hermit):
     """Per-chunk runs (in two processes) give the classes of one run over all patients
     (small TBox: the point is the chunking, not the hierarchy)."""
-    defined = set(reason.defined_classes(small_terms))
-    chunked = reason.classify_patients(ra_patients, small_terms, "hermit", chunk_size=4, workers=2)
+    defined = set(reasoners.defined_classes(small_terms))
+    chunked = reasoners.classify_patients(ra_patients, small_terms, "hermit", chunk_size=4, workers=2)
     assert set(chunked.types) == set(small_hermit.types)
     assert defined_types(chunked, defined) == defined_types(small_hermit, defined)
     assert any(defined_types(chunked, defined).values())
 
 
 def test_patient_subgraph_holds_only_that_patient(ra_patients):
-    sub = reason.patient_subgraph(ra_patients, EX.RA1)
+    sub = reasoners.patient_subgraph(ra_patients, EX.RA1)
     subjects = {str(s) for s in sub.subjects()}
     assert str(EX["RA1-L2"]) in subjects and str(EX["RA1-chemo"]) in subjects
     assert not any("RA2" in s for s in subjects)
@@ -86,7 +86,7 @@ def test_patient_subgraph_holds_only_that_patient(ra_patients):
 
 
 def test_reasoning_view_drops_dates_and_adds_typing(ra_patients, reasoning_terms):
-    view = reason.reasoning_view(ra_patients, reasoning_terms)
+    view = reasoners.reasoning_view(ra_patients, reasoning_terms)
     assert not list(view.triples((None, SKG.diagnosisDate, None)))
     assert list(view.triples((None, SKG.longestDiameterMm, None)))
     assert len(view) > len(ra_patients) - 10
@@ -94,7 +94,7 @@ def test_reasoning_view_drops_dates_and_adds_typing(ra_patients, reasoning_terms
 
 @pytest.mark.slow
 def test_example_patients_classify_the_same_under_hermit_and_pellet(reasoning_terms, knowledge_graph, defined):
-    """The examples/ folder (patients engineer) gives the same classes under both reasoners."""
+    """The patients of examples/ get the same classes under both reasoners."""
     examples = Graph()
     files = sorted(resources.EXAMPLES_DIR.rglob("*.ttl"))
     for path in files:
@@ -102,10 +102,10 @@ def test_example_patients_classify_the_same_under_hermit_and_pellet(reasoning_te
     from sarcoma_kg.reasoning import recommend
 
     data = recommend.with_verdicts(examples, knowledge_graph)
-    people = reason.patients_of(data)
+    people = patients_in(data)
     assert people, f"no example patients in {resources.EXAMPLES_DIR}"
-    hermit = reason.classify_patients(data, reasoning_terms, "hermit")
-    pellet = reason.classify_patients(data, reasoning_terms, "pellet")
+    hermit = reasoners.classify_patients(data, reasoning_terms, "hermit")
+    pellet = reasoners.classify_patients(data, reasoning_terms, "pellet")
     assert defined_types(hermit, defined) == defined_types(pellet, defined)
     assert any(defined_types(hermit, defined).values()), "no example patient was classified into any class"
 
@@ -114,5 +114,5 @@ def test_inconsistent_patient_data_is_reported(reasoning_terms):
     data = Graph().parse(data="""
         @prefix skg: <https://w3id.org/sarcoma-kg/> . @prefix ex: <https://w3id.org/sarcoma-kg/example/> .
         ex:Bad a skg:Patient , skg:MetastaticLesion .""", format="turtle")
-    with pytest.raises(reason.ReasonerError, match="inconsistent"):
-        reason.classify_patients(data, reasoning_terms, "hermit")
+    with pytest.raises(reasoners.ReasonerError, match="inconsistent"):
+        reasoners.classify_patients(data, reasoning_terms, "hermit")

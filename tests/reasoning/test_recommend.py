@@ -7,11 +7,12 @@ import pytest
 from click.testing import CliRunner
 from rdflib import Graph
 
-from sarcoma_kg.reasoning import recommend
+from sarcoma_kg import resources
 from sarcoma_kg.cli import main
-from sarcoma_kg.namespaces import EX, REC, SKG
-
-from .conftest import FIXTURES
+from sarcoma_kg.namespaces import EX, PREFIXES, REC, SKG
+from sarcoma_kg.patients.read import read_patients
+from sarcoma_kg.rdf import curie
+from sarcoma_kg.reasoning import recommend, render
 
 
 @pytest.fixture(scope="module")
@@ -54,37 +55,42 @@ def test_reason_for_a_recommendation_that_does_not_apply(results):
 def test_evidence_chain_reaches_studies_outcomes_and_sources(results, knowledge_graph):
     applicable = {r.rec: r for r in results[EX.RA1].applicable}
     studies = {e.study for r in applicable.values() for e in r.evidence if e.study}
-    cited = {recommend.curie(s) for rec in applicable for s in knowledge_graph.objects(rec, SKG.hasEvidenceLine / SKG.supportingStudy)}
+    cited = {curie(s) for rec in applicable for s in knowledge_graph.objects(rec, SKG.hasEvidenceLine / SKG.supportingStudy)}
     assert cited and cited <= studies
     figures = [o for r in applicable.values() for e in r.evidence for o in e.outcomes]
     assert figures and all(o.sources for o in figures)
     # each figure is the knowledge base's own value, not a copy
     some = figures[0]
-    node = recommend.PREFIXES["outcome"][some.outcome.split(":", 1)[1]]
+    node = PREFIXES["outcome"][some.outcome.split(":", 1)[1]]
     assert float(knowledge_graph.value(node, SKG.value)) == float(some.value)
 
 
 def test_outputs(results):
     items = list(results.values())
-    data = recommend.recommendations_to_json(items, "hermit")
+    data = render.recommendations_to_json(items, "hermit")
     assert {p["patient"] for p in data["patients"]} >= {"ex:RA1", "ex:RA8"}
-    text = recommend.recommendations_to_text(items, "hermit")
+    text = render.recommendations_to_text(items, "hermit")
     assert "NOT APPLICABLE" in text and "[against]" in text
-    graph = recommend.recommendations_to_graph(items)
+    graph = render.recommendations_to_graph(items)
     assert (EX.RA1, SKG.applicableRecommendation, REC["IAC-5.3"]) in graph
     assert (EX.RA1, SKG.notApplicableRecommendation, REC["IAC-5.4"]) in graph
 
 
-def test_cli_classify_json():
-    result = CliRunner().invoke(main, ["classify", str(FIXTURES / "patients.ttl"), "--format", "json"])
+def test_cli_classify_json(ra_patients_path):
+    """One HermiT run over a Turtle file, a folder and the tumour-board CSV."""
+    examples = resources.EXAMPLES_DIR
+    result = CliRunner().invoke(main, ["classify", str(ra_patients_path), str(examples / "edge-cases"),
+                                       str(examples / "tumour-board.csv"), "--format", "json"])
     assert result.exit_code == 0, result.output
     data = json.loads(result.output)
     ra6 = next(p for p in data["patients"] if p["patient"] == "ex:RA6")
     assert "skg:PaediatricPatient" in {c["class"] for c in ra6["classes"]}
+    tb1 = next(p for p in data["patients"] if p["patient"] == "ex:TB-001")
+    assert "skg:LiverMetastaticDisease" in {c["class"] for c in tb1["classes"]}
 
 
-def test_cli_recommend_ttl_with_pellet():
-    result = CliRunner().invoke(main, ["recommend", str(FIXTURES / "patients.ttl"), "--reasoner", "pellet", "--format", "ttl"])
+def test_cli_recommend_ttl_with_pellet(ra_patients_path):
+    result = CliRunner().invoke(main, ["recommend", str(ra_patients_path), "--reasoner", "pellet", "--format", "ttl"])
     assert result.exit_code == 0, result.output
     graph = Graph().parse(data=result.output, format="turtle")
     assert (EX.RA2, SKG.applicableRecommendation, REC["IAC-8.3"]) in graph
@@ -114,12 +120,11 @@ def test_cannot_tell_gives_may_apply_with_the_missing_fact(results):
 
 def test_regression_study_designs_are_listed_in_a_stable_order():
     """GROUP_CONCAT has no defined order; recommend sorts the designs it reports."""
-    from sarcoma_kg import rdf as graphs, resources
-    from sarcoma_kg.reasoning import recommend
+    from sarcoma_kg import rdf
 
-    knowledge = graphs.knowledge_graph()
-    data = recommend.load_patients([str(resources.EXAMPLES_DIR / "edge-cases" / "liver-oligometastatic.ttl")])
-    results = recommend.recommendations_to_json(recommend.recommend(data, knowledge), "hermit")
+    knowledge = rdf.knowledge_graph()
+    data = read_patients([resources.EXAMPLES_DIR / "edge-cases" / "liver-oligometastatic.ttl"]).graph
+    results = render.recommendations_to_json(recommend.recommend(data, knowledge), "hermit")
     text = str(results)
     assert "multicentre study | retrospective study" in text
     assert "retrospective study | multicentre study" not in text

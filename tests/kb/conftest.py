@@ -1,4 +1,5 @@
-"""Fixtures of the curation-A tests (imported by test_lecture_*.py; tests/kb/conftest.py is left free for the area)."""
+"""Fixtures of the knowledge-base tests: the studies curated from seeds 000, 001 and 004 (the
+``studies-lecture*.ttl`` files), alone and with the ontology, and the seed texts."""
 
 from __future__ import annotations
 
@@ -6,9 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from sarcoma_kg import rdf as graphs, resources
+from sarcoma_kg import resources
+from sarcoma_kg.rdf import load
 
-#: The seed documents the knowledge base is curated from (PRODUCT.md: ../shared/seeds/).
+#: The seed documents the knowledge base is curated from.
 SEEDS_DIR = resources.SEEDS_DIR
 
 LECTURE_FILES = sorted(resources.KB_DIR.glob("studies-lecture*.ttl"))
@@ -16,15 +18,15 @@ LECTURE_FILES = sorted(resources.KB_DIR.glob("studies-lecture*.ttl"))
 
 @pytest.fixture(scope="session")
 def lecture_graph():
-    """Only the curation-A files (studies of seeds 000, 001, 004)."""
+    """Only the studies of seeds 000, 001 and 004."""
     assert LECTURE_FILES, "no ontology/kb/studies-lecture*.ttl file"
-    return graphs.load(LECTURE_FILES)
+    return load(LECTURE_FILES)
 
 
 @pytest.fixture(scope="session")
 def lecture_with_ontology():
-    """The ontology, the shared sources file and the curation-A files."""
-    return graphs.load([*resources.ontology_files(), resources.KB_DIR / "sources.ttl", *LECTURE_FILES])
+    """The ontology, the sources file and the studies of seeds 000, 001 and 004."""
+    return load([*resources.ontology_files(), resources.KB_DIR / "sources.ttl", *LECTURE_FILES])
 
 
 @pytest.fixture(scope="session")

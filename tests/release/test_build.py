@@ -6,39 +6,24 @@ import json
 import os
 import subprocess
 import sys
-import types
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
 from rdflib import Graph
 
-from sarcoma_kg.release import build, serialize as export
-from sarcoma_kg.namespaces import bind_prefixes
+from samples import CATALOGUE_SAMPLE, ONTOLOGY_SAMPLE, release_graphs
 
-from .conftest import FIXTURE
+from sarcoma_kg.release import build, serialize
 
-ONTOLOGY_FIXTURE = FIXTURE.parent / "release-ontology.ttl"
 RDF_SUFFIXES = {"ttl": ("turtle", ox.RdfFormat.TURTLE), "nt": ("nt", ox.RdfFormat.N_TRIPLES),
                 "jsonld": ("json-ld", ox.RdfFormat.JSON_LD), "owl": ("xml", ox.RdfFormat.RDF_XML)}
-
-
-def fixture_graphs() -> tuple[Graph, Graph]:
-    onto = Graph()
-    bind_prefixes(onto)
-    onto.parse(ONTOLOGY_FIXTURE)
-    full = Graph()
-    bind_prefixes(full)
-    full.parse(ONTOLOGY_FIXTURE)
-    full.parse(FIXTURE)
-    return onto, full
 
 
 @pytest.fixture(scope="module")
 def release(tmp_path_factory):
     out = tmp_path_factory.mktemp("rel") / "dist"
-    onto, full = fixture_graphs()
+    onto, full = release_graphs()
     return build.write_release(out, onto, full)
 
 
@@ -89,7 +74,6 @@ def test_ntriples_are_sorted(release):
 _SCRIPT = """
 import sys
 from pathlib import Path
-sys.path.insert(0, {tests!r})
 from rdflib import Graph
 from sarcoma_kg.release import build
 from sarcoma_kg.namespaces import bind_prefixes
@@ -101,7 +85,7 @@ build.write_release(Path(sys.argv[1]), onto, full)
 
 
 def test_two_builds_are_byte_identical_under_different_hash_seeds(tmp_path):
-    script = _SCRIPT.format(tests=str(FIXTURE.parents[1]), onto=str(ONTOLOGY_FIXTURE), kb=str(FIXTURE))
+    script = _SCRIPT.format(onto=str(ONTOLOGY_SAMPLE), kb=str(CATALOGUE_SAMPLE))
     outs = []
     for seed in ("1", "4242"):
         out = tmp_path / f"dist-{seed}"
@@ -116,10 +100,10 @@ def test_two_builds_are_byte_identical_under_different_hash_seeds(tmp_path):
 
 
 def test_blank_node_labels_do_not_depend_on_parse_order():
-    onto_a, _ = fixture_graphs()
-    onto_b, _ = fixture_graphs()  # a second parse gets fresh random blank-node ids
-    assert export.ntriples(export.canonical(onto_a)) == export.ntriples(export.canonical(onto_b))
-    assert len(export.canonical(onto_a)) == len(onto_a)  # the twin restrictions stay two
+    onto_a, _ = release_graphs()
+    onto_b, _ = release_graphs()  # a second parse gets fresh random blank-node ids
+    assert serialize.ntriples(serialize.canonical(onto_a)) == serialize.ntriples(serialize.canonical(onto_b))
+    assert len(serialize.canonical(onto_a)) == len(onto_a)  # the twin restrictions stay two
 
 
 def test_jsonld_has_no_object_in_type(release):
@@ -131,41 +115,6 @@ def test_jsonld_has_no_object_in_type(release):
 
 
 # --- the pipeline ---------------------------------------------------------------------------
-
-@dataclass
-class FakeIntegrity:
-    conforms: bool
-    results: list = field(default_factory=list)
-    text: str = ""
-
-
-@dataclass
-class FakeConsistency:
-    consistent: bool
-    unsatisfiable: list = field(default_factory=list)
-    message: str = ""
-
-
-@pytest.fixture
-def small_pipeline(monkeypatch):
-    """build() over the fixture graphs, with the integrity module stubbed if it does not exist yet."""
-    onto, full = fixture_graphs()
-    monkeypatch.setattr(build.graphs, "ontology_graph", lambda: onto)
-    monkeypatch.setattr(build.graphs, "knowledge_graph", lambda: full)
-    try:
-        import sarcoma_kg.release.integrity  # noqa: F401
-    except ImportError:  # curation B's module not landed yet: a test-only stub
-        stub = types.ModuleType("sarcoma_kg.release.integrity")
-        stub.check_integrity = lambda graph: FakeIntegrity(True)
-        monkeypatch.setitem(sys.modules, "sarcoma_kg.release.integrity", stub)
-    import sarcoma_kg.release.integrity as integrity
-    import sarcoma_kg.release.qc as qc
-    import sarcoma_kg.reasoning.reasoners as reason
-    monkeypatch.setattr(integrity, "check_integrity", lambda graph: FakeIntegrity(True))
-    monkeypatch.setattr(qc, "run_qc", lambda graph: [])
-    monkeypatch.setattr(reason, "check_consistency", lambda graph, reasoner="hermit": FakeConsistency(True))
-    return types.SimpleNamespace(integrity=integrity, qc=qc, reason=reason)
-
 
 def test_build_runs_the_pipeline(small_pipeline, tmp_path):
     result = build.build(tmp_path / "dist")
@@ -188,17 +137,17 @@ def test_failed_check_stops_the_build_and_leaves_dist_untouched(small_pipeline, 
     out.mkdir()
     (out / "previous.txt").write_text("old release")
     if failure == "integrity":
-        monkeypatch.setattr(small_pipeline.integrity, "check_integrity", lambda g: FakeIntegrity(
+        monkeypatch.setattr(small_pipeline.integrity, "check_integrity", lambda g: small_pipeline.FakeIntegrity(
             False, [("study:X", "shape", "Violation", "a study needs a first author")]))
     elif failure == "qc":
         from sarcoma_kg.release.qc import QCFinding
         monkeypatch.setattr(small_pipeline.qc, "run_qc", lambda g: [QCFinding("qc-missing-label", "skg:X", "rdfs:label", "")])
     elif failure == "inconsistent":
-        monkeypatch.setattr(small_pipeline.reason, "check_consistency",
-                            lambda g, reasoner="hermit": FakeConsistency(False, [], "hermit: inconsistent"))
+        monkeypatch.setattr(small_pipeline.reasoners, "check_consistency",
+                            lambda g, reasoner="hermit": small_pipeline.FakeConsistency(False, [], "hermit: inconsistent"))
     else:
-        monkeypatch.setattr(small_pipeline.reason, "check_consistency",
-                            lambda g, reasoner="hermit": FakeConsistency(True, ["https://w3id.org/sarcoma-kg/X"]))
+        monkeypatch.setattr(small_pipeline.reasoners, "check_consistency",
+                            lambda g, reasoner="hermit": small_pipeline.FakeConsistency(True, ["https://w3id.org/sarcoma-kg/X"]))
     with pytest.raises(build.BuildError, match=message):
         build.build(out)
     assert sorted(p.name for p in out.iterdir()) == ["previous.txt"]
@@ -208,3 +157,28 @@ def test_failed_check_stops_the_build_and_leaves_dist_untouched(small_pipeline, 
 def test_header_without_version_is_a_build_error():
     with pytest.raises(build.BuildError, match="owl:versionInfo"):
         build.version_of(Graph())
+
+
+_BUILD_SCRIPT = """
+import sys
+from pathlib import Path
+from sarcoma_kg.release import build
+from sarcoma_kg import rdf
+from sarcoma_kg.reasoning.owl_view import typing_axioms
+kb = rdf.knowledge_graph()
+build.write_release(Path(sys.argv[1]), rdf.ontology_graph(), kb + typing_axioms(kb))
+"""
+
+
+def test_real_release_files_are_byte_identical_across_processes(tmp_path):
+    """Two writes of the live release in interpreters with different hash seeds: same bytes."""
+    outs = []
+    for seed in ("0", "31337"):
+        out = tmp_path / seed
+        subprocess.run([sys.executable, "-c", _BUILD_SCRIPT, str(out)], check=True, capture_output=True,
+                       env={**os.environ, "PYTHONHASHSEED": seed})
+        outs.append(out)
+    names = sorted(str(p.relative_to(outs[0])) for p in outs[0].rglob("*") if p.is_file())
+    assert len(names) == 11
+    for name in names:
+        assert (outs[0] / name).read_bytes() == (outs[1] / name).read_bytes(), name
