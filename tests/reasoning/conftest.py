@@ -34,9 +34,10 @@ def reasoning_terms(ontology_graph) -> Graph:
 
 @pytest.fixture(scope="session")
 def small_terms() -> Graph:
-    """A small TBox (header, core, classes + the stub hierarchy) for the OWL RL comparison,
+    """A small TBox (header, core, patient, classes + the stub hierarchy) for the OWL RL comparison,
     where owlrl on the whole ontology would take tens of seconds."""
-    files = [resources.HEADER_FILE, resources.ONTOLOGY_DIR / "core.ttl", resources.ONTOLOGY_DIR / "classes.ttl"]
+    files = [resources.HEADER_FILE, resources.ONTOLOGY_DIR / "core.ttl", resources.ONTOLOGY_DIR / "patient.ttl",
+             resources.ONTOLOGY_DIR / "classes.ttl"]
     return with_stub_terms(graphs.load(files))
 
 
