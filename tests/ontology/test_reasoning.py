@@ -63,7 +63,21 @@ ENTAILED = [
     ("lesion-right-lobe-is-liver-metastasis", "RightLobeOfLiver", SKG.LiverMetastasis),
     ("lesion-right-lung-is-lung-metastasis", "RightLung", SKG.LungMetastasis),
     ("lesion-peritoneum-is-serosal-metastasis", "Peritoneum", SKG.SerosalMetastasis),
-    ("lesion-gluteal-is-soft-tissue-metastasis", "GlutealRegion", SKG.SoftTissueMetastasis),
+    ("lesion-gluteal-soft-tissue-is-soft-tissue-metastasis", "SoftTissueOfGlutealRegion", SKG.SoftTissueMetastasis),
+    ("lesion-soft-tissue-of-thigh-is-soft-tissue-metastasis", "SoftTissueOfThigh", SKG.SoftTissueMetastasis),
+    ("lesion-femur-is-bone-metastasis", "Femur", SKG.BoneMetastasis),
+    ("lesion-bone-of-upper-limb-is-bone-metastasis", "BoneOfUpperLimb", SKG.BoneMetastasis),
+    ("lesion-acetabulum-is-bone-metastasis", "Acetabulum", SKG.BoneMetastasis),
+    ("lesion-lumbar-spine-is-spine-metastasis", "LumbarSpine", SKG.SpineMetastasis),
+    ("lesion-leptomeninges-is-diffuse-organ-metastasis", "Leptomeninges", SKG.DiffuseOrganMetastasis),
+    ("lesion-pleura-is-diffuse-organ-metastasis", "Pleura", SKG.DiffuseOrganMetastasis),
+    ("radioembolization-is-radiotherapy", [SKG.Radioembolization], SKG.Radiotherapy),
+    ("radioembolization-is-liver-directed", [SKG.Radioembolization], SKG.LiverDirectedIntraArterialTherapy),
+    ("hemangiopericytoma-is-sarcoma", [SKG.Hemangiopericytoma], SKG.SoftTissueSarcoma),
+    ("mfh-is-sarcoma", [SKG.MalignantFibrousHistiocytoma], SKG.Sarcoma),
+    ("dfsp-is-intermediate", [SKG.DermatofibrosarcomaProtuberans], SKG.IntermediateMesenchymalNeoplasm),
+    ("sft-is-intermediate", [SKG.SolitaryFibrousTumour], SKG.IntermediateMesenchymalNeoplasm),
+    ("desmoid-is-intermediate", [SKG.DesmoidTumour], SKG.IntermediateMesenchymalNeoplasm),
 ]
 
 #: Subsumptions that must NOT hold (negative controls: the probe stays satisfiable).
@@ -74,6 +88,15 @@ NOT_ENTAILED = [
     ("sarcomatoid-carcinoma-is-not-sarcoma", [SKG.SarcomatoidCarcinoma], SKG.Sarcoma),
     ("mfh-is-not-ups", [SKG.MalignantFibrousHistiocytoma], SKG.UndifferentiatedPleomorphicSarcoma),
     ("lesion-liver-is-not-lung-metastasis", "Liver", SKG.LungMetastasis),
+    # a limb is a region: a lesion there is neither bone nor soft tissue until its tissue is recorded
+    ("lesion-lower-limb-is-not-bone-metastasis", "LowerExtremity", SKG.BoneMetastasis),
+    ("lesion-lower-limb-is-not-soft-tissue-metastasis", "LowerExtremity", SKG.SoftTissueMetastasis),
+    ("lesion-upper-limb-is-not-bone-metastasis", "UpperExtremity", SKG.BoneMetastasis),
+    ("lesion-knee-is-not-bone-metastasis", "Knee", SKG.BoneMetastasis),
+    ("lesion-gluteal-region-is-not-soft-tissue-metastasis", "GlutealRegion", SKG.SoftTissueMetastasis),
+    ("lesion-leptomeninges-is-not-serosal-metastasis", "Leptomeninges", SKG.SerosalMetastasis),
+    ("lesion-thoracic-spine-is-not-a-spine-class", [SKG.ThoracicSpine], SKG.Spine),
+    ("mfh-is-not-sts", [SKG.MalignantFibrousHistiocytoma], SKG.SoftTissueSarcoma),
 ]
 
 #: A class made a subclass of two disjoint classes: must be reported unsatisfiable.
@@ -82,6 +105,11 @@ CONTRADICTORY_CLASSES = [
     ("desmoid-and-sarcoma", [SKG.DesmoidTumour, SKG.Sarcoma]),
     ("lung-and-liver", [SKG.Lung, SKG.Liver]),
     ("surgery-and-radiotherapy", [SKG.Surgery, SKG.Radiotherapy]),
+    ("soft-tissue-of-thigh-and-femur", [SKG.SoftTissueOfThigh, SKG.Femur]),
+    ("limb-region-and-bone", [SKG.LowerExtremity, SKG.Bone]),
+    ("dfsp-and-sarcoma", [SKG.DermatofibrosarcomaProtuberans, SKG.Sarcoma]),
+    ("sft-and-sarcoma", [SKG.SolitaryFibrousTumour, SKG.Sarcoma]),
+    ("chemoembolization-and-radiotherapy", [SKG.Chemoembolization, SKG.Radiotherapy]),
 ]
 
 

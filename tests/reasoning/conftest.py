@@ -48,11 +48,11 @@ def defined(reasoning_terms) -> set:
 
 @pytest.fixture(scope="session")
 def small_terms() -> Graph:
-    """The header, core and the defined classes with the hierarchies the patient classes look at
+    """The header, core, the patient model and the defined classes with the hierarchies the patient classes look at
     (histology, anatomy, agents), without the other modules and without annotations (labels,
     definitions, cross-references): for the OWL 2 RL comparison, where owlrl on the whole ontology
     would take minutes."""
-    names = ("core", "classes", "histology", "anatomy", "agents")
+    names = ("core", "patient", "classes", "histology", "anatomy", "agents")
     terms = load([resources.HEADER_FILE, *(resources.ONTOLOGY_DIR / f"{n}.ttl" for n in names)])
     annotations = set(terms.subjects(RDF.type, OWL.AnnotationProperty))
     annotations |= {RDFS.label, RDFS.comment, RDFS.isDefinedBy, RDFS.seeAlso}

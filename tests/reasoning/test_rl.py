@@ -14,8 +14,14 @@ from sarcoma_kg.reasoning import reasoners
 pytest.importorskip("reasonable", reason="the bench extra is not installed")
 pytest.importorskip("owlrl", reason="the bench extra is not installed")
 
-#: The classes OWL 2 RL cannot reach: a datatype restriction (age < 18) is outside OWL 2 RL.
-RL_BLIND = {SKG.PaediatricPatient}
+#: The classes OWL 2 RL cannot reach: a datatype restriction (age < 18, more than one organ site,
+#: DFI of at least six months, TFI longer than 12 or 18 months) is outside OWL 2 RL, and so are the
+#: classes that need one of them.
+RL_BLIND = {SKG.PaediatricPatient, SKG.MoreThanOneOrganSite, SKG.NotLiverAndLungOnlyMetastaticDisease,
+            SKG.DiseaseFreeIntervalAtLeastSixMonths, SKG.DiseaseFreeIntervalUnderSixMonths,
+            SKG.TreatmentFreeIntervalOver18Months, SKG.TreatmentFreeIntervalOver12UpTo18Months,
+            SKG.TreatmentFreeIntervalAtMost12Months, SKG.MetachronousOligometastaticLiverDiseaseForSurgery,
+            SKG.OligometastaticLiverRecurrence}
 
 
 def _defined(result, terms):
@@ -61,7 +67,8 @@ def test_rl_cannot_reach_a_site_that_is_only_part_of_an_organ(small_terms):
             [ a owl:Restriction ; owl:onProperty skg:partOf ; owl:someValuesFrom skg:Liver ] .""", format="turtle")
     patient = Graph().parse(data="""
         @prefix skg: <https://w3id.org/sarcoma-kg/> . @prefix ex: <https://w3id.org/sarcoma-kg/example/> .
-        ex:Lobe a skg:Patient ; skg:hasLesion ex:Lobe-L1 . ex:Lobe-L1 a skg:MetastaticLesion ; skg:hasSite skg:CaudateLobe .
+        ex:Lobe a skg:Patient ; skg:hasLesion ex:Lobe-L1 ; skg:hasPresentLesion ex:Lobe-L1 .
+        ex:Lobe-L1 a skg:MetastaticLesion ; skg:hasSite skg:CaudateLobe .
         """, format="turtle")
     assert SKG.LiverMetastaticDisease in reasoners.classify_patients(patient, terms, "hermit").of(EX.Lobe)
     assert SKG.LiverMetastaticDisease not in materialise_rl(patient, terms, "reasonable").of(EX.Lobe)
