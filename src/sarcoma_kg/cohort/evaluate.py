@@ -1,0 +1,84 @@
+"""Runs a compiled program (:class:`compiler.Program`) on a pyoxigraph store and reads its results.
+
+The data must have been loaded through :class:`literals.Encoder` (its decoder turns stored terms
+back into the terms as written)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pyoxigraph as ox
+
+from .compiler import FOCUS_GRAPH, MEMBER, Program
+from .literals import Decoder
+
+
+@dataclass(frozen=True)
+class Result:
+    """One validation result: terms as pyoxigraph terms (as written), the rest as text."""
+
+    focus: object
+    shape: str                  # the source shape (IRI, or blank-node id of the shapes graph)
+    severity: str
+    component: str
+    path: str | None            # SPARQL path text (``<iri>`` for a predicate)
+    value: object | None
+    message: str
+
+
+@dataclass(frozen=True)
+class Query:
+    """A compiled constraint as workers hold it (plain strings: cheap to send to a process)."""
+
+    shape: str
+    severity: str
+    component: str
+    path: str | None
+    query: str
+    message: str
+    has_value: bool
+    value_is_focus: bool
+    projects_path: bool
+
+
+def queries(program: Program) -> tuple[Query, ...]:
+    return tuple(Query(str(c.source_shape), str(c.severity), str(c.component), c.path, c.query, c.message or "",
+                       c.has_value, c.value_is_focus, c.projects_path) for c in program.constraints)
+
+
+TARGET_MARKS = (f"SELECT (COUNT(DISTINCT ?n) AS ?count) WHERE {{ GRAPH <{FOCUS_GRAPH}> {{ ?m <{MEMBER}> ?n }} "
+                f'FILTER(STRSTARTS(STR(?m), "urn:sarcoma-kg:target:")) }}')
+
+
+def run_updates(store: ox.Store, updates) -> int:
+    """Runs the program's updates (focus marks, nested shapes); the number of focus nodes of targets."""
+    for update in updates:
+        store.update(update)
+    return int(next(iter(store.query(TARGET_MARKS)))["count"].value)
+
+
+def results(store: ox.Store, compiled: tuple[Query, ...], decode: Decoder) -> list[Result]:
+    """Every result of every query on ``store`` (updates already run)."""
+    out = []
+    for c in compiled:
+        for sol in store.query(c.query):
+            focus = decode(sol["this"])
+            value = _binding(sol, "value") if c.has_value else None
+            if value is None and c.value_is_focus:
+                value = focus
+            path = c.path
+            if c.projects_path:
+                bound = _binding(sol, "path")
+                if isinstance(bound, ox.NamedNode):
+                    path = f"<{bound.value}>"
+            message = _binding(sol, "message")
+            out.append(Result(focus, c.shape, c.severity, c.component, path, decode(value),
+                              message.value if message is not None else c.message))
+    return out
+
+
+def _binding(solution, var: str):
+    try:
+        return solution[var]
+    except (KeyError, ValueError):
+        return None
