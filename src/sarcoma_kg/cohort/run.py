@@ -638,8 +638,9 @@ def regroup(path: Path, in_fmt: str, store_dir: str, batch: int = REGROUP_BATCH,
         f"SELECT DISTINCT ?p WHERE {{ VALUES ?c {{ {classes} }} {{ ?p <{RDF_TYPE}> ?c }} UNION "
         f"{{ ?p <{RDF_TYPE}>/<http://www.w3.org/2000/01/rdf-schema#subClassOf>+ ?c }} }} ORDER BY ?p")]
     if not records:
-        raise InputError(f"{path}: no instance of <{patient_classes[0]}>, the class whose instances group a "
-                         "record (name another with --record-class, or check the whole file with --whole-file)")
+        raise InputError(f"{path}: no instance of <{patient_classes[0]}> in the file, the class whose instances "
+                         "group a record (for shapes of another vocabulary, name its record class with "
+                         "--record-class, or check the whole file with --whole-file)")
     total = Path(path).stat().st_size
     for i in range(0, len(records), batch):
         values = " ".join(f"<{p}>" for p in records[i: i + batch])
