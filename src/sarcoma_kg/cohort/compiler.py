@@ -22,9 +22,12 @@ Supported (https://www.w3.org/TR/shacl/): every target of SHACL Core and SPARQL-
 constraint components (``sh:ConstraintComponent`` with ASK or SELECT validators), with the spec's
 pre-binding (:mod:`.prebinding`); ``sh:deactivated``, ``sh:severity``, ``sh:message``.
 
-Anything else raises :class:`UnsupportedShape` naming the shape and the feature, never a silent
-skip: recursive shapes (SHACL leaves their validation undefined), ``$shapesGraph``, SPARQL
-constructs pre-binding forbids, an unknown ``sh:`` property, SHACL-AF rules and functions.
+Recursive shapes (SHACL leaves their validation undefined) are checked to a fixpoint, the recursive
+validation on data without cycles, when no negation lies on the cycle. Anything else raises
+:class:`UnsupportedShape` naming the shape and the feature, never a silent skip: recursion through
+``sh:not``/``sh:xone``/``sh:qualifiedMaxCount``, ``$shapesGraph``, SPARQL constructs pre-binding
+forbids, ill-formed property shapes, SHACL-AF rules and node expressions. A ``sh:`` property that
+SHACL does not define is ignored, as SHACL says, and named in :attr:`Program.notes`.
 
 ``closure`` (optional): a function from a class IRI to its subclasses (itself included), computed
 from reference data. With it, ``rdf:type/rdfs:subClassOf*`` in targets and ``sh:class``, and
@@ -88,11 +91,12 @@ class CompiledConstraint:
 class Program:
     """What to run on a store: ``updates`` in order, then each constraint's query."""
 
-    updates: tuple[str, ...]
+    updates: tuple                       # str, or a tuple of str to run until the marks stop growing
     constraints: tuple[CompiledConstraint, ...]
     constants: frozenset = frozenset()   # (lexical form, datatype) of the literals the queries name
     lexical: bool = False                # a constraint tests lexical forms (see literals)
     sparql: bool = False                 # SHACL-SPARQL queries read the data
+    notes: tuple[str, ...] = ()          # what was ignored, for the user
 
     def __iter__(self):
         return iter(self.constraints)
@@ -161,6 +165,15 @@ class Context:
     lexical: bool = False
     sparql: bool = False
     components: dict = field(default_factory=dict)        # parameter -> custom constraint components
+    notes: list[str] = field(default_factory=list)
+    stack: list = field(default_factory=list)             # (nested shape being compiled, negations then)
+    negations: int = 0                                    # inside sh:not, sh:xone, sh:qualifiedMaxCount
+    loop_root: dict = field(default_factory=dict)         # shape of a recursive cycle -> the cycle's first
+
+    def note(self, text: str, shape) -> None:
+        line = f"{name(self.shapes, shape)}: {text}"
+        if line not in self.notes:
+            self.notes.append(line)
 
     def mark(self, kind: str, key: str, select: str, shape) -> Focus:
         """The mark of the nodes ``select`` (a SELECT of ?this) gives; written by an update."""
@@ -337,18 +350,52 @@ def _nested(ctx: Context, shape) -> Nested:
     found = ctx.nested.get(shape)
     if found is not None:
         if not found.done:
-            raise refuse(ctx, shape, "a recursive shape (it reaches itself through sh:node, sh:property "
-                                     "or a logical constraint; SHACL leaves its validation undefined)")
+            _recursion(ctx, shape)
         return found
     key = str(shape) if isinstance(shape, URIRef) else f"_:{shape}"
     nested = Nested(Focus(ctx_mark_iri("candidates", key)), Focus(ctx_mark_iri("violators", key)))
     ctx.nested[shape] = nested
+    ctx.stack.append((shape, ctx.negations))
     for source, check in shape_checks(ctx, shape, nested.candidates, report=False):
         update = f"INSERT {{ {nested.violators.bind()} }} WHERE {{ SELECT DISTINCT ?this WHERE {{ {{ {check.query} }} }} }}"
         nested.checks.append(parses(ctx, source, update, "a constraint it must meet where another shape uses it"))
+    ctx.stack.pop()
     nested.done = True
     ctx.order.append(shape)
     return nested
+
+
+def _recursion(ctx: Context, shape) -> None:
+    """``shape`` reaches itself: the shapes of the cycle are checked together, to a fixpoint (their
+    candidates grow until stable, then their violators). That is the recursive validation on data
+    without cycles, and needs the cycle to be monotone: a negation on it (sh:not, sh:xone,
+    sh:qualifiedMaxCount) is refused."""
+    start = next(i for i, (s, _) in enumerate(ctx.stack) if s == shape)
+    if any(negations != ctx.negations for _, negations in ctx.stack[start:]):
+        raise refuse(ctx, shape, "a recursive shape that reaches itself through sh:not, sh:xone or "
+                                 "sh:qualifiedMaxCount (its validation has no fixpoint)")
+    root = ctx.loop_root.get(shape, shape)
+    for member, _ in ctx.stack[start:]:
+        old = ctx.loop_root.get(member, member)
+        for other, r in list(ctx.loop_root.items()):
+            if r == old:
+                ctx.loop_root[other] = root
+        ctx.loop_root[member] = root
+
+
+def _ordered_updates(ctx: Context) -> list:
+    """Focus marks; then candidates, parents first; then violators, children first. The shapes of a
+    recursive cycle are one block each time (a tuple: run until the marks stop growing)."""
+    updates: list = list(ctx.focus_updates)
+    for kind, order in (("sources", list(reversed(ctx.order))), ("checks", ctx.order)):
+        for shape in order:
+            root = ctx.loop_root.get(shape)
+            if root is None:
+                updates += getattr(ctx.nested[shape], kind)
+            elif root == shape:
+                members = [s for s in ctx.order if ctx.loop_root.get(s) == root]
+                updates.append(tuple(u for m in members for u in getattr(ctx.nested[m], kind)))
+    return updates
 
 
 def ctx_mark_iri(kind: str, key: str) -> str:
@@ -380,6 +427,9 @@ def shape_checks(ctx: Context, shape, focus: Focus, report: bool) -> list[tuple[
     for prop in sorted(ctx.shapes.objects(shape, SH.property), key=str):
         if not active(ctx.shapes, prop):
             continue
+        if len(set(ctx.shapes.objects(prop, SH.path))) != 1:
+            raise refuse(ctx, shape, f"its sh:property {name(ctx.shapes, prop)} has no sh:path, or more than "
+                                     "one (an ill-formed property shape, §2.3)")
         if site.path is None:
             checks += shape_checks(ctx, prop, focus, report)
         elif report:
@@ -436,12 +486,9 @@ def compile_shapes(shapes: Graph, closure: Callable[[str], list[str]] | None = N
             continue  # reached only through other shapes, or unused
         for source, check in shape_checks(ctx, shape, focus, report=True):
             constraints.append(_report(ctx, source, check))
-    updates = list(ctx.focus_updates)
-    for shape in reversed(ctx.order):
-        updates += ctx.nested[shape].sources
-    for shape in ctx.order:
-        updates += ctx.nested[shape].checks
-    return Program(tuple(updates), tuple(constraints), frozenset(ctx.constants), ctx.lexical, ctx.sparql)
+    updates = _ordered_updates(ctx)
+    return Program(tuple(updates), tuple(constraints), frozenset(ctx.constants), ctx.lexical, ctx.sparql,
+                   tuple(ctx.notes))
 
 
 def _report(ctx: Context, shape, check: Check) -> CompiledConstraint:

@@ -16,6 +16,8 @@ them through :func:`literals.value_of` and the ``written:`` datatype.
 
 from __future__ import annotations
 
+import contextlib
+
 from rdflib import Literal, URIRef
 from rdflib.collection import Collection
 from rdflib.namespace import RDF, SH, XSD
@@ -42,6 +44,16 @@ def value_test(param, component: str):
 
 def check(param, component: str):
     return _register(CHECKS, param, component)
+
+
+@contextlib.contextmanager
+def negated(site: Site):
+    """Shapes used in a negated position (recursion through them has no fixpoint)."""
+    site.ctx.negations += 1
+    try:
+        yield
+    finally:
+        site.ctx.negations -= 1
 
 
 def members(site: Site, node) -> list:
@@ -183,7 +195,8 @@ def node(site: Site, shape, var: str, outer: Site) -> str:
 @value_test(SH["not"], "NotConstraintComponent")
 def not_(site: Site, shape, var: str, outer: Site) -> str:
     """https://www.w3.org/TR/shacl/#NotConstraintComponent: no value node conforms to the shape."""
-    return conforms(outer, shape, var)
+    with negated(site):
+        return conforms(outer, shape, var)
 
 
 @value_test(SH["and"], "AndConstraintComponent")
@@ -206,7 +219,8 @@ def or_(site: Site, shapes, var: str, outer: Site) -> str:
 def xone(site: Site, shapes, var: str, outer: Site) -> str:
     """https://www.w3.org/TR/shacl/#XoneConstraintComponent: each value node conforms to exactly one
     shape of the list."""
-    counts = [f"IF({conforms(outer, s, var)}, 1, 0)" for s in members(site, shapes)]
+    with negated(site):
+        counts = [f"IF({conforms(outer, s, var)}, 1, 0)" for s in members(site, shapes)]
     return f"({' + '.join(counts) or '0'}) != 1"
 
 
@@ -352,7 +366,8 @@ def qualified(site: Site, shape) -> list[Check]:
     ``sh:qualifiedValueShapesDisjoint``, to none of the sibling shapes)."""
     if site.path is None:
         raise refuse(site.ctx, site.shape, "sh:qualifiedValueShape on a node shape")
-    ok = [conforms(site, shape)] + [f"!({conforms(site, s)})" for s in _siblings(site, shape)]
+    with negated(site):  # a sibling conforming disqualifies; a maximum counts conforming nodes
+        ok = [conforms(site, shape)] + [f"!({conforms(site, s)})" for s in _siblings(site, shape)]
     qualifies = " && ".join(ok)
     focus, path = site.focus.pattern, site.path
     out = []
@@ -391,6 +406,10 @@ def sparql(site: Site, constraint) -> list[Check]:
 # ---------------------------------------------------------------------------------------------
 
 
+#: SHACL Advanced Features that change what a validation reports (refused).
+RULES = {URIRef(str(SH) + n) for n in ("rule", "expression", "values", "condition", "filterShape", "nodes")}
+
+
 def compile_components(site: Site) -> list[Check]:
     """Every constraint of the shape at ``site`` (custom components included)."""
     from .sparql_components import custom_checks  # noqa: PLC0415
@@ -403,9 +422,12 @@ def compile_components(site: Site) -> list[Check]:
         elif p in VALUE_TESTS:
             out.append(Check(COMPONENT[p], site.value_query(VALUE_TESTS[p](site, o, "?value", site)),
                              value_is_focus=site.path is None))
+        elif p in RULES:
+            raise refuse(ctx, shape, f"{p.n3(ctx.shapes.namespace_manager)}: SHACL-AF rules and node expressions "
+                                     "are not supported")
         elif str(p).startswith(str(SH)) and p not in DESCRIPTIVE and p not in COMPANIONS:
-            raise refuse(ctx, shape, f"{p.n3(ctx.shapes.namespace_manager)} is not a SHACL Core or "
-                                     "SHACL-SPARQL constraint parameter this compiler knows")
+            ctx.note(f"{p.n3(ctx.shapes.namespace_manager)} is not a property of SHACL Core or SHACL-SPARQL: "
+                     "ignored, as SHACL ignores properties it does not define", shape)
     out += custom_checks(site)
     return out
 

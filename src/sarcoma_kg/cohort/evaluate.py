@@ -50,11 +50,25 @@ TARGET_MARKS = (f"SELECT (COUNT(DISTINCT ?n) AS ?count) WHERE {{ GRAPH <{FOCUS_G
                 f'FILTER(STRSTARTS(STR(?m), "urn:sarcoma-kg:target:")) }}')
 
 
+MARKS = f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{FOCUS_GRAPH}> {{ ?m <{MEMBER}> ?x }} }}"
+
+
 def run_updates(store: ox.Store, updates) -> int:
-    """Runs the program's updates (focus marks, nested shapes); the number of focus nodes of targets."""
+    """Runs the program's updates (focus marks, nested shapes; a tuple of updates is run until the
+    marks stop growing); the number of focus nodes of targets."""
     for update in updates:
-        store.update(update)
-    return int(next(iter(store.query(TARGET_MARKS)))["count"].value)
+        if isinstance(update, str):
+            store.update(update)
+            continue
+        before = -1
+        while before != (before := _count(store, MARKS)):
+            for u in update:
+                store.update(u)
+    return _count(store, TARGET_MARKS)
+
+
+def _count(store: ox.Store, query: str) -> int:
+    return int(next(iter(store.query(query)))[0].value)
 
 
 def results(store: ox.Store, compiled: tuple[Query, ...], decode: Decoder) -> list[Result]:

@@ -543,6 +543,7 @@ def validate_cohort(path, out=None, fmt: str = "csv", workers: int = 2,
     except _NotGrouped as exc:
         result = _regrouped(path, in_fmt, workers, setup, chunk_bytes, record_classes, result, exc,
                             (out, fmt, results_out, progress, total), collect)
+    result.notes.extend(programs[0].notes)
     _check_edges(path, result, out, outcomes, programs[0])
     result.timings["wall_s"] = time.perf_counter() - t_start
     return result
