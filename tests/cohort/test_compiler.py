@@ -66,9 +66,8 @@ def run_program(shapes_graph: Graph, data: str, closure=None) -> set:
     encoder.fix(program.constants, None)
     store = ox.Store()
     decode = encoder.load(store, data.encode(), "ttl")
-    evaluate.run_updates(store, program.updates)
     return {(r.focus.value, r.shape, r.component.rsplit("#", 1)[-1], r.value.value if r.value is not None else None)
-            for r in evaluate.results(store, evaluate.queries(program), decode)}
+            for r in evaluate.validate(store, program, decode)}
 
 
 def pyshacl_keys(shapes_graph: Graph, data: str) -> set:
@@ -203,3 +202,18 @@ def test_recursive_shapes_are_checked_to_a_fixpoint():
     found = run_program(g, data)
     assert {(f, v) for f, _, _, v in found} == {("https://example.org/a", "https://example.org/b")}
     assert {(f, s) for f, s, _, _ in found} == pyshacl_keys(g, data)
+
+
+def test_sparql_constraints_read_stand_ins_as_their_values():
+    """A value the store holds as a stand-in ("5"^^xsd:int) still compares as a number in a
+    SHACL-SPARQL query, and is reported as written; sh:datatype sees its datatype as written."""
+    g = shapes("""ex:S a sh:NodeShape ; sh:targetSubjectsOf ex:n ;
+        sh:property [ sh:path ex:n ; sh:datatype xsd:int ] ;
+        sh:sparql [ sh:select "SELECT $this ?value WHERE { $this <https://example.org/n> ?value FILTER (?value > 3 && isNumeric(?value)) }" ] .""")
+    data = """@prefix ex: <https://example.org/> . @prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+        ex:a ex:n "5"^^xsd:int . ex:b ex:n "2"^^xsd:int . ex:c ex:n 7 ."""
+    found = run_program(g, data)
+    assert {(f, c, v) for f, _, c, v in found} == {
+        ("https://example.org/a", "SPARQLConstraintComponent", "5"),
+        ("https://example.org/c", "SPARQLConstraintComponent", "7"),
+        ("https://example.org/c", "DatatypeConstraintComponent", "7")}

@@ -152,8 +152,7 @@ def run_plain(case: Case) -> set:
     store = ox.Store()
     data = ox.serialize(case.data[1], format=ox.RdfFormat.N_TRIPLES)
     decode = encoder.load(store, data, "nt")
-    evaluate.run_updates(store, program.updates)
-    return {_result_key(r, case) for r in evaluate.results(store, evaluate.queries(program), decode)}
+    return {_result_key(r, case) for r in evaluate.validate(store, program, decode)}
 
 
 SUBCLASS = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#subClassOf")

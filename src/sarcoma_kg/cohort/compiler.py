@@ -85,6 +85,12 @@ class CompiledConstraint:
     value_is_focus: bool = False         # an unbound ?value means the focus node (node shapes)
     projects_path: bool = False          # a bound ?path is the result path
     source_constraint: object | None = None
+    projects_message: bool = False       # a bound ?message is the result message
+    decoding: str = ""                   # the query for stores holding stand-ins (SHACL-SPARQL; see literals)
+
+    @property
+    def with_standins(self) -> str:
+        return self.decoding or self.query
 
 
 @dataclass(frozen=True)
@@ -93,6 +99,7 @@ class Program:
 
     updates: tuple                       # str, or a tuple of str to run until the marks stop growing
     constraints: tuple[CompiledConstraint, ...]
+    updates_with_standins: tuple = ()    # the updates for stores holding stand-ins (see literals)
     constants: frozenset = frozenset()   # (lexical form, datatype) of the literals the queries name
     lexical: bool = False                # a constraint tests lexical forms (see literals)
     sparql: bool = False                 # SHACL-SPARQL queries read the data
@@ -116,6 +123,8 @@ class Check:
     value_is_focus: bool = False
     projects_path: bool = False
     source_constraint: object | None = None
+    projects_message: bool = False
+    decoding: str = ""
 
 
 # ---------------------------------------------------------------------------------------------
@@ -147,6 +156,7 @@ class Nested:
     violators: Focus
     sources: list[str] = field(default_factory=list)   # updates marking candidates
     checks: list[str] = field(default_factory=list)    # updates marking violators
+    decoding: list[str] = field(default_factory=list)  # the same, for stores holding stand-ins
     done: bool = False
 
 
@@ -357,8 +367,9 @@ def _nested(ctx: Context, shape) -> Nested:
     ctx.nested[shape] = nested
     ctx.stack.append((shape, ctx.negations))
     for source, check in shape_checks(ctx, shape, nested.candidates, report=False):
-        update = f"INSERT {{ {nested.violators.bind()} }} WHERE {{ SELECT DISTINCT ?this WHERE {{ {{ {check.query} }} }} }}"
-        nested.checks.append(parses(ctx, source, update, "a constraint it must meet where another shape uses it"))
+        for query, into in ((check.query, nested.checks), (check.decoding or check.query, nested.decoding)):
+            update = f"INSERT {{ {nested.violators.bind()} }} WHERE {{ SELECT DISTINCT ?this WHERE {{ {{ {query} }} }} }}"
+            into.append(parses(ctx, source, update, "a constraint it must meet where another shape uses it"))
     ctx.stack.pop()
     nested.done = True
     ctx.order.append(shape)
@@ -383,11 +394,12 @@ def _recursion(ctx: Context, shape) -> None:
         ctx.loop_root[member] = root
 
 
-def _ordered_updates(ctx: Context) -> list:
-    """Focus marks; then candidates, parents first; then violators, children first. The shapes of a
-    recursive cycle are one block each time (a tuple: run until the marks stop growing)."""
+def _ordered_updates(ctx: Context, checks: str = "checks") -> list:
+    """Focus marks; then candidates, parents first; then violators, children first (``checks``:
+    the Nested list to read them from). The shapes of a recursive cycle are one block each time (a
+    tuple: run until the marks stop growing)."""
     updates: list = list(ctx.focus_updates)
-    for kind, order in (("sources", list(reversed(ctx.order))), ("checks", ctx.order)):
+    for kind, order in (("sources", list(reversed(ctx.order))), (checks, ctx.order)):
         for shape in order:
             root = ctx.loop_root.get(shape)
             if root is None:
@@ -486,9 +498,8 @@ def compile_shapes(shapes: Graph, closure: Callable[[str], list[str]] | None = N
             continue  # reached only through other shapes, or unused
         for source, check in shape_checks(ctx, shape, focus, report=True):
             constraints.append(_report(ctx, source, check))
-    updates = _ordered_updates(ctx)
-    return Program(tuple(updates), tuple(constraints), frozenset(ctx.constants), ctx.lexical, ctx.sparql,
-                   tuple(ctx.notes))
+    return Program(tuple(_ordered_updates(ctx)), tuple(constraints), tuple(_ordered_updates(ctx, "decoding")),
+                   frozenset(ctx.constants), ctx.lexical, ctx.sparql, tuple(ctx.notes))
 
 
 def _report(ctx: Context, shape, check: Check) -> CompiledConstraint:
@@ -502,7 +513,8 @@ def _report(ctx: Context, shape, check: Check) -> CompiledConstraint:
     return CompiledConstraint(
         shape, shapes.value(shape, SH.severity) or SH.Violation, check.component,
         sparql_path(shapes, path_node) if path_node is not None else None, check.query, message,
-        check.has_value, check.value_is_focus, check.projects_path, check.source_constraint)
+        check.has_value, check.value_is_focus, check.projects_path, check.source_constraint, check.projects_message,
+        parses(ctx, shape, check.decoding, f"its {name(shapes, check.component)}") if check.decoding else "")
 
 
 def load_shapes(paths: Iterable) -> Graph:

@@ -6,6 +6,7 @@ back into the terms as written)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import pyoxigraph as ox
 
@@ -13,8 +14,7 @@ from .compiler import FOCUS_GRAPH, MEMBER, Program
 from .literals import Decoder
 
 
-@dataclass(frozen=True)
-class Result:
+class Result(NamedTuple):
     """One validation result: terms as pyoxigraph terms (as written), the rest as text."""
 
     focus: object
@@ -39,11 +39,15 @@ class Query:
     has_value: bool
     value_is_focus: bool
     projects_path: bool
+    projects_message: bool
 
 
-def queries(program: Program) -> tuple[Query, ...]:
-    return tuple(Query(str(c.source_shape), str(c.severity), str(c.component), c.path, c.query, c.message or "",
-                       c.has_value, c.value_is_focus, c.projects_path) for c in program.constraints)
+def queries(program: Program, standins: bool = False) -> tuple[Query, ...]:
+    """The program's queries; ``standins``: those for a store holding stand-in literals."""
+    return tuple(Query(str(c.source_shape), str(c.severity), str(c.component), c.path,
+                       c.with_standins if standins else c.query, c.message or "",
+                       c.has_value, c.value_is_focus, c.projects_path, c.projects_message)
+                 for c in program.constraints)
 
 
 TARGET_MARKS = (f"SELECT (COUNT(DISTINCT ?n) AS ?count) WHERE {{ GRAPH <{FOCUS_GRAPH}> {{ ?m <{MEMBER}> ?n }} "
@@ -74,25 +78,28 @@ def _count(store: ox.Store, query: str) -> int:
 def results(store: ox.Store, compiled: tuple[Query, ...], decode: Decoder) -> list[Result]:
     """Every result of every query on ``store`` (updates already run)."""
     out = []
+    append = out.append
     for c in compiled:
         for sol in store.query(c.query):
             focus = decode(sol["this"])
-            value = _binding(sol, "value") if c.has_value else None
+            value = decode(sol["value"]) if c.has_value else None
             if value is None and c.value_is_focus:
                 value = focus
             path = c.path
             if c.projects_path:
-                bound = _binding(sol, "path")
+                bound = sol["path"]
                 if isinstance(bound, ox.NamedNode):
                     path = f"<{bound.value}>"
-            message = _binding(sol, "message")
-            out.append(Result(focus, c.shape, c.severity, c.component, path, decode(value),
-                              message.value if message is not None else c.message))
+            message = sol["message"] if c.projects_message else None
+            append(Result(focus, c.shape, c.severity, c.component, path, value,
+                          message.value if message is not None else c.message))
     return out
 
 
-def _binding(solution, var: str):
-    try:
-        return solution[var]
-    except (KeyError, ValueError):
-        return None
+
+def validate(store: ox.Store, program: Program, decode: Decoder) -> list[Result]:
+    """Every result of ``program`` on ``store`` (data loaded through ``literals.Encoder``, whose
+    decoder is ``decode``): its updates, then its queries, those for stand-ins if the store holds any."""
+    standins = decode.standins > 0
+    run_updates(store, program.updates_with_standins if standins else program.updates)
+    return results(store, queries(program, standins), decode)

@@ -20,7 +20,8 @@ two values. So every literal is classified before it reaches the store:
   ``"lexical form"^^<urn:sarcoma-kg:written:DATATYPE>`` (well-formed) or
   ``"lexical form"^^<urn:sarcoma-kg:ill-formed:DATATYPE>``, a literal the store keeps as it is
   and no other literal equals. The compiled Core constraints read the datatype and the value of a
-  stand-in (:func:`value_of`); results are decoded.
+  stand-in (:func:`value_of`); SHACL-SPARQL queries get a variant that reads every variable of an
+  expression through :func:`value_of` (for stores that hold stand-ins); results are decoded.
 
 Shapes that test lexical forms (``sh:pattern``, ``sh:minLength``, ``sh:maxLength``) make every
 renamed literal a stand-in, so that ``STR()`` sees the lexical form as written.
@@ -159,19 +160,20 @@ class Forms:
 _TYPED = re.compile(rb'"([^"\\\n]*)"\^\^(<[^>\s]*>|[A-Za-z][\w.-]*:[\w.-]*|:[\w.-]*)')
 _PREFIXES = [re.compile(word + rb"\s+([\w.-]*):\s*<([^>]*)>") for word in (b"@prefix", b"PREFIX", b"prefix")]
 _NUMBER = re.compile(rb"([+-]?(?:\d+\.\d*[eE][+-]?\d+|\.\d+[eE][+-]?\d+|\d+[eE][+-]?\d+)|[+-]?\d*\.\d+|[+-]?\d+)")
-_NUMBER_START = frozenset(b"+-.0123456789")
-_SEPARATORS = bytes.maketrans(b",;()[]", b"      ")
+#: Tokens that start like a number, once white space and punctuation are spaces.
+_NUMBER_TOKEN = re.compile(rb" ([-+.\d][^ ]*)")
+_SEPARATORS = bytes.maketrans(b"\t\n\r,;()[]", b"         ")
 #: Turtle syntax :func:`scan` does not read: escapes, long strings, single-quoted typed literals,
 #: white space around ``^^``.
-_TRICKY_BYTES = (b"\\", b'"""', b"'''", b"'^^", b"^^ ", b"^^\t", b"^^\n", b"^^\r")
-_TRICKY = re.compile(rb'"\s+\^\^')
+_TRICKY_BYTES = (b"\\", b'"""', b"'''", b"'^^")
+_TRICKY = (re.compile(rb"\^\^\s"), re.compile(rb'"\s+\^\^'))
 
 
 def scan(data: bytes, fmt: str) -> set[tuple[str, str]] | None:
     """The (lexical form, datatype) of every typed or numeric literal in ``data`` (Turtle or
     N-Triples), possibly with a few extra ones (numbers in strings or comments); None when the
     text uses a syntax this scan does not read (escapes, long or single-quoted typed strings)."""
-    if any(b in data for b in _TRICKY_BYTES) or _TRICKY.search(data):
+    if any(b in data for b in _TRICKY_BYTES) or any(rx.search(data) for rx in _TRICKY):
         return None
     prefixes = {p.decode(): ns.decode() for rx in _PREFIXES for p, ns in rx.findall(data)} if fmt == "ttl" else {}
     found = set()
@@ -188,7 +190,7 @@ def scan(data: bytes, fmt: str) -> set[tuple[str, str]] | None:
             return None  # a relative datatype IRI
         found.add((lexical.decode(), dt))
     if fmt == "ttl":
-        for token in {t for t in data.translate(_SEPARATORS).split() if t[0] in _NUMBER_START}:
+        for token in set(_NUMBER_TOKEN.findall(b" " + data.translate(_SEPARATORS))):
             m = _NUMBER.match(token)
             if m is None:
                 continue
@@ -211,9 +213,9 @@ class Decoder:
     standins: int = 0      # literals held as stand-ins in the store (reference data included)
 
     def __call__(self, term):
-        if term is None or not isinstance(term, ox.Literal):
+        if type(term) is not ox.Literal:
             return term
-        if is_standin(term):
+        if self.standins and is_standin(term):
             return written(term)
         return self.renamed.get(term, term)
 

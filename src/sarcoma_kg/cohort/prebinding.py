@@ -327,6 +327,7 @@ class Prebinding:
 class Rewritten:
     select: str            # the SELECT query, every focus node at once
     projected: frozenset   # variables the outer SELECT projects (this, value, path, message ...)
+    decoding: str = ""     # the same, variables read through ``value`` in expressions (see rewrite_select)
 
 
 def expand(tokens: list[Token], prefixes: dict[str, str]) -> tuple[list[Token], dict[str, str]]:
@@ -472,6 +473,17 @@ class Rewriter:
                 self.replace[k] = self.pre.path
         return self.render(sel.start, len(self.t))
 
+    def decoding(self, start: int, end: int, value, selects: list | None = None) -> str:
+        """The rendering with each variable of an expression read through ``value`` (a function
+        from a variable to an expression), as in :func:`expression_variables`."""
+        replace = dict(self.replace)
+        for k in expression_variables(self.t, self.root, selects):
+            replace[k] = value(replace.get(k, "?" + self.t[k].var))
+        return render(self.t, self.text, start, end, replace, self.insert_after)
+
+    def decoding_select(self, sel: Select, value) -> str:
+        return self.decoding(sel.start, len(self.t), value, [sel])
+
     def top_level(self, sel: Select) -> None:
         """The focus restriction of the outermost group, and the projection of ?this."""
         where = sel.where
@@ -520,6 +532,37 @@ def render(tokens: list[Token], text: str, start: int, end: int, replace: dict |
     return "".join(parts)
 
 
+def expression_variables(tokens: list[Token], root: Group, selects: list | None = None) -> list[int]:
+    """Token indexes of the variables read in expressions (FILTER, BIND, projections, HAVING) of the
+    group ``root`` and of every select in it; not those of the patterns of EXISTS, not the target
+    of AS, not the argument of BOUND, not an expression that is a single variable (kept as the
+    same term), not GROUP BY and ORDER BY."""
+    ranges = []
+    for g in walk(root):
+        ranges += [(r, g.children) for r in g.expr_ranges]
+        if g.subselect is not None:
+            ranges += [(r, []) for r in _select_ranges(g.subselect)]
+    for sel in selects or []:
+        ranges += [(r, []) for r in _select_ranges(sel)]
+    out = []
+    for (start, end), children in ranges:
+        spans = [(c.open, c.close) for c in children if c.role == "exists"]
+        if end - start == 1 or (end - start == 3 and tokens[start + 1].upper == "AS"):
+            continue  # ( ?x ) or ( ?x AS ?y ): the term itself
+        for k in range(start, end):
+            t = tokens[k]
+            if t.var is None or any(a <= k <= b for a, b in spans):
+                continue
+            if tokens[k - 1].upper == "AS" or (tokens[k - 1].text == "(" and tokens[k - 2].upper == "BOUND"):
+                continue
+            out.append(k)
+    return out
+
+
+def _select_ranges(sel: Select) -> list[tuple[int, int]]:
+    return [r for r in sel.expr_ranges if r != sel.group_by]
+
+
 def parse_select(text: str, prefixes: dict[str, str]) -> tuple[list[Token], Select]:
     tokens, _ = expand(tokenize(text), prefixes)
     if not tokens or tokens[0].upper != "SELECT":
@@ -529,17 +572,22 @@ def parse_select(text: str, prefixes: dict[str, str]) -> tuple[list[Token], Sele
     return tokens, sel
 
 
-def rewrite_select(text: str, prefixes: dict[str, str], pre: Prebinding) -> Rewritten:
-    """The SELECT query ``text`` evaluated for every focus node of ``pre`` at once."""
+def rewrite_select(text: str, prefixes: dict[str, str], pre: Prebinding, value=None) -> Rewritten:
+    """The SELECT query ``text`` evaluated for every focus node of ``pre`` at once.
+
+    ``value`` (optional): a function from a variable to an expression; the ``decoding`` rendering
+    reads every variable of an expression through it (stand-in literals as their values)."""
     tokens, sel = parse_select(text, prefixes)
     rewriter = Rewriter(tokens, text, pre)
     check_forbidden(tokens, rewriter.bound)
     query = rewriter.run(sel)
     projected = set(pre.focus_vars) | (sel.projected if not sel.star else _in_scope(tokens, sel))
-    return Rewritten(query, frozenset(projected))
+    rewriter.root = sel.where
+    decoding = query if value is None else rewriter.decoding_select(sel, value)
+    return Rewritten(query, frozenset(projected), decoding)
 
 
-def rewrite_ask(text: str, prefixes: dict[str, str], pre: Prebinding) -> Rewritten:
+def rewrite_ask(text: str, prefixes: dict[str, str], pre: Prebinding, value=None) -> Rewritten:
     """An ASK validator as a SELECT of the (focus, value) pairs for which it is false (§6.3.1)."""
     tokens, _ = expand(tokenize(text), prefixes)
     if not tokens or tokens[0].upper != "ASK":
@@ -559,11 +607,12 @@ def rewrite_ask(text: str, prefixes: dict[str, str], pre: Prebinding) -> Rewritt
             raise QueryRefused("$PATH in a validator used by a node shape")
         if t.var is not None:
             rewriter.replace[k2] = "?" + t.var if t.var != "PATH" else pre.path
-    body = rewriter.render(where.open, where.close + 1)
     consts = " ".join(f"BIND({term} AS ?{name})" for name, term in pre.constants)
-    select = (f"SELECT {' '.join('?' + v for v in pre.focus_vars)} WHERE {{ {pre.pattern} {consts} "
-              f"FILTER NOT EXISTS {body} }}")
-    return Rewritten(select, frozenset(pre.focus_vars))
+    head = f"SELECT {' '.join('?' + v for v in pre.focus_vars)} WHERE {{ {pre.pattern} {consts} FILTER NOT EXISTS "
+    body = rewriter.render(where.open, where.close + 1)
+    rewriter.root = where
+    decoding = body if value is None else rewriter.decoding(where.open, where.close + 1, value)
+    return Rewritten(head + body + " }", frozenset(pre.focus_vars), head + decoding + " }")
 
 
 def _in_scope(tokens: list[Token], sel: Select) -> set[str]:

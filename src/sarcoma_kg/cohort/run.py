@@ -308,7 +308,9 @@ def _init_worker(reference: bytes, programs: tuple[Program, Program], encoder: E
     _STATE.clear()
     _STATE["fmt"], _STATE["keep"] = fmt, keep
     _STATE["reference"] = reference
-    _STATE["programs"] = tuple((p.updates, queries(p)) for p in programs)
+    # per program: (updates, queries) for stores without stand-in literals, and with
+    _STATE["programs"] = tuple(((p.updates, queries(p)), (p.updates_with_standins, queries(p, standins=True)))
+                               for p in programs)
     _STATE["encoder"] = encoder
     _STATE["outcomes"] = outcomes
     _STATE["definitions"] = definitions
@@ -388,7 +390,7 @@ def check_chunk(chunk: Chunk) -> ChunkOutput:
     out.load_s = t1 - t0
     adds_subclasses = next(iter(store.query(SUBCLASS_COUNT)))["n"].value != _STATE["ref_subclass"]
     orphans, patients = _orphans(store, _STATE["records"])  # before the focus marks (a named graph) exist
-    updates, compiled = _STATE["programs"][1 if adds_subclasses else 0]
+    updates, compiled = _STATE["programs"][1 if adds_subclasses else 0][1 if decode.standins else 0]
     out.focus_nodes = run_updates(store, updates)
     out.standins = decode.standins > 0
     for r in results(store, compiled, decode):
@@ -574,9 +576,9 @@ def _check_edges(path, result: CohortResult, out, outcomes: dict, program: Progr
         result.notes.append(f"{path}: no focus node: no target of any shape matched a node of the file, "
                             "so nothing was validated (shapes for another vocabulary?)")
     if result.standins and program.sparql:
-        result.notes.append(f"{path}: some literals are not kept as written by the store (e.g. \"5\"^^xsd:int, "
-                            "ill-formed values): SHACL Core constraints see them as written, SHACL-SPARQL queries "
-                            "see them as literals of a urn:sarcoma-kg: datatype")
+        result.notes.append(f"{path}: some literals are held as stand-ins, the store would rewrite them (e.g. "
+                            "\"5\"^^xsd:int): SHACL Core constraints see them as written; SHACL-SPARQL queries "
+                            "read their values, with the datatype the store gives them (xsd:integer for xsd:int)")
 
 
 SUBCLASSES_QUERY = "SELECT DISTINCT ?x ?c WHERE { ?x <http://www.w3.org/2000/01/rdf-schema#subClassOf>* ?c }"

@@ -12,6 +12,7 @@ from rdflib import Literal, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, SH
 
 from .compiler import Check, Context, Site, active, combinations, name, parses, refuse
+from .literals import value_of
 from .prebinding import Prebinding, QueryRefused, rewrite_ask, rewrite_select, select_query
 
 #: Prefixes every query may use without declaring them (as pySHACL does).
@@ -76,14 +77,16 @@ def sparql_constraint(site: Site, constraint) -> list[Check]:
     pre = Prebinding(("this",), site.focus.pattern, current_shape(ctx, site, str(select)), site.path,
                      test=site.focus.test())
     try:
-        rewritten = rewrite_select(str(select), prefixes(ctx, constraint), pre)
+        rewritten = rewrite_select(str(select), prefixes(ctx, constraint), pre, value_of)
     except QueryRefused as exc:
         raise refuse(ctx, site.shape, f"its sh:sparql {name(ctx.shapes, constraint)}: {exc}") from exc
     query = parses(ctx, site.shape, with_closure(ctx, rewritten.select), "its sh:sparql query")
+    decoding = with_closure(ctx, rewritten.decoding)
     messages = sorted(str(m) for m in ctx.shapes.objects(constraint, SH.message))
     return [Check(SH.SPARQLConstraintComponent, query, "value" in rewritten.projected,
                   messages[0] if messages else None, value_is_focus=site.path is None,
-                  projects_path="path" in rewritten.projected, source_constraint=constraint)]
+                  projects_path="path" in rewritten.projected, source_constraint=constraint,
+                  projects_message="message" in rewritten.projected, decoding=decoding)]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -167,10 +170,10 @@ def _custom_check(site: Site, component: Component, choice: dict) -> Check:
         if ask is not None:
             pattern = f"{{ {site.focus.bind()} {site.values()} }}"
             rewritten = rewrite_ask(text, prefixes(ctx, validator), Prebinding(("this", "value"), pattern, constants,
-                                                                               site.path))
+                                                                               site.path), value_of)
         elif select is not None:
             rewritten = rewrite_select(text, prefixes(ctx, validator), Prebinding(
-                ("this",), site.focus.pattern, constants, site.path, test=site.focus.test()))
+                ("this",), site.focus.pattern, constants, site.path, test=site.focus.test()), value_of)
         else:
             raise QueryRefused("a validator with neither sh:ask nor sh:select")
     except QueryRefused as exc:
@@ -178,7 +181,8 @@ def _custom_check(site: Site, component: Component, choice: dict) -> Check:
     query = parses(ctx, site.shape, with_closure(ctx, rewritten.select), f"the validator of {name(shapes, component.node)}")
     messages = sorted(str(m) for owner in (validator, component.node) for m in shapes.objects(owner, SH.message))
     return Check(component.node, query, "value" in rewritten.projected, messages[0] if messages else None,
-                 value_is_focus=site.path is None, projects_path="path" in rewritten.projected)
+                 value_is_focus=site.path is None, projects_path="path" in rewritten.projected,
+                 projects_message="message" in rewritten.projected, decoding=with_closure(ctx, rewritten.decoding))
 
 
 # ---------------------------------------------------------------------------------------------
