@@ -8,11 +8,10 @@ import random
 import pytest
 from rdflib import Graph
 
-from sarcoma_kg.cohort import run as fastpath
-from sarcoma_kg import resources
+from sarcoma_kg.cohort import run as cohort_run
 from sarcoma_kg.cohort.synthetic import generate
 from sarcoma_kg.rdf import InputError
-from sarcoma_kg.cohort.compiler import compile_shapes, load_shapes
+from sarcoma_kg.cohort.compiler import compile_shapes
 
 VIOLATION = "http://www.w3.org/ns/shacl#Violation"
 WARNING = "http://www.w3.org/ns/shacl#Warning"
@@ -24,8 +23,8 @@ def _keys(result):
 
 def test_fixture_shapes_equal_pyshacl(small_cohort, structure_shapes):
     """Every SHACL Core component the compiler supports, on a cohort with every defect kind."""
-    fast = fastpath.validate_cohort(small_cohort, workers=1, shapes=structure_shapes, collect=True)
-    ref = fastpath.pyshacl_results(small_cohort, structure_shapes)
+    fast = cohort_run.validate_cohort(small_cohort, workers=1, shapes=structure_shapes, collect=True)
+    ref = cohort_run.pyshacl_results(small_cohort, structure_shapes)
     assert _keys(fast) == ref
     severities = {sev for _, _, sev in ref}
     assert {VIOLATION, WARNING} <= severities
@@ -47,17 +46,17 @@ def test_project_shapes_equal_pyshacl(small_cohort):
 
     from sarcoma_kg.cohort.synthetic import truth_path_for
 
-    shapes = fastpath.patient_shapes()
+    shapes = cohort_run.patient_shapes()
     assert compile_shapes(shapes), "no patient shapes found"
-    fast = fastpath.validate_cohort(small_cohort, workers=1, shapes=shapes, collect=True)
-    ref = fastpath.pyshacl_results(small_cohort, shapes)
+    fast = cohort_run.validate_cohort(small_cohort, workers=1, shapes=shapes, collect=True)
+    ref = cohort_run.pyshacl_results(small_cohort, shapes)
     truth = json.loads(truth_path_for(small_cohort).read_text())
     ill_typed = {f"https://w3id.org/sarcoma-kg/example/{p}" for k in ILL_TYPED_DEFECTS for p in truth["defects"][k]}
     assert {k for k in _keys(fast) if k[0] not in ill_typed} == {k for k in ref if k[0] not in ill_typed}
     assert {k for k in _keys(fast) ^ ref if k[0] in ill_typed} <= {
         k for k in _keys(fast) | ref if k[1].rsplit("/", 1)[-1].startswith("LesionSize")}
     verdicts = {row[2] for row in fast.all_rows}
-    assert verdicts == set(fastpath.VERDICTS)        # every verdict kind occurs in the cohort
+    assert verdicts == set(cohort_run.VERDICTS)        # every verdict kind occurs in the cohort
 
 
 def test_verdicts_equal_single_patient_verdicts(tmp_path):
@@ -66,15 +65,15 @@ def test_verdicts_equal_single_patient_verdicts(tmp_path):
     from sarcoma_kg.rdf import knowledge_graph
 
     path = generate(6, tmp_path / "few.ttl", seed=21).path
-    fast = fastpath.validate_cohort(path, workers=1, collect=True)
+    fast = cohort_run.validate_cohort(path, workers=1, collect=True)
     derivation = verdicts.derive_all(Graph().parse(path), knowledge_graph())
     single = {(str(a.patient), str(a.definition), str(a.verdict).rsplit("/", 1)[-1]) for a in derivation.assessments}
     assert {(p, d, v) for p, d, v, *_ in fast.all_rows} == single
 
 
 def test_workers_and_chunking_do_not_change_results(medium_cohort_nt, structure_shapes):
-    one = fastpath.validate_cohort(medium_cohort_nt, workers=1, shapes=structure_shapes, collect=True)
-    two = fastpath.validate_cohort(medium_cohort_nt, workers=2, shapes=structure_shapes, collect=True,
+    one = cohort_run.validate_cohort(medium_cohort_nt, workers=1, shapes=structure_shapes, collect=True)
+    two = cohort_run.validate_cohort(medium_cohort_nt, workers=2, shapes=structure_shapes, collect=True,
                                    chunk_bytes=40_000)
     assert two.chunks > 10 and one.chunks < two.chunks
     assert sorted(one.all_results) == sorted(two.all_results)
@@ -87,8 +86,8 @@ def test_shuffled_file_is_detected_and_still_right(tmp_path, medium_cohort_nt, s
     random.Random(0).shuffle(lines)
     shuffled = tmp_path / "shuffled.nt"
     shuffled.write_text("".join(lines))
-    grouped = fastpath.validate_cohort(medium_cohort_nt, workers=1, shapes=structure_shapes, collect=True)
-    mixed = fastpath.validate_cohort(shuffled, workers=2, shapes=structure_shapes, collect=True,
+    grouped = cohort_run.validate_cohort(medium_cohort_nt, workers=1, shapes=structure_shapes, collect=True)
+    mixed = cohort_run.validate_cohort(shuffled, workers=2, shapes=structure_shapes, collect=True,
                                      chunk_bytes=40_000)
     assert grouped.grouped and not mixed.grouped
     assert any("not grouped" in n or "apart from their patient" in n or "two separate blocks" in n
@@ -106,7 +105,7 @@ def test_malformed_line_names_file_and_line_and_writes_nothing(tmp_path, structu
     path.write_text("".join(lines))
     out = tmp_path / "verdicts.csv"
     with pytest.raises(InputError) as err:
-        fastpath.validate_cohort(path, out=out, workers=2, shapes=structure_shapes, chunk_bytes=20_000)
+        cohort_run.validate_cohort(path, out=out, workers=2, shapes=structure_shapes, chunk_bytes=20_000)
     assert f"{path}:{bad_line}:" in str(err.value)
     assert not out.exists()
     assert not list(tmp_path.glob("*.part"))
@@ -114,12 +113,12 @@ def test_malformed_line_names_file_and_line_and_writes_nothing(tmp_path, structu
 
 def test_output_table_has_one_row_per_patient_and_definition(tmp_path, small_cohort, structure_shapes):
     out = tmp_path / "v.csv"
-    result = fastpath.validate_cohort(small_cohort, out=out, workers=1, shapes=structure_shapes)
+    result = cohort_run.validate_cohort(small_cohort, out=out, workers=1, shapes=structure_shapes)
     rows = list(csv.DictReader(out.open()))
     definitions = {r["definition"] for r in rows}
     assert len(rows) == result.patients * len(definitions)
     assert len(definitions) >= 4
-    assert set(rows[0]) == set(fastpath.FIELDS)
+    assert set(rows[0]) == set(cohort_run.FIELDS)
 
 
 @pytest.mark.slow
@@ -132,16 +131,16 @@ def test_chunk_adding_subclasses_uses_the_plain_queries(tmp_path):
     text += "\nex:RegistryPatient <http://www.w3.org/2000/01/rdf-schema#subClassOf> skg:Patient .\n"
     path = tmp_path / "subclass.ttl"
     path.write_text(text)
-    shapes = fastpath.patient_shapes()
-    fast = fastpath.validate_cohort(path, workers=1, shapes=shapes, collect=True)
+    shapes = cohort_run.patient_shapes()
+    fast = cohort_run.validate_cohort(path, workers=1, shapes=shapes, collect=True)
     assert fast.patients == 3                         # the RegistryPatient is a patient (and a focus node)
     assert fast.grouped
-    assert _keys(fast) == fastpath.pyshacl_results(path, shapes)
+    assert _keys(fast) == cohort_run.pyshacl_results(path, shapes)
     # the same file shuffled: regrouping also finds the patient typed with the file's own subclass
     lines = Graph().parse(path).serialize(format="nt").splitlines(keepends=True)
     random.Random(2).shuffle(lines)
     shuffled = tmp_path / "subclass-shuffled.nt"
     shuffled.write_text("".join(lines))
-    regrouped = fastpath.validate_cohort(shuffled, workers=1, shapes=shapes, collect=True, chunk_bytes=500)
+    regrouped = cohort_run.validate_cohort(shuffled, workers=1, shapes=shapes, collect=True, chunk_bytes=500)
     assert not regrouped.grouped and regrouped.patients == 3
     assert _keys(regrouped) == _keys(fast)

@@ -1,31 +1,37 @@
-"""Registry-scale validation: the project's shapes compiled to SPARQL, run chunk by chunk (issue 9).
+"""Registry-scale validation: SHACL shapes compiled to SPARQL, run on a cohort chunk by chunk.
 
 Pipeline (see bench/README.md for measurements):
 
-1. **read** (main process): the cohort file is cut into chunks of whole patients. A cut is made
-   only just before a *patient-start line*, i.e. a line whose statement types its subject
-   ``skg:Patient`` (``<P> rdf:type skg:Patient .`` in N-Triples, ``ex:P a skg:Patient ;`` at column 0
-   in Turtle). The cohort generator writes each patient as one block that starts this way.
+1. **read** (main process): the cohort file is cut into chunks of whole records. A record is a
+   patient by default (another class with ``record_class``, or the whole file with None). A cut is
+   made only just before a *record-start line*, i.e. a line whose statement types its subject with
+   the record class (``<P> rdf:type skg:Patient .`` in N-Triples, ``ex:P a skg:Patient ;`` at
+   column 0 in Turtle). The cohort generator writes each patient as one block that starts this way.
    Turtle chunks get the ``@prefix``/``@base`` lines seen so far prepended.
-2. **parse + check** (worker processes, ``workers`` of them): each chunk is bulk-loaded into a
-   fresh in-memory pyoxigraph store together with the reference data (ontology + knowledge base,
-   ~12,500 triples, 20 ms), both in the default graph; each distinct target set of the shapes is
-   evaluated once into *focus marks* (a named graph the shapes' own patterns never read), then every
-   compiled shape query (:mod:`sarcoma_kg.shaclc`) runs on it, reading its focus nodes from the
-   marks. The store is dropped after the chunk, so a worker's
-   memory is bounded by the chunk size. Each worker also checks that the chunk is *self-contained*:
-   no node is described in the chunk that is neither a patient nor the object of a triple in the
-   chunk (an "orphan", whose patient sits in another chunk), and main checks that no patient
-   appears in two chunks. Either finding means the file is not grouped by patient.
+2. **parse + check** (worker processes, ``workers`` of them): each chunk is loaded into a fresh
+   in-memory pyoxigraph store together with the reference data (ontology + knowledge base,
+   ~12,500 triples), both in the default graph, through :class:`literals.Encoder` (literals the
+   store would rewrite are kept as written); the compiled program (:mod:`.compiler`) then runs
+   (:mod:`.evaluate`): its updates mark the focus nodes of each distinct target set in a named
+   graph the shapes' own patterns never read, then every compiled query runs, reading its focus
+   nodes from the marks. The store is dropped after the chunk, so a worker's memory is bounded
+   by the chunk size. Each worker also checks that the chunk is *self-contained*: no node is
+   described in the chunk that is neither a record nor the object of a triple in the chunk (an
+   "orphan", whose record sits in another chunk), and main checks that no patient appears in two
+   chunks. Either finding means the file is not grouped by record.
 3. **report**: the workers render the per-patient × per-definition verdict rows (CSV or JSONL) and
    count them; the main process writes them in file order to a temporary file that is renamed on
    success, so the output is complete or absent, and adds the counts up for the summary.
 
-Files that are not grouped by patient (e.g. shuffled N-Triples) are detected and regrouped
+No silent pass: criteria shapes on a file without any skg:Patient, and a file without an instance
+of the record class, are input errors; a run in which no shape found a focus node says so
+(:attr:`CohortResult.focus_nodes`; the CLI exits 2).
+
+Files that are not grouped by record (e.g. shuffled N-Triples) are detected and regrouped
 through an on-disk pyoxigraph store (:func:`regroup`: bounded memory, slower);
 :class:`CohortResult`.notes says so and the CLI prints it.
 
-Verdicts come from the criteria shapes' results exactly as in :mod:`sarcoma_kg.verdicts` (each
+Verdicts come from the criteria shapes' results exactly as in :mod:`sarcoma_kg.patients.verdicts` (each
 result's ``sh:value`` is a criterion, its source shape's ``skg:criterionOutcome`` says not met /
 met only at the lenient bound / unknown; no result means met): see :func:`judge`. A test checks
 that cohort verdicts equal ``verdicts.derive_all`` on the same patients.
