@@ -5,6 +5,7 @@ Usage, from the repository root::
     .venv/bin/python tests/w3c_shacl/runner.py                  # both modes: counts and every non-pass
     .venv/bin/python tests/w3c_shacl/runner.py --mode cohort --only pre-binding --verbose
     .venv/bin/python tests/w3c_shacl/runner.py --json results.json
+    .venv/bin/python tests/w3c_shacl/runner.py --files shapes-and-data.ttl ...   # any file, against pySHACL
 
 Modes:
 
@@ -15,7 +16,8 @@ Modes:
   the subclass closure is inlined and focus nodes are read from marks.
 
 Each result is compared with the manifest's expected report as a set of (focus node, source shape,
-severity, result path, value). A test passes when the sets are equal; ``refused`` when the compiler
+severity, result path, value). With ``--files``, each file is both data and shapes graph and the
+reference is pySHACL (``inference="none", advanced=True``; it checks fewer literals than SHACL asks). A test passes when the sets are equal; ``refused`` when the compiler
 raises ``UnsupportedShape`` (a ``sht:Failure`` test must be refused, and passes that way); ``wrong``
 when the sets differ or a ``sht:Failure`` test is accepted; ``crash`` for any other exception.
 """
@@ -193,6 +195,34 @@ def check(case: Case, mode: str) -> Outcome:
     return Outcome(case.name, mode, "wrong", "", sorted(case.expected - actual), sorted(actual - case.expected))
 
 
+def pyshacl_expected(data: Graph, shapes: Graph) -> set | None:
+    """pySHACL's results as keys (None when it refuses the shapes)."""
+    from pyshacl import validate
+
+    try:
+        _, report, _ = validate(data, shacl_graph=shapes, inference="none", advanced=True, allow_warnings=True)
+    except Exception:  # noqa: BLE001 - pySHACL refusing the shapes
+        return None
+    if not isinstance(report, Graph):
+        return None
+    top = next(report.subjects(SH.conforms, None))
+    return {_key(report, report.value(r, SH.focusNode), report.value(r, SH.sourceShape),
+                 report.value(r, SH.resultSeverity), _path(report, report.value(r, SH.resultPath)),
+                 report.value(r, SH.value))
+            for r in report.objects(top, SH.result)}
+
+
+def file_cases(paths: list[str]) -> list[Case]:
+    out = []
+    for p in paths:
+        path = Path(p).resolve()
+        graph, quads = parse(path)
+        with compiler.ill_typed_quietly():
+            expected = pyshacl_expected(graph, graph)
+        out.append(Case(str(p), (graph, quads), graph, expected))  # None: pySHACL refuses the shapes too
+    return out
+
+
 def summary(outcomes: list[Outcome]) -> dict:
     counts: dict = {}
     for o in outcomes:
@@ -206,8 +236,10 @@ def main(argv=None) -> int:
     ap.add_argument("--only", help="run the tests whose name contains this")
     ap.add_argument("--verbose", action="store_true", help="also print the refusals")
     ap.add_argument("--json", help="write every outcome to this file")
+    ap.add_argument("--files", nargs="+", help="Turtle files, each the data and the shapes graph: compared with pySHACL")
     args = ap.parse_args(argv)
-    outcomes = [check(case, mode) for case in cases(args.only) for mode in (args.mode or MODES)]
+    chosen = file_cases(args.files) if args.files else cases(args.only)
+    outcomes = [check(case, mode) for case in chosen for mode in (args.mode or MODES)]
     for o in outcomes:
         if o.verdict in ("wrong", "crash") or (args.verbose and o.verdict == "refused"):
             print(f"{o.mode:6} {o.verdict:7} {o.test}: {o.detail.strip()}")
