@@ -217,3 +217,9 @@ def test_sparql_constraints_read_stand_ins_as_their_values():
         ("https://example.org/a", "SPARQLConstraintComponent", "5"),
         ("https://example.org/c", "SPARQLConstraintComponent", "7"),
         ("https://example.org/c", "DatatypeConstraintComponent", "7")}
+
+
+def test_a_class_with_shacl_properties_is_a_shape_with_an_implicit_target():
+    g = shapes("ex:C a rdfs:Class ; sh:property [ sh:path ex:p ; sh:minCount 1 ] .")
+    found = run_program(g, "@prefix ex: <https://example.org/> . ex:a a ex:C . ex:b a ex:C ; ex:p 1 .")
+    assert {f for f, *_ in found} == {"https://example.org/a"}

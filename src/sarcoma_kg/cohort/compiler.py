@@ -455,9 +455,13 @@ def shape_checks(ctx: Context, shape, focus: Focus, report: bool) -> list[tuple[
 
 
 def all_shapes(shapes: Graph) -> list:
+    """Shapes by type, by a target, or classes that carry SHACL properties (implicit class targets)."""
     found = set(shapes.subjects(RDF.type, SH.NodeShape)) | set(shapes.subjects(RDF.type, SH.PropertyShape))
     for p in (SH.targetClass, SH.targetNode, SH.targetSubjectsOf, SH.targetObjectsOf, SH.target):
         found |= set(shapes.subjects(p, None))
+    for cls in (RDFS.Class, OWL.Class):
+        found |= {c for c in shapes.subjects(RDF.type, cls)
+                  if any(str(p).startswith(str(SH)) for p in shapes.predicates(c, None))}
     return sorted(found, key=str)
 
 

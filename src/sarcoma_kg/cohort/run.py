@@ -321,7 +321,6 @@ def _init_worker(reference: bytes, programs: tuple[Program, Program], encoder: E
     _STATE["outcomes"] = outcomes
     _STATE["definitions"] = definitions
     _STATE["records"] = record_class
-    _STATE["sparql"] = programs[0].sparql
 
 
 SUBCLASS_COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?a <http://www.w3.org/2000/01/rdf-schema#subClassOf> ?b }"
