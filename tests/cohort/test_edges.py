@@ -88,3 +88,19 @@ def test_an_empty_cohort_is_not_zero_patients_and_exit_0(tmp_path):
     with pytest.raises(InputError, match="no skg:Patient"):
         run.validate_cohort(path, workers=1)
     assert invoke(path).exit_code == 2
+
+
+def test_a_shuffled_file_of_another_vocabulary_is_regrouped_with_its_literals_as_written(files):
+    import random
+
+    import pyoxigraph as ox
+
+    lines = ox.serialize(ox.parse(path=str(files / "data.ttl"), format=ox.RdfFormat.TURTLE),
+                         format=ox.RdfFormat.N_TRIPLES).decode().splitlines(keepends=True)
+    random.Random(3).shuffle(lines)
+    (files / "shuffled.nt").write_text("".join(lines))
+    result = run.validate_cohort(files / "shuffled.nt", workers=1, collect=True, record_class="https://example.org/Dataset",
+                                 shapes=run.load_shapes([files / "shapes.ttl"]), reference=b"", chunk_bytes=300)
+    assert not result.grouped
+    assert keys(result) == EXPECTED
+    assert {r.value.value for r in result.all_report if r.component.endswith("DatatypeConstraintComponent")} == {"-1"}
