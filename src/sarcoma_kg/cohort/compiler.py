@@ -29,6 +29,13 @@ validation on data without cycles, when no negation lies on the cycle. Anything 
 forbids, ill-formed property shapes, SHACL-AF rules and node expressions. A ``sh:`` property that
 SHACL does not define is ignored, as SHACL says, and named in :attr:`Program.notes`.
 
+Literals: the store rewrites some (``"5"^^xsd:int`` as ``xsd:integer``), so data is loaded through
+:class:`literals.Encoder`, which keeps them as written (stand-ins), and the queries read a
+literal's datatype and value through it; :attr:`Program.constants` are the literals the queries
+name, which the encoder must know. SHACL-SPARQL queries also come in a variant for stores that
+hold stand-ins (:attr:`CompiledConstraint.decoding`, :attr:`Program.updates_with_standins`).
+:mod:`.evaluate` runs a program on a store.
+
 ``closure`` (optional): a function from a class IRI to its subclasses (itself included), computed
 from reference data. With it, ``rdf:type/rdfs:subClassOf*`` in targets and ``sh:class``, and
 ``?x rdfs:subClassOf* C`` in SHACL-SPARQL queries, become ``VALUES`` over the closure: the same
