@@ -103,9 +103,11 @@ def standin(lexical: str, datatype: str) -> ox.Literal:
     return ox.Literal(lexical, datatype=ox.NamedNode(prefix + datatype))
 
 
+STANDIN_PREFIXES = (WRITTEN, ILL_FORMED)
+
+
 def is_standin(term) -> bool:
-    return isinstance(term, ox.Literal) and term.datatype.value.startswith(("urn:sarcoma-kg:written:",
-                                                                            "urn:sarcoma-kg:ill-formed:"))
+    return isinstance(term, ox.Literal) and term.datatype.value.startswith(STANDIN_PREFIXES)
 
 
 def written(term):
@@ -313,7 +315,8 @@ class Encoder:
         if reference:
             stored = {self.known[k][1] for k in keys if k not in swap}
             reference = {t: w for t, w in reference.items() if (t.value, t.datatype.value) not in stored}
-        return Decoder({**reference, **self.fixed.renamed, **renamed}, len(swap | self.fixed.standins))
+        held = sum(1 for k in keys if k[1].startswith(STANDIN_PREFIXES))  # stand-ins already (regrouped data)
+        return Decoder({**reference, **self.fixed.renamed, **renamed}, len(swap | self.fixed.standins) + held)
 
     def load(self, store: ox.Store, data: bytes, fmt: str) -> Decoder:
         """Loads ``data`` (``nt`` or ``ttl``) into ``store``'s default graph; the decoder of its
