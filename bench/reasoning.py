@@ -20,9 +20,11 @@ import time
 from rdflib import Graph, Literal
 from rdflib.namespace import RDF, XSD
 
-from sarcoma_kg import rdf as graphs
-from sarcoma_kg.reasoning import reasoners as reason
+from rl import materialise_rl  # bench/rl.py, beside this script
+
+from sarcoma_kg import rdf
 from sarcoma_kg.namespaces import DEFINITION, EX, SKG, VERDICT
+from sarcoma_kg.reasoning import reasoners
 
 HISTOLOGIES = [SKG.Leiomyosarcoma, SKG.SynovialSarcoma, SKG.GastrointestinalStromalTumour, SKG.Osteosarcoma,
                SKG.UndifferentiatedPleomorphicSarcoma, SKG.Angiosarcoma]
@@ -78,14 +80,14 @@ def synthetic_patients(n: int, seed: int = 5) -> Graph:
     return g
 
 
-def run(engine: str, patients: Graph, terms: Graph, chunk: int, workers: int) -> reason.Classification:
+def run(engine: str, patients: Graph, terms: Graph, chunk: int, workers: int) -> reasoners.Classification:
     if engine == "hermit":
-        return reason.classify_patients(patients, terms, "hermit")
+        return reasoners.classify_patients(patients, terms, "hermit")
     if engine == "hermit-chunked":
-        return reason.classify_patients(patients, terms, "hermit", chunk_size=chunk, workers=workers)
+        return reasoners.classify_patients(patients, terms, "hermit", chunk_size=chunk, workers=workers)
     if engine == "pellet":
-        return reason.classify_patients(patients, terms, "pellet")
-    return reason.materialise_rl(patients, terms, engine)
+        return reasoners.classify_patients(patients, terms, "pellet")
+    return materialise_rl(patients, terms, engine)
 
 
 def main(argv=None) -> int:
@@ -100,8 +102,8 @@ def main(argv=None) -> int:
                         help="skip one-run HermiT/Pellet above this size (super-linear, see REASONING.md)")
     args = parser.parse_args(argv)
 
-    terms = graphs.ontology_graph()
-    defined = set(reason.defined_classes(terms))
+    terms = rdf.ontology_graph()
+    defined = set(reasoners.defined_classes(terms))
     print(f"TBox: {len(terms)} triples, {len(defined)} defined classes", file=sys.stderr)
     print("| patients | engine | seconds | s / patient | same classes as HermiT (first HermiT run of the size) |")
     print("|---:|---|---:|---:|---|")

@@ -2,7 +2,7 @@
 
     .venv/bin/python bench/run.py [--sizes 1000,10000,100000,1000000] [--timeout 600]
 
-* cohorts come from ``sarcoma_kg.cohort.generate`` (seed 1) into bench/out/ (gitignored);
+* cohorts come from ``sarcoma_kg.cohort.synthetic.generate`` (seed 1) into bench/out/ (gitignored);
 * every engine sees the same data (ontology + knowledge base + cohort, N-Triples) and the same
   shapes (shapes/patient-*.ttl merged into bench/out/shapes.ttl);
 * pyshacl-turbo runs from bench/.venv-turbo (created here: pyshacl-turbo 0.6.5 + rdflib-turbo
@@ -138,14 +138,14 @@ def main() -> None:
     sys.path.insert(0, str(ROOT / "src"))
     from rdflib import Graph
 
-    from sarcoma_kg.cohort import run as fastpath
+    from sarcoma_kg.cohort.run import patient_shapes, reference_data
     from sarcoma_kg.cohort.synthetic import generate
 
     OUT.mkdir(exist_ok=True)
     from sarcoma_kg.namespaces import SKG
 
     kinds = {SKG[k.strip() + "Criterion"] for k in args.criteria.split(",") if k.strip()}
-    full = fastpath.patient_shapes()
+    full = patient_shapes()
     drop = {s for s, k in full.subject_objects(SKG.criterionClass) if kinds and k not in kinds}
     suffix = "-" + args.criteria.replace(",", "_") if kinds else ""
     shapes = OUT / f"shapes{suffix}.ttl"
@@ -154,7 +154,7 @@ def main() -> None:
         if t[0] not in drop:
             g.add(t)
     g.serialize(shapes, format="turtle")
-    reference = fastpath.reference_data()
+    reference = reference_data()
     engines = args.engines.split(",")
     alive = set(engines)
     if "turbo" in alive and not ensure_turbo():

@@ -1,52 +1,104 @@
-"""Assemble the ontology and knowledge base from their Turtle files into one graph.
+"""Shared RDF ground: reading RDF files, naming terms, and small graph helpers.
 
-Parse errors are raised as :class:`InputError` naming the file (and line, where the parser
-says it), so the CLI can report them without a traceback.
+* :func:`parse_into` / :func:`load` read RDF files (format by suffix) and raise :class:`InputError`
+  naming the file and line; :func:`syntax_error` is the one formatter of parser errors (rdflib's and
+  pyoxigraph's), so every reader reports ``file:line: not valid Turtle: reason`` the same way;
+* :func:`ontology_graph` / :func:`knowledge_graph` assemble the ontology and knowledge base;
+* :func:`curie` and :func:`label` name a term for people (one shortener, one label rule);
+  :func:`local_name` is the last segment of an IRI;
+* :class:`PreparedQueryGraph` parses each SPARQL text once (pySHACL runs the same query per focus node);
+* :func:`subclass_closure` follows ``rdfs:subClassOf`` edges down from a class;
+* :func:`patients_in` lists the patients of a graph.
 """
 
 from __future__ import annotations
 
 import re
+from collections import defaultdict
+from functools import lru_cache
 from pathlib import Path
-from typing import Iterable
+from typing import Hashable, Iterable
 
-from rdflib import Graph
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import RDF, RDFS
 
 from . import resources
-from .namespaces import bind_prefixes
+from .errors import InputError
+from .namespaces import PREFIXES, SKG, bind_prefixes
 
-
-class InputError(Exception):
-    """Unreadable or malformed input; the message names the file and, where known, the line."""
-
+#: rdflib parser per file suffix; any other suffix is read as Turtle.
+RDF_FORMATS = {
+    ".ttl": "turtle", ".turtle": "turtle", ".nt": "nt", ".n3": "n3", ".jsonld": "json-ld",
+    ".json": "json-ld", ".rdf": "xml", ".owl": "xml", ".nq": "nquads", ".trig": "trig",
+}
+#: The name of a format in messages (rdflib parser names and the cohort's ``ttl``/``nt``).
+FORMAT_NAMES = {
+    "turtle": "Turtle", "ttl": "Turtle", "nt": "N-Triples", "n3": "N3", "json-ld": "JSON-LD",
+    "xml": "RDF/XML", "nquads": "N-Quads", "trig": "TriG",
+}
 
 _LINE = re.compile(r"line (\d+)", re.IGNORECASE)
+_RDFLIB_REASON = re.compile(r"Bad syntax \(([^)]*)\)")
+_OXIGRAPH_HEAD = re.compile(r"^Parser error at line \d+ (between columns \d+ and \d+: )?")
+_OXIGRAPH_TAIL = re.compile(r" \(line \d+\)$")
 
 
-def parse_into(graph: Graph, path: Path, fmt: str | None = None) -> Graph:
+# --------------------------------------------------------------------------- reading RDF files
+
+def rdf_format(path: Path) -> str:
+    """The rdflib parser for ``path``, by its suffix (Turtle when the suffix says nothing)."""
+    return RDF_FORMATS.get(Path(path).suffix.lower(), "turtle")
+
+
+def syntax_error(where: Path | str, fmt: str, exc: BaseException | str, *, line_offset: int = 0,
+                 last_line: int | None = None, default_line: int | None = None) -> InputError:
+    """The :class:`InputError` for a parser's complaint: ``where:line: not valid <Format>: reason``.
+
+    The line is the one the parser names (rdflib: ``at line 7``; pyoxigraph: ``Parser error at
+    line 7``) plus ``line_offset`` (a chunk's position in its file), capped at ``last_line`` (rdflib
+    counts past the end of a truncated file), or ``default_line`` when the parser names none. The
+    reason is rdflib's ``Bad syntax (...)`` text, or the parser's last line without pyoxigraph's
+    position prefix.
+    """
+    text = str(exc).strip()
+    match = _LINE.search(text)
+    line = int(match.group(1)) + line_offset if match else default_line
+    if line is not None and last_line is not None:
+        line = min(line, max(1, last_line))
+    bad_syntax = _RDFLIB_REASON.search(text)
+    if bad_syntax:
+        reason = bad_syntax.group(1)
+    else:
+        last = (text.splitlines() or [type(exc).__name__ if isinstance(exc, BaseException) else "error"])[-1]
+        reason = _OXIGRAPH_TAIL.sub("", _OXIGRAPH_HEAD.sub("", last))[:200]
+    place = f"{where}:{line}" if line else str(where)
+    return InputError(f"{place}: not valid {FORMAT_NAMES.get(fmt, fmt)}: {reason}")
+
+
+def _line_count(path: Path) -> int | None:
+    try:
+        return len(path.read_text(encoding="utf-8", errors="replace").splitlines())
+    except OSError:  # pragma: no cover
+        return None
+
+
+def parse_into(graph: Graph, path: Path | str, fmt: str | None = None) -> Graph:
     """Parse ``path`` into ``graph``; raise :class:`InputError` with file and line on failure."""
     path = Path(path)
     if not path.exists():
         raise InputError(f"{path}: file not found")
-    fmt = fmt or _format_for(path)
+    if path.is_dir():
+        raise InputError(f"{path}: is a folder, not an RDF file")
+    fmt = fmt or rdf_format(path)
     try:
         graph.parse(path, format=fmt)
     except Exception as exc:  # rdflib raises several unrelated exception types
-        message = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        match = _LINE.search(str(exc))
-        where = f"{path}:{match.group(1)}" if match else str(path)
-        raise InputError(f"{where}: not valid {fmt}: {message}") from exc
+        raise syntax_error(path, fmt, exc, last_line=_line_count(path)) from exc
     return graph
 
 
-def _format_for(path: Path) -> str:
-    return {
-        ".ttl": "turtle", ".nt": "nt", ".jsonld": "json-ld", ".owl": "xml", ".rdf": "xml",
-        ".nq": "nquads", ".trig": "trig",
-    }.get(path.suffix.lower(), "turtle")
-
-
-def load(paths: Iterable[Path]) -> Graph:
+def load(paths: Iterable[Path | str]) -> Graph:
+    """A new graph (project prefixes bound) holding every file of ``paths``."""
     graph = Graph()
     bind_prefixes(graph)
     for path in paths:
@@ -62,3 +114,73 @@ def ontology_graph() -> Graph:
 def knowledge_graph() -> Graph:
     """Ontology plus knowledge base: the content of the release."""
     return load([*resources.ontology_files(), *resources.kb_files()])
+
+
+# --------------------------------------------------------------------------- naming terms
+
+def curie(term) -> str:
+    """``skg:Lung`` for an IRI in a project namespace (the longest that matches: ``study:Falk2015``,
+    not ``skg:study/Falk2015``), ``<iri>`` for any other IRI, and the text of a literal or blank node."""
+    if not isinstance(term, URIRef):
+        return "" if term is None else str(term)
+    text = str(term)
+    best = max((p for p, ns in PREFIXES.items() if text.startswith(str(ns))),
+               key=lambda p: len(str(PREFIXES[p])), default=None)
+    return f"{best}:{text[len(str(PREFIXES[best])):]}" if best else f"<{text}>"
+
+
+def local_name(iri) -> str:
+    """The last segment of an IRI, after its last ``/`` or ``#`` (``sh:Violation`` → ``Violation``)."""
+    return str(iri).rstrip("/#").rsplit("/", 1)[-1].rsplit("#", 1)[-1]
+
+
+def label(graph: Graph, term) -> str:
+    """The English (or untagged) ``rdfs:label`` of ``term``, else any label, else its :func:`curie`;
+    a literal is its own text."""
+    if isinstance(term, Literal):
+        return str(term)
+    labels = sorted(graph.objects(term, RDFS.label), key=lambda v: (getattr(v, "language", None) not in (None, "en"), str(v)))
+    return str(labels[0]) if labels else curie(term)
+
+
+# --------------------------------------------------------------------------- graph helpers
+
+class PreparedQueryGraph(Graph):
+    """An rdflib graph that parses each distinct SPARQL text once and reuses the prepared query.
+
+    pySHACL evaluates a SHACL-SPARQL constraint once per focus node with the same text (``$this``
+    pre-bound through initBindings); parsing would dominate validation time. Bindings still apply
+    per call; nothing else changes.
+    """
+
+    def query(self, query_object, *args, **kwargs):  # type: ignore[override]
+        if isinstance(query_object, str):
+            query_object = _prepared(query_object)
+        return super().query(query_object, *args, **kwargs)
+
+
+@lru_cache(maxsize=512)
+def _prepared(text: str):
+    from rdflib.plugins.sparql import prepareQuery
+
+    return prepareQuery(text)
+
+
+def subclass_closure(edges: Iterable[tuple[Hashable, Hashable]], root: Hashable) -> set:
+    """``root`` and every class below it, following ``(subclass, superclass)`` ``edges`` (for
+    example ``graph.subject_objects(RDFS.subClassOf)``; the terms may be of any RDF library)."""
+    children: dict = defaultdict(set)
+    for sub, sup in edges:
+        children[sup].add(sub)
+    seen, todo = {root}, [root]
+    while todo:
+        for child in children.get(todo.pop(), ()):
+            if child not in seen:
+                seen.add(child)
+                todo.append(child)
+    return seen
+
+
+def patients_in(graph: Graph) -> list[URIRef]:
+    """The patients of a graph (IRIs typed ``skg:Patient``), sorted for deterministic output."""
+    return sorted({s for s in graph.subjects(RDF.type, SKG.Patient) if isinstance(s, URIRef)}, key=str)

@@ -19,7 +19,7 @@ EXAMPLES_DIR = ROOT / "examples"
 DIST_DIR = ROOT / "dist"
 MAPPINGS_FILE = ONTOLOGY_DIR / "mappings" / "terms.sssom.tsv"
 SOURCES_DIR = ROOT / "sources"
-#: The seed documents the knowledge base is curated from (copies of the team's shared originals).
+#: The seed documents the knowledge base is curated from (copies of the originals).
 SEEDS_DIR = SOURCES_DIR / "seeds"
 #: The verified cross-reference list the project's SSSOM rows must be copied from.
 VERIFIED_MAPPINGS_FILE = SOURCES_DIR / "mappings" / "terms.sssom.tsv"

@@ -7,7 +7,7 @@ from click.testing import CliRunner
 
 from sarcoma_kg.cli import main
 from sarcoma_kg.cohort import run
-from sarcoma_kg.rdf import InputError
+from sarcoma_kg.errors import InputError
 
 SHAPES = """@prefix sh: <http://www.w3.org/ns/shacl#> . @prefix ex: <https://example.org/> .
 @prefix xsd: <http://www.w3.org/2001/XMLSchema#> .

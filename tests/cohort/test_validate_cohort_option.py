@@ -1,4 +1,4 @@
-"""`validate --cohort FILE` is the cohort fast path behind the validate verb (issue 9, item 3)."""
+"""`validate --cohort FILE` runs the cohort path behind the validate verb."""
 
 import csv
 

@@ -82,7 +82,8 @@ def test_inferred_table_links_say_so(kb):
 
 
 def test_every_statement_has_a_line_or_a_gap_and_verbatim_text(kb):
-    statements = set(kb.subjects(RDF.type, SKG.ExpertStatement))
+    """Actionable statements (skg:ExpertStatement) and findings (skg:Finding) alike."""
+    statements = set(kb.subjects(RDF.type, SKG.ExpertStatement)) | set(kb.subjects(RDF.type, SKG.Finding))
     assert len(statements) >= 20
     seeds = {f.name[:3]: f.read_text(encoding="utf-8") for f in SEEDS.glob("0*.txt")}
     for st in statements:
@@ -104,8 +105,10 @@ def test_named_statements_of_the_brief(kb):
     assert "complete surgical resection of all metastatic sites is in fact considered the primary treatment" in \
         str(kb.value(REC["Bourcier2019-complete-resection"], SKG.recommendationText))
     assert kb.value(REC["Bonvalot2024-multidisciplinary-decision"], SKG.issuedBy) == STUDY.Bonvalot2024
-    assert {f"Lecture-take-home-{i}" for i in range(1, 5)} <= {
-        str(s).rsplit("/", 1)[-1] for s in kb.subjects(RDF.type, SKG.ExpertStatement)}
+    # take-home 1 says what to do; 2 to 4 appraise, warn or look ahead (findings)
+    assert (REC["Lecture-take-home-1"], RDF.type, SKG.ExpertStatement) in kb
+    assert {f"Lecture-take-home-{i}" for i in range(2, 5)} <= {
+        str(s).rsplit("/", 1)[-1] for s in kb.subjects(RDF.type, SKG.Finding)}
     assert "Falk2015" in studies_of(kb, REC["Lecture-take-home-2"])
     assert studies_of(kb, REC["RadiotherapyReview-single-fraction-srs-spine"]) == {"Folkert2014"}
 

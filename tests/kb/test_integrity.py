@@ -13,40 +13,29 @@ import pytest
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import PROV, RDF, SH
 
+from sht import CASES, case_files, load_case
+
 from sarcoma_kg import resources
-from sarcoma_kg.rdf import InputError
+from sarcoma_kg.errors import InputError
 from sarcoma_kg.release.integrity import IntegrityReport, check_integrity
 from sarcoma_kg.namespaces import REC, SKG, STUDY
 
 XSD_DECIMAL = URIRef("http://www.w3.org/2001/XMLSchema#decimal")
-CASES = Path(__file__).resolve().parents[1] / "cases" / "kb-integrity"
-SHT = "http://www.w3.org/ns/shacl-test#"
-MF = "http://www.w3.org/2001/sw/DataAccess/tests/test-manifest#"
-CASE_FILES = sorted(CASES.glob("*.ttl"))
+KB_CASES = CASES / "kb-integrity"
+CASE_FILES = case_files("kb-integrity")
 
 
-def load_case(path: Path) -> tuple[Graph, bool, set[tuple]]:
-    whole = Graph().parse(path, format="turtle")
-    case = next(whole.subjects(RDF.type, URIRef(SHT + "Validate")))
-    report = whole.value(case, URIRef(MF + "result"))
-    conforms = whole.value(report, SH.conforms).toPython()
-    expected = {
-        (whole.value(r, SH.focusNode), whole.value(r, SH.sourceShape), whole.value(r, SH.resultSeverity))
-        for r in whole.objects(report, SH.result)
-    }
-    data = Graph()
-    manifest = set(whole.cbd(case))
-    for r in whole.objects(report, SH.result):
-        manifest |= set(whole.cbd(r))
-    manifest |= set(whole.cbd(report))
-    for triple in whole:
-        if triple not in manifest:
-            data.add(triple)
-    return data, conforms, expected
+def load_expected(path: Path) -> tuple[Graph, bool, set[tuple]]:
+    """(data, expected sh:conforms, expected (focus node, source shape, severity) results)."""
+    case = load_case(path)
+    d = case.description
+    expected = {(d.value(r, SH.focusNode), d.value(r, SH.sourceShape), d.value(r, SH.resultSeverity))
+                for r in case.results}
+    return case.data, case.conforms, expected
 
 
 def test_there_is_a_case_for_every_rule():
-    shapes = Graph().parse(CASES.parents[2] / "shapes" / "kb-integrity.ttl")
+    shapes = Graph().parse(resources.SHAPES_DIR / "kb-integrity.ttl")
     rule_shapes = {
         s for s in shapes.subjects(RDF.type, SH.PropertyShape)
         if (s, SH.minCount, None) in shapes or (s, SH.maxCount, None) in shapes
@@ -55,14 +44,14 @@ def test_there_is_a_case_for_every_rule():
     rule_shapes -= {SKG.KbInDocumentProperty}  # reported through KbDerivedFromProperty (sh:node)
     covered = set()
     for path in CASE_FILES:
-        _, _, expected = load_case(path)
+        _, _, expected = load_expected(path)
         covered |= {shape for _, shape, _ in expected}
     assert rule_shapes - covered == set()
 
 
 @pytest.mark.parametrize("path", CASE_FILES, ids=[p.stem for p in CASE_FILES])
 def test_case(path):
-    data, conforms, expected = load_case(path)
+    data, conforms, expected = load_expected(path)
     report = check_integrity(data)
     got = {(r.focus, r.source_shape, r.severity) for r in report.results}
     assert got == expected, report.text
@@ -70,20 +59,20 @@ def test_case(path):
 
 
 def test_report_text_names_focus_shape_and_message():
-    data, _, _ = load_case(CASES / "rec-votes-do-not-add-up.ttl")
+    data = load_case(KB_CASES / "rec-votes-do-not-add-up.ttl").data
     report = check_integrity(data)
     assert report.text.splitlines()[0] == "The knowledge base does not conform: 1 violation(s)."
     assert "Violation: rec:Case-1.1 [skg:KbVotesAddUpShape] The votes do not add up: 33 yes + 4 no = 37, but the total is 36." in report.text
 
 
 def test_percent_message_gives_the_expected_percentage():
-    data, _, _ = load_case(CASES / "rec-percent-mismatch.ttl")
+    data = load_case(KB_CASES / "rec-percent-mismatch.ttl").data
     (result,) = check_integrity(data).results
     assert result.message == "The stated agreement of 91% does not match the votes: 33 of 36 is 92%."
 
 
 def test_results_are_sorted_and_deterministic():
-    data, _, _ = load_case(CASES / "line-without-study.ttl")
+    data = load_case(KB_CASES / "line-without-study.ttl").data
     data.add((REC["Case-1.1"], SKG.votesNo, Literal(9)))
     first = check_integrity(data)
     second = check_integrity(data)

@@ -13,7 +13,6 @@ import pytest
 
 from sarcoma_kg.namespaces import sparql_prologue
 
-from .lecture_fixtures import lecture_graph  # noqa: F401 (fixture)
 
 # (study, measure, timepointMonths, subgroup, expected {field: value}); None = not constrained
 D = Decimal

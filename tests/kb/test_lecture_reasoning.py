@@ -3,15 +3,13 @@ through the term hierarchies once the typing axioms of the OWL view are added.""
 
 from __future__ import annotations
 
-from sarcoma_kg.reasoning import owl_view, reasoners as reason
+from sarcoma_kg.reasoning import owl_view, reasoners
 from sarcoma_kg.namespaces import SKG, STUDY
-
-from .lecture_fixtures import lecture_with_ontology  # noqa: F401 (fixture)
 
 
 def test_consistent_under_hermit_with_typing_axioms(lecture_with_ontology):
     graph = lecture_with_ontology + owl_view.typing_axioms(lecture_with_ontology)
-    report = reason.check_consistency(graph, "hermit")
+    report = reasoners.check_consistency(graph, "hermit")
     assert report.consistent, report.message
     assert report.unsatisfiable == []
 
@@ -49,7 +47,7 @@ def test_studies_classify_through_the_hierarchies(lecture_with_ontology, ontolog
     classes = {s for s in ontology_graph.subjects(None, None) if str(s).startswith(str(SKG))}
     wanted = [(s, c) for s, c in EXPECTED_CLASSES if SKG[c] in classes]
     assert wanted, "the study classes of classes.ttl are missing"
-    result = reason.classify_studies(lecture_with_ontology, "hermit", terms=ontology_graph)
+    result = reasoners.classify_studies(lecture_with_ontology, "hermit", terms=ontology_graph)
     missing = [(s, c) for s, c in wanted if SKG[c] not in result.of(STUDY[s])]
     assert missing == []
     # a lung study is not a liver study: classification is not trivially everything

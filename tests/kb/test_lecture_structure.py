@@ -8,7 +8,6 @@ from rdflib.namespace import OWL, PROV, RDF, RDFS
 
 from sarcoma_kg.namespaces import SKG, SOURCE, STUDY
 
-from .lecture_fixtures import lecture_graph, lecture_with_ontology, seed_texts  # noqa: F401 (fixtures)
 
 FIXED_STUDIES = [
     "DeBaereLungRFA", "Yevich2016", "Bourgouin2022", "Koelblinger2014", "NakamuraLungRFA", "PalussiereLungRFA",

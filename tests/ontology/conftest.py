@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from rdflib import Graph
 
-from sarcoma_kg import rdf as graphs, resources
+from sarcoma_kg import rdf, resources
 
 #: The verified mapping list shared by the project, from which our SSSOM rows are copied.
 SHARED_SSSOM = resources.VERIFIED_MAPPINGS_FILE
@@ -25,7 +25,7 @@ def sssom_lines(path: Path) -> list[str]:
 
 @pytest.fixture(scope="session")
 def module_graphs() -> dict[str, Graph]:
-    return {name: graphs.load([resources.ONTOLOGY_DIR / f"{name}.ttl"]) for name in MODULES}
+    return {name: rdf.load([resources.ONTOLOGY_DIR / f"{name}.ttl"]) for name in MODULES}
 
 
 @pytest.fixture(scope="session")

@@ -9,7 +9,7 @@ from rdflib.namespace import RDFS, SKOS
 
 from sarcoma_kg.release import qc
 from sarcoma_kg import resources
-from sarcoma_kg.rdf import InputError
+from sarcoma_kg.errors import InputError
 from sarcoma_kg.namespaces import MONDO, NCIT, ONCOTREE, SKG, UBERON
 
 XREF_PREDICATES = (SKOS.exactMatch, SKOS.closeMatch, SKOS.broadMatch, SKOS.narrowMatch, SKOS.relatedMatch)
@@ -22,11 +22,49 @@ def ontology_xrefs(graph) -> set:
     return {(s, p, o) for p in XREF_PREDICATES for s, o in graph.subject_objects(p)}
 
 
-def test_every_row_is_copied_unchanged_from_the_shared_list(project_sssom_lines, shared_sssom_lines):
+DOWNGRADED = "Downgraded from skos:exactMatch"
+
+#: Verified exact matches the project keeps only as close matches, and why (the row's comment says it).
+DOWNGRADES = {
+    ("skg:Bone", "UBERON:0001474"),                     # a bone element is one bone; skg:Bone holds the spine, the pelvis
+    ("skg:EwingSarcoma", "ONCOTREE:ES"),                # OncoTree ES is bone only (soft tissue: ESST)
+    ("skg:GastrointestinalStromalTumour", "NCIT:C3868"),  # NCIt GIST includes benign GIST
+    ("skg:GastrointestinalStromalTumour", "MONDO:0011719"),  # Mondo GIST is exactMatch to NCIT:C3868
+}
+
+
+def _key(columns: list[str]) -> tuple:
+    """The columns of a row that identify the verified pair (labels, codes, justification, source)."""
+    return (columns[0], columns[2], columns[3], columns[4], columns[5])
+
+
+def test_every_row_is_copied_from_the_shared_list_or_a_documented_downgrade(project_sssom_lines, shared_sssom_lines):
+    """A row is a line of the shared list unchanged, or that line with skos:exactMatch downgraded to
+    skos:closeMatch and a comment that begins with 'Downgraded from skos:exactMatch' and says why."""
     shared = set(shared_sssom_lines)
+    exact = {_key(ln.split("\t")): ln for ln in shared_sssom_lines if ln.split("\t")[1] == "skos:exactMatch"}
     assert project_sssom_lines, "the project SSSOM has no rows"
-    not_shared = [ln for ln in project_sssom_lines if ln.split("\t", 1)[1] not in shared]
+    downgraded, not_shared = set(), []
+    for line in project_sssom_lines:
+        subject, rest = line.split("\t", 1)
+        if rest in shared:
+            continue
+        columns = rest.split("\t")
+        if columns[1] == "skos:closeMatch" and columns[-1].startswith(DOWNGRADED) and _key(columns) in exact:
+            downgraded.add((subject, columns[2]))
+            continue
+        not_shared.append(line)
     assert not_shared == []
+    assert downgraded == DOWNGRADES
+
+
+@pytest.mark.parametrize("term,code", sorted(DOWNGRADES))
+def test_downgraded_matches_are_close_only(term, code, ontology_graph):
+    subject = SKG[term.split(":", 1)[1]]
+    prefix, local = code.split(":", 1)
+    iri = {"UBERON": UBERON, "ONCOTREE": ONCOTREE, "NCIT": NCIT, "MONDO": MONDO}[prefix][local]
+    assert (subject, SKOS.closeMatch, iri) in ontology_graph
+    assert (subject, SKOS.exactMatch, iri) not in ontology_graph
 
 
 def test_every_row_names_a_term_with_a_label(ontology_graph):

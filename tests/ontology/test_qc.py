@@ -11,7 +11,7 @@ from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS
 from rdflib.plugins.sparql import prepareQuery
 
 from sarcoma_kg.release import qc
-from sarcoma_kg.rdf import InputError
+from sarcoma_kg.errors import InputError
 from sarcoma_kg.namespaces import NCIT, ONTOLOGY_IRI, SKG
 
 QUERIES = {p.stem: p for p in qc.query_files()}

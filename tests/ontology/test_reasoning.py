@@ -1,4 +1,4 @@
-"""The ontology under a real reasoner (HermiT and Pellet through sarcoma_kg.reason).
+"""The ontology under a real reasoner (HermiT and Pellet through sarcoma_kg.reasoning.reasoners).
 
 Entailments are proved by unsatisfiability: a probe class declared a subclass of A and of the
 complement of B is unsatisfiable exactly when A is a subclass of B. A negative control (a probe for
@@ -14,7 +14,7 @@ from rdflib import BNode, Graph, URIRef
 from rdflib.collection import Collection
 from rdflib.namespace import OWL, RDF, RDFS
 
-from sarcoma_kg.reasoning import reasoners as reason
+from sarcoma_kg.reasoning import reasoners
 from sarcoma_kg.namespaces import SKG
 
 PROBE = "http://example.org/probe#"
@@ -63,7 +63,21 @@ ENTAILED = [
     ("lesion-right-lobe-is-liver-metastasis", "RightLobeOfLiver", SKG.LiverMetastasis),
     ("lesion-right-lung-is-lung-metastasis", "RightLung", SKG.LungMetastasis),
     ("lesion-peritoneum-is-serosal-metastasis", "Peritoneum", SKG.SerosalMetastasis),
-    ("lesion-gluteal-is-soft-tissue-metastasis", "GlutealRegion", SKG.SoftTissueMetastasis),
+    ("lesion-gluteal-soft-tissue-is-soft-tissue-metastasis", "SoftTissueOfGlutealRegion", SKG.SoftTissueMetastasis),
+    ("lesion-soft-tissue-of-thigh-is-soft-tissue-metastasis", "SoftTissueOfThigh", SKG.SoftTissueMetastasis),
+    ("lesion-femur-is-bone-metastasis", "Femur", SKG.BoneMetastasis),
+    ("lesion-bone-of-upper-limb-is-bone-metastasis", "BoneOfUpperLimb", SKG.BoneMetastasis),
+    ("lesion-acetabulum-is-bone-metastasis", "Acetabulum", SKG.BoneMetastasis),
+    ("lesion-lumbar-spine-is-spine-metastasis", "LumbarSpine", SKG.SpineMetastasis),
+    ("lesion-leptomeninges-is-diffuse-organ-metastasis", "Leptomeninges", SKG.DiffuseOrganMetastasis),
+    ("lesion-pleura-is-diffuse-organ-metastasis", "Pleura", SKG.DiffuseOrganMetastasis),
+    ("radioembolization-is-radiotherapy", [SKG.Radioembolization], SKG.Radiotherapy),
+    ("radioembolization-is-liver-directed", [SKG.Radioembolization], SKG.LiverDirectedIntraArterialTherapy),
+    ("hemangiopericytoma-is-sarcoma", [SKG.Hemangiopericytoma], SKG.SoftTissueSarcoma),
+    ("mfh-is-sarcoma", [SKG.MalignantFibrousHistiocytoma], SKG.Sarcoma),
+    ("dfsp-is-intermediate", [SKG.DermatofibrosarcomaProtuberans], SKG.IntermediateMesenchymalNeoplasm),
+    ("sft-is-intermediate", [SKG.SolitaryFibrousTumour], SKG.IntermediateMesenchymalNeoplasm),
+    ("desmoid-is-intermediate", [SKG.DesmoidTumour], SKG.IntermediateMesenchymalNeoplasm),
 ]
 
 #: Subsumptions that must NOT hold (negative controls: the probe stays satisfiable).
@@ -74,6 +88,15 @@ NOT_ENTAILED = [
     ("sarcomatoid-carcinoma-is-not-sarcoma", [SKG.SarcomatoidCarcinoma], SKG.Sarcoma),
     ("mfh-is-not-ups", [SKG.MalignantFibrousHistiocytoma], SKG.UndifferentiatedPleomorphicSarcoma),
     ("lesion-liver-is-not-lung-metastasis", "Liver", SKG.LungMetastasis),
+    # a limb is a region: a lesion there is neither bone nor soft tissue until its tissue is recorded
+    ("lesion-lower-limb-is-not-bone-metastasis", "LowerExtremity", SKG.BoneMetastasis),
+    ("lesion-lower-limb-is-not-soft-tissue-metastasis", "LowerExtremity", SKG.SoftTissueMetastasis),
+    ("lesion-upper-limb-is-not-bone-metastasis", "UpperExtremity", SKG.BoneMetastasis),
+    ("lesion-knee-is-not-bone-metastasis", "Knee", SKG.BoneMetastasis),
+    ("lesion-gluteal-region-is-not-soft-tissue-metastasis", "GlutealRegion", SKG.SoftTissueMetastasis),
+    ("lesion-leptomeninges-is-not-serosal-metastasis", "Leptomeninges", SKG.SerosalMetastasis),
+    ("lesion-thoracic-spine-is-not-a-spine-class", [SKG.ThoracicSpine], SKG.Spine),
+    ("mfh-is-not-sts", [SKG.MalignantFibrousHistiocytoma], SKG.SoftTissueSarcoma),
 ]
 
 #: A class made a subclass of two disjoint classes: must be reported unsatisfiable.
@@ -82,6 +105,11 @@ CONTRADICTORY_CLASSES = [
     ("desmoid-and-sarcoma", [SKG.DesmoidTumour, SKG.Sarcoma]),
     ("lung-and-liver", [SKG.Lung, SKG.Liver]),
     ("surgery-and-radiotherapy", [SKG.Surgery, SKG.Radiotherapy]),
+    ("soft-tissue-of-thigh-and-femur", [SKG.SoftTissueOfThigh, SKG.Femur]),
+    ("limb-region-and-bone", [SKG.LowerExtremity, SKG.Bone]),
+    ("dfsp-and-sarcoma", [SKG.DermatofibrosarcomaProtuberans, SKG.Sarcoma]),
+    ("sft-and-sarcoma", [SKG.SolitaryFibrousTumour, SKG.Sarcoma]),
+    ("chemoembolization-and-radiotherapy", [SKG.Chemoembolization, SKG.Radiotherapy]),
 ]
 
 
@@ -110,14 +138,14 @@ def probe_graph(ontology_graph):
     return graph, expected_unsat
 
 
-@pytest.mark.parametrize("reasoner", reason.REASONERS)
+@pytest.mark.parametrize("reasoner", reasoners.REASONERS)
 def test_consistent_no_unsatisfiable_class_entailments_and_contradictions(probe_graph, reasoner):
     """One run per reasoner: the ontology plus the probes is consistent; the only unsatisfiable
     classes are the entailment probes and the deliberately contradictory classes, so no class of
     the ontology itself is unsatisfiable, every expected subsumption holds, every contradiction is
     caught, and the negative controls stay satisfiable."""
     graph, expected_unsat = probe_graph
-    report = reason.check_consistency(graph, reasoner)
+    report = reasoners.check_consistency(graph, reasoner)
     assert report.consistent, report.message
     unsat = set(report.unsatisfiable)
     assert not any(not u.startswith(PROBE) for u in unsat), f"ontology classes unsatisfiable: {unsat}"
@@ -138,15 +166,15 @@ def _with_individual(ontology_graph: Graph, types: list) -> Graph:
     return graph
 
 
-@pytest.mark.parametrize("reasoner", reason.REASONERS)
+@pytest.mark.parametrize("reasoner", reasoners.REASONERS)
 def test_individual_in_two_disjoint_classes_is_caught(ontology_graph, reasoner):
     graph = _with_individual(ontology_graph, [SKG.Leiomyosarcoma, SKG.SarcomatoidCarcinoma])
-    report = reason.check_consistency(graph, reasoner)
+    report = reasoners.check_consistency(graph, reasoner)
     assert not report.consistent
     assert reasoner in report.message
 
 
-@pytest.mark.parametrize("reasoner", reason.REASONERS)
+@pytest.mark.parametrize("reasoner", reasoners.REASONERS)
 def test_lesion_at_thoracic_spine_is_a_bone_metastasis(ontology_graph, reasoner):
     # Declaring such a lesion 'not a bone metastasis' must contradict the ontology.
     graph = _with_individual(
@@ -155,16 +183,16 @@ def test_lesion_at_thoracic_spine_is_a_bone_metastasis(ontology_graph, reasoner)
          lambda g: restriction(g, SKG.hasSite, SKG.ThoracicSpine),
          lambda g: complement(g, SKG.BoneMetastasis)],
     )
-    assert not reason.check_consistency(graph, reasoner).consistent
+    assert not reasoners.check_consistency(graph, reasoner).consistent
     # (The negative control, a lesion in the liver not being a lung metastasis, is a class probe.)
 
 
 # --- OWL 2 DL profile (OWL API profile checker, through `pellet info`) ------------------------------
 
 def test_ontology_and_knowledge_base_are_owl2_dl(knowledge_graph):
-    from sarcoma_kg.release import qc
+    from sarcoma_kg.reasoning.profile import owl_profile
 
-    profile = qc.owl_profile(knowledge_graph)
+    profile = owl_profile(knowledge_graph)
     assert profile.is_dl, profile.text
 
 
@@ -173,7 +201,7 @@ def test_a_non_dl_axiom_is_caught_by_the_profile_check(ontology_graph):
     from rdflib import Literal
     from rdflib.namespace import XSD
 
-    from sarcoma_kg.release import qc
+    from sarcoma_kg.reasoning.profile import owl_profile
 
     graph = Graph()
     graph += ontology_graph
@@ -182,6 +210,6 @@ def test_a_non_dl_axiom_is_caught_by_the_profile_check(ontology_graph):
     graph.add((node, OWL.onProperty, SKG.partOf))
     graph.add((node, OWL.minCardinality, Literal(2, datatype=XSD.nonNegativeInteger)))
     graph.add((SKG.Pelvis, RDFS.subClassOf, node))
-    profile = qc.owl_profile(graph)
+    profile = owl_profile(graph)
     assert not profile.is_dl
     assert profile.profile == "OWL 2"

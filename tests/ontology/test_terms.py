@@ -46,7 +46,7 @@ SEED_WORDS = [
     ("Upper Extremity", "UpperExtremity"), ("Upper Extremity/shoulder", "UpperExtremity"), ("knee", "Knee"),
     ("Soft tissues", "SoftTissue"), ("gluteal", "GlutealRegion"), ("brain", "Brain"),
     ("lymph node", "LymphNode"), ("pleural", "Pleura"), ("pericardial", "Pericardium"),
-    ("peritoneal", "Peritoneum"), ("leptomeningeal", "Leptomeninges"), ("diffuse organ", "SerosalSite"),
+    ("peritoneal", "Peritoneum"), ("leptomeningeal", "Leptomeninges"), ("diffuse organ", "DiffuseOrgan"),
     ("Small bowel", "SmallBowel"), ("Stomach", "Stomach"), ("Colon", "Colon"), ("Rectum", "Rectum"),
     ("Kidney", "Kidney"), ("Abdomen", "Abdomen"), ("abdominal cavity", "Abdomen"), ("chest", "Thorax"),
     ("retroperitoneal", None), ("skin", "Skin"),
@@ -195,9 +195,14 @@ def test_every_class_of_a_module_is_under_its_root(module, module_graphs, ontolo
     ("Leiomyosarcoma", "SoftTissueSarcoma"), ("SoftTissueSarcoma", "Sarcoma"), ("Sarcoma", "Neoplasm"),
     ("DedifferentiatedLiposarcoma", "Liposarcoma"), ("AnaplasticOsteosarcoma", "Osteosarcoma"),
     ("Osteosarcoma", "BoneSarcoma"), ("GastrointestinalStromalTumour", "SoftTissueSarcoma"),
-    ("SarcomatoidCarcinoma", "Carcinoma"), ("Hemangiopericytoma", "SolitaryFibrousTumour"),
-    ("ThoracicSpine", "Spine"), ("Spine", "Bone"), ("Ilium", "Bone"), ("Acetabulum", "Bone"), ("RightLung", "Lung"),
-    ("Pleura", "SerosalSite"), ("Leptomeninges", "SerosalSite"),
+    ("SarcomatoidCarcinoma", "Carcinoma"), ("Hemangiopericytoma", "SoftTissueSarcoma"),
+    ("MalignantFibrousHistiocytoma", "Sarcoma"), ("DermatofibrosarcomaProtuberans", "IntermediateMesenchymalNeoplasm"),
+    ("SolitaryFibrousTumour", "IntermediateMesenchymalNeoplasm"), ("DesmoidTumour", "IntermediateMesenchymalNeoplasm"),
+    ("ThoracicSpine", "Bone"), ("Spine", "Bone"), ("Ilium", "Bone"), ("RightLung", "Lung"),
+    ("Pleura", "SerosalSite"), ("SerosalSite", "DiffuseOrgan"), ("Leptomeninges", "DiffuseOrgan"),
+    ("Femur", "BoneOfLowerLimb"), ("Humerus", "BoneOfUpperLimb"), ("SoftTissueOfThigh", "SoftTissue"),
+    ("SoftTissueOfGlutealRegion", "SoftTissue"), ("LowerExtremity", "BodyRegion"), ("UpperExtremity", "BodyRegion"),
+    ("GlutealRegion", "BodyRegion"), ("Knee", "BodyRegion"), ("Radioembolization", "Radiotherapy"),
     ("LaparoscopicHepatectomy", "Hepatectomy"), ("HepaticMetastasectomy", "Metastasectomy"),
     ("Cryoablation", "ThermalAblation"), ("StereotacticBodyRadiotherapy", "Radiotherapy"),
     ("Radioembolization", "LiverDirectedIntraArterialTherapy"), ("Hydrodissection", "ThermalProtection"),
@@ -210,6 +215,12 @@ def test_asserted_is_a(sub, sup, ontology_graph):
 @pytest.mark.parametrize("sub,not_sup", [
     ("DesmoidTumour", "Sarcoma"), ("SarcomatoidCarcinoma", "Sarcoma"), ("RightLobeOfLiver", "Liver"),
     ("Acetabulum", "Pelvis"), ("EwingSarcoma", "SoftTissueSarcoma"),
+    # parts are not kinds: the thoracic spine is part of the spine, the acetabulum part of the pelvis
+    ("ThoracicSpine", "Spine"), ("LumbarSpine", "Spine"), ("Acetabulum", "Bone"),
+    # a limb or the buttock is a region, not a tissue
+    ("LowerExtremity", "Bone"), ("UpperExtremity", "Bone"), ("Knee", "Bone"), ("GlutealRegion", "SoftTissue"),
+    ("Leptomeninges", "SerosalSite"), ("DermatofibrosarcomaProtuberans", "Sarcoma"),
+    ("SolitaryFibrousTumour", "Sarcoma"), ("MalignantFibrousHistiocytoma", "SoftTissueSarcoma"),
 ])
 def test_no_false_is_a(sub, not_sup, ontology_graph):
     assert SKG[not_sup] not in superclasses(ontology_graph, SKG[sub])
@@ -223,15 +234,22 @@ def _part_of(graph, cls) -> set:
 @pytest.mark.parametrize("part,whole", [
     ("RightLobeOfLiver", "Liver"), ("LeftLobeOfLiver", "Liver"), ("Acetabulum", "Pelvis"), ("Ilium", "Pelvis"),
     ("Ischium", "Pelvis"), ("Sacrum", "Spine"), ("Sacrum", "Pelvis"), ("Humerus", "UpperExtremity"),
+    ("ThoracicSpine", "Spine"), ("LumbarSpine", "Spine"), ("Femur", "Thigh"), ("SoftTissueOfThigh", "Thigh"),
+    ("Thigh", "LowerExtremity"), ("Knee", "LowerExtremity"), ("SoftTissueOfGlutealRegion", "GlutealRegion"),
 ])
 def test_part_of(part, whole, ontology_graph):
     assert SKG[whole] in _part_of(ontology_graph, SKG[part])
 
 
 def test_every_site_has_one_organ_level_site_which_is_organ_level(module_graphs, ontology_graph):
+    """Every site with a tissue has one organ-level site; a body region (a limb, the buttock) has
+    none, because a lesion there is counted as bone or soft tissue only once its tissue is known."""
     anatomy = module_graphs["anatomy"]
     for site in named_classes(anatomy):
         targets = list(ontology_graph.objects(site, SKG.organLevelSite))
+        if SKG.BodyRegion in superclasses(ontology_graph, site) | {site}:
+            assert targets == [], f"{site} is a body region but is counted as {targets}"
+            continue
         assert len(targets) == 1, f"{site}: {targets}"
         target = targets[0]
         assert (target, SKG.organLevelSite, target) in ontology_graph, f"{target} is not organ-level"
@@ -245,10 +263,17 @@ def test_every_site_has_one_organ_level_site_which_is_organ_level(module_graphs,
     ("Humerus", "Bone"), ("Rib", "Bone"), ("RightLung", "Lung"), ("LeftLung", "Lung"),
     ("RightLobeOfLiver", "Liver"), ("LeftLobeOfLiver", "Liver"), ("Pleura", "Pleura"),
     ("Peritoneum", "Peritoneum"), ("Pericardium", "Pericardium"), ("Leptomeninges", "Leptomeninges"),
-    ("GlutealRegion", "SoftTissue"), ("Lung", "Lung"), ("Liver", "Liver"), ("Brain", "Brain"),
+    ("SoftTissueOfGlutealRegion", "SoftTissue"), ("Lung", "Lung"), ("Liver", "Liver"), ("Brain", "Brain"),
+    ("SoftTissueOfThigh", "SoftTissue"), ("SoftTissueOfUpperLimb", "SoftTissue"), ("Femur", "Bone"),
+    ("BoneOfLowerLimb", "Bone"), ("Tibia", "Bone"), ("Scapula", "Bone"), ("LumbarSpine", "Bone"),
 ])
 def test_organ_level_site(site, organ, ontology_graph):
     assert ontology_graph.value(SKG[site], SKG.organLevelSite) == SKG[organ]
+
+
+@pytest.mark.parametrize("region", ["LowerExtremity", "UpperExtremity", "Thigh", "Knee", "GlutealRegion"])
+def test_a_body_region_is_not_counted_as_an_organ_site(region, ontology_graph):
+    assert ontology_graph.value(SKG[region], SKG.organLevelSite) is None
 
 
 def test_every_term_block_is_complete(module_graphs):

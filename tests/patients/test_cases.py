@@ -10,37 +10,15 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from rdflib import BNode, Graph, Namespace, URIRef
+from rdflib import Graph, Namespace, URIRef
 from rdflib.namespace import RDF, SH
 
-from sarcoma_kg.patients import read as patients, verdicts
+from sht import case_files, load_case
 
-CASES = Path(__file__).parent.parent / "cases" / "patients"
+from sarcoma_kg.patients import shapes, verdicts
+
 MF = Namespace("http://www.w3.org/2001/sw/DataAccess/tests/test-manifest#")
-SHT = Namespace("http://www.w3.org/ns/shacl-test#")
 SKGT = Namespace("https://w3id.org/sarcoma-kg/test#")
-
-
-def split_case(path: Path) -> tuple[Graph, Graph, URIRef]:
-    """(data, description, case node): the description is the closure of the sht:Validate node."""
-    g = Graph().parse(path)
-    case = next(g.subjects(RDF.type, SHT.Validate))
-    desc = Graph()
-    todo, seen = [case], set()
-    while todo:
-        node = todo.pop()
-        if node in seen:
-            continue
-        seen.add(node)
-        for p, o in g.predicate_objects(node):
-            desc.add((node, p, o))
-            if isinstance(o, BNode):
-                todo.append(o)
-    data = Graph()
-    for t in g:
-        if t not in desc:
-            data.add(t)
-    return data, desc, case
 
 
 def result_key(g: Graph, r) -> tuple:
@@ -54,19 +32,19 @@ def result_key(g: Graph, r) -> tuple:
 
 
 def run_case(path: Path, knowledge: Graph):
-    data, desc, case = split_case(path)
-    merged = patients.data_graph(data, knowledge)
-    report = patients.run_shapes(merged)
-    derivation = verdicts.derive_all(data, knowledge, data=merged, report=report)
-    return data, desc, case, report, derivation
+    case = load_case(path)
+    merged = shapes.data_graph(case.data, knowledge)
+    report = shapes.run_shapes(merged)
+    derivation = verdicts.derive_all(case.data, knowledge, data=merged, report=report)
+    return case.data, case.description, case.node, report, derivation
 
 
-CASE_FILES = sorted(CASES.glob("*.ttl"))
+CASE_FILES = case_files("patients")
 
 
 @pytest.mark.parametrize("path", CASE_FILES, ids=[p.stem for p in CASE_FILES])
-def test_case(path: Path, patient_knowledge):
-    data, desc, case, report, derivation = run_case(path, patient_knowledge)
+def test_case(path: Path, knowledge_graph):
+    data, desc, case, report, derivation = run_case(path, knowledge_graph)
 
     expected_report = desc.value(case, MF.result)
     assert expected_report is not None, f"{path.name}: no mf:result"

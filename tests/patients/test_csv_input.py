@@ -9,7 +9,7 @@ from rdflib import Literal
 from rdflib.namespace import RDF, XSD
 
 from sarcoma_kg.patients.csv_mapping import read_csv
-from sarcoma_kg.rdf import InputError
+from sarcoma_kg.errors import InputError
 from sarcoma_kg.namespaces import EX, SKG
 
 HEADER = "patient_id,diffuse_serosal_involvement,primary_histology,diagnosis_date,lesion_site,lesion_diameter_mm,detection_date,lesion_amenable_ablation\n"

@@ -39,9 +39,9 @@ ex:OneOrgan-L1 a skg:MetastaticLesion ; skg:hasSite skg:Liver ; skg:longestDiame
 """
 
 
-def test_a_new_definition_is_checked_without_code(patient_knowledge):
+def test_a_new_definition_is_checked_without_code(knowledge_graph):
     knowledge = Graph()
-    knowledge += patient_knowledge
+    knowledge += knowledge_graph
     knowledge.parse(data=NEW_DEFINITIONS, format="turtle")
     d = verdicts.derive_all(Graph().parse(data=PATIENTS, format="turtle"), knowledge)
     by = {(a.patient, a.definition): a for a in d.assessments}

@@ -31,11 +31,11 @@ HAKIME_GANGI = {
 
 
 @pytest.fixture(scope="module")
-def examples_result(patient_knowledge):
+def examples_result(knowledge_graph):
     ex = resources.EXAMPLES_DIR
     paths = [ex / "yevich2016" / "yevich2016.ttl", ex / "hakime2013" / "hakime2013.ttl",
              ex / "tumour-board.csv", *sorted((ex / "edge-cases").glob("*.ttl"))]
-    return validate.validate_paths(paths, knowledge=patient_knowledge)
+    return validate.validate_paths(paths, knowledge=knowledge_graph)
 
 
 def verdict(result, patient, definition):

@@ -12,11 +12,13 @@ import pytest
 from rdflib import Graph, URIRef
 from rdflib.namespace import RDF, SH
 
-from sarcoma_kg.patients import read as patients, verdicts
+from sht import case_files, load_case
+
 from sarcoma_kg import resources
 from sarcoma_kg.namespaces import SKG
-
-from .test_cases import CASE_FILES, split_case
+from sarcoma_kg.patients import verdicts
+from sarcoma_kg.patients.shapes import data_graph, run_shapes, shape_graph
+from sarcoma_kg.rdf import patients_in
 
 
 def compile_for(select: str, focus: list[URIRef]) -> str:
@@ -37,26 +39,25 @@ def normalise(message: str) -> str:
 @pytest.fixture(scope="module")
 def merged_patients():
     g = Graph()
-    for path in CASE_FILES:
-        data, _desc, _case = split_case(path)
-        g += data
+    for path in case_files("patients"):
+        g += load_case(path).data
     for path in [resources.EXAMPLES_DIR / "yevich2016" / "yevich2016.ttl",
                  resources.EXAMPLES_DIR / "hakime2013" / "hakime2013.ttl"]:
         g.parse(path)
     return g
 
 
-def test_criteria_shapes_give_the_same_results_on_oxigraph(merged_patients, patient_knowledge):
-    data = patients.data_graph(merged_patients, patient_knowledge)
-    shapes = patients.shape_graph()
-    report = patients.run_shapes(data, shapes)
+def test_criteria_shapes_give_the_same_results_on_oxigraph(merged_patients, knowledge_graph):
+    data = data_graph(merged_patients, knowledge_graph)
+    shapes = shape_graph()
+    report = run_shapes(data, shapes)
     expected = {(r.patient, r.shape, r.criterion, normalise(r.message))
                 for r in verdicts.criteria_results(report, shapes)}
     assert len(expected) > 100
 
     store = pyoxigraph.Store()
     store.load(data.serialize(format="nt", encoding="utf-8"), format=pyoxigraph.RdfFormat.N_TRIPLES)
-    focus = patients.patients_in(merged_patients)
+    focus = patients_in(merged_patients)
     actual = set()
     for shape in shapes.subjects(SKG.criterionOutcome, None):
         assert (shape, SH.targetClass, SKG.Patient) in shapes
@@ -68,10 +69,10 @@ def test_criteria_shapes_give_the_same_results_on_oxigraph(merged_patients, pati
     assert actual == expected, (sorted(actual - expected, key=str)[:5], sorted(expected - actual, key=str)[:5])
 
 
-def test_structural_sparql_constraints_give_the_same_results_on_oxigraph(merged_patients, patient_knowledge):
-    data = patients.data_graph(merged_patients, patient_knowledge)
-    shapes = patients.shape_graph()
-    report = patients.run_shapes(data, shapes)
+def test_structural_sparql_constraints_give_the_same_results_on_oxigraph(merged_patients, knowledge_graph):
+    data = data_graph(merged_patients, knowledge_graph)
+    shapes = shape_graph()
+    report = run_shapes(data, shapes)
     structural = {s for s in shapes.subjects(SH.sparql, None)} - set(shapes.subjects(SKG.criterionOutcome, None))
     expected = set()
     for r in report.subjects(RDF.type, SH.ValidationResult):

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 
-from sarcoma_kg.patients.verdicts import add_months, months_between, synchronous_window
+from sarcoma_kg.patients.timing import add_months, months_between, synchronous_window
 
 D = dt.date
 
@@ -33,5 +33,5 @@ def test_months_between(start, end, expected):
     assert months_between(start, end) == expected
 
 
-def test_window_comes_from_the_knowledge_base(patient_knowledge):
-    assert synchronous_window(patient_knowledge) == 6
+def test_window_comes_from_the_knowledge_base(knowledge_graph):
+    assert synchronous_window(knowledge_graph) == 6

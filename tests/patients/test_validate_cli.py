@@ -8,7 +8,7 @@ import pytest
 from click.testing import CliRunner
 from rdflib import BNode, Graph
 
-from sarcoma_kg.patients import read as patients
+from sarcoma_kg.patients import shapes
 from sarcoma_kg.cli import main
 from sarcoma_kg.namespaces import EX, SKG, VERDICT
 
@@ -35,8 +35,8 @@ ex:Broken-L1 a skg:MetastaticLesion .
 
 
 @pytest.fixture(autouse=True)
-def _knowledge(monkeypatch, patient_knowledge):
-    monkeypatch.setattr(patients, "knowledge_context", lambda fresh=False: patient_knowledge)
+def _knowledge(monkeypatch, knowledge_graph):
+    monkeypatch.setattr(shapes, "knowledge_context", lambda fresh=False: knowledge_graph)
 
 
 @pytest.fixture

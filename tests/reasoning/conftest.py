@@ -6,60 +6,63 @@ from pathlib import Path
 
 import pytest
 from rdflib import Graph
-from rdflib.namespace import OWL, RDF
+from rdflib.namespace import OWL, RDF, RDFS
 
-from sarcoma_kg import rdf as graphs, resources
-from sarcoma_kg.reasoning import reasoners as reason
+from sarcoma_kg import resources
+from sarcoma_kg.rdf import load
+from sarcoma_kg.reasoning import reasoners
 
 FIXTURES = Path(__file__).parent / "fixtures"
-
-
-def with_stub_terms(terms: Graph) -> Graph:
-    """``terms`` plus the stand-in hierarchy of fixtures/terms-stub.ttl, for terms it lacks."""
-    stub = Graph().parse(FIXTURES / "terms-stub.ttl")
-    out = Graph()
-    out += terms
-    for subject in set(stub.subjects()):
-        if (subject, RDF.type, OWL.Class) not in terms:
-            for triple in stub.triples((subject, None, None)):
-                out.add(triple)
-    return out
 
 
 @pytest.fixture(scope="session")
 def reasoning_terms(ontology_graph) -> Graph:
     """The ontology (with classes.ttl) as the reasoner's TBox."""
-    return with_stub_terms(ontology_graph)
+    return ontology_graph
 
 
 @pytest.fixture(scope="session")
-def small_terms() -> Graph:
-    """A small TBox (header, core, classes + the stub hierarchy) for the OWL RL comparison,
-    where owlrl on the whole ontology would take tens of seconds."""
-    files = [resources.HEADER_FILE, resources.ONTOLOGY_DIR / "core.ttl", resources.ONTOLOGY_DIR / "classes.ttl"]
-    return with_stub_terms(graphs.load(files))
+def ra_patients_path() -> Path:
+    return FIXTURES / "patients.ttl"
 
 
 @pytest.fixture(scope="session")
-def ra_patients() -> Graph:
-    return Graph().parse(FIXTURES / "patients.ttl")
+def ra_patients(ra_patients_path) -> Graph:
+    return Graph().parse(ra_patients_path)
 
 
 @pytest.fixture(scope="session")
 def hermit_result(ra_patients, reasoning_terms):
-    return reason.classify_patients(ra_patients, reasoning_terms, "hermit")
+    return reasoners.classify_patients(ra_patients, reasoning_terms, "hermit")
 
 
 @pytest.fixture(scope="session")
 def pellet_result(ra_patients, reasoning_terms):
-    return reason.classify_patients(ra_patients, reasoning_terms, "pellet")
+    return reasoners.classify_patients(ra_patients, reasoning_terms, "pellet")
 
 
 @pytest.fixture(scope="session")
 def defined(reasoning_terms) -> set:
-    return set(reason.defined_classes(reasoning_terms))
+    return set(reasoners.defined_classes(reasoning_terms))
+
+
+@pytest.fixture(scope="session")
+def small_terms() -> Graph:
+    """The header, core, the patient model and the defined classes with the hierarchies the patient classes look at
+    (histology, anatomy, agents), without the other modules and without annotations (labels,
+    definitions, cross-references): for the OWL 2 RL comparison, where owlrl on the whole ontology
+    would take minutes."""
+    names = ("core", "patient", "classes", "histology", "anatomy", "agents")
+    terms = load([resources.HEADER_FILE, *(resources.ONTOLOGY_DIR / f"{n}.ttl" for n in names)])
+    annotations = set(terms.subjects(RDF.type, OWL.AnnotationProperty))
+    annotations |= {RDFS.label, RDFS.comment, RDFS.isDefinedBy, RDFS.seeAlso}
+    lean = Graph()
+    for triple in terms:
+        if triple[1] not in annotations:
+            lean.add(triple)
+    return lean
 
 
 @pytest.fixture(scope="session")
 def small_hermit(ra_patients, small_terms):
-    return reason.classify_patients(ra_patients, small_terms, "hermit")
+    return reasoners.classify_patients(ra_patients, small_terms, "hermit")

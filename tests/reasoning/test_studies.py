@@ -3,7 +3,7 @@ and histology hierarchies (study IRIs fixed by docs/model.md and the curation pr
 
 import pytest
 
-from sarcoma_kg.reasoning import reasoners as reason
+from sarcoma_kg.reasoning import reasoners
 from sarcoma_kg.namespaces import SKG, STUDY
 
 # The seeds' lung ablation table (lecture, seed 000) and the consensus tables (seed 003).
@@ -18,7 +18,7 @@ STEREOTACTIC = SBRT | {"Folkert2014"}
 
 @pytest.fixture(scope="module")
 def study_classes(knowledge_graph, ontology_graph):
-    result = reason.classify_studies(knowledge_graph, "hermit", terms=ontology_graph)
+    result = reasoners.classify_studies(knowledge_graph, "hermit", terms=ontology_graph)
     members = {}
     for study, types in result.types.items():
         for cls in types:

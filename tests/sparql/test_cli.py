@@ -1,4 +1,4 @@
-"""The query / build / serve / load verbs, in-process with click's CliRunner."""
+"""The query / serve / load verbs, in-process with click's CliRunner."""
 
 from __future__ import annotations
 
@@ -6,10 +6,10 @@ import json
 
 from click.testing import CliRunner
 
-from sarcoma_kg.cli import main
+from samples import CATALOGUE_SAMPLE, MALICIOUS
 
-from .conftest import FIXTURE, MALICIOUS
-from .test_build import small_pipeline  # noqa: F401  (fixture)
+from sarcoma_kg.cli import main
+from sarcoma_kg.sparql.server import free_port
 
 
 def invoke(*args):
@@ -23,7 +23,7 @@ def test_query_list():
 
 
 def test_query_on_data_files_as_csv():
-    result = invoke("query", "cq-studies-by-histology", "--no-kb", "--data", str(FIXTURE),
+    result = invoke("query", "cq-studies-by-histology", "--no-kb", "--data", str(CATALOGUE_SAMPLE),
                     "-p", "histology=skg:GastrointestinalStromalTumour", "--format", "csv")
     assert result.exit_code == 0, result.output
     lines = result.stdout.strip().splitlines()
@@ -34,7 +34,7 @@ def test_query_on_data_files_as_csv():
 def test_query_json_is_sparql_results_json_on_both_engines():
     outputs = []
     for engine in ("oxigraph", "rdflib"):
-        result = invoke("query", "cq-evidence-gaps", "--no-kb", "--data", str(FIXTURE), "--format", "json",
+        result = invoke("query", "cq-evidence-gaps", "--no-kb", "--data", str(CATALOGUE_SAMPLE), "--format", "json",
                         "--engine", engine)
         assert result.exit_code == 0, result.output
         data = json.loads(result.stdout)
@@ -44,39 +44,22 @@ def test_query_json_is_sparql_results_json_on_both_engines():
 
 
 def test_query_with_malicious_parameter_returns_no_rows():
-    result = invoke("query", "cq-study-bibliography", "--no-kb", "--data", str(FIXTURE),
+    result = invoke("query", "cq-study-bibliography", "--no-kb", "--data", str(CATALOGUE_SAMPLE),
                     "--param", f"author={MALICIOUS}", "--format", "json")
     assert result.exit_code == 0, result.output
     assert json.loads(result.stdout)["results"]["bindings"] == []
 
 
 def test_query_usage_errors_exit_2(tmp_path):
-    assert invoke("query", "cq-studies-by-histology", "--no-kb", "--data", str(FIXTURE)).exit_code == 2
-    missing = invoke("query", "cq-no-such-question", "--no-kb", "--data", str(FIXTURE))
+    assert invoke("query", "cq-studies-by-histology", "--no-kb", "--data", str(CATALOGUE_SAMPLE)).exit_code == 2
+    missing = invoke("query", "cq-no-such-question", "--no-kb", "--data", str(CATALOGUE_SAMPLE))
     assert missing.exit_code == 2 and "no query named" in missing.output
     update = tmp_path / "wipe.rq"
     update.write_text("DELETE WHERE { ?s ?p ?o }")
-    refused = invoke("query", str(update), "--no-kb", "--data", str(FIXTURE))
+    refused = invoke("query", str(update), "--no-kb", "--data", str(CATALOGUE_SAMPLE))
     assert refused.exit_code == 2 and "refused" in refused.output
-    bad_iri = invoke("query", "cq-fact-provenance", "--no-kb", "--data", str(FIXTURE), "-p", "fact=skg:a b")
+    bad_iri = invoke("query", "cq-fact-provenance", "--no-kb", "--data", str(CATALOGUE_SAMPLE), "-p", "fact=skg:a b")
     assert bad_iri.exit_code == 2
-
-
-def test_build_command(small_pipeline, tmp_path):  # noqa: F811
-    result = invoke("build", "--out", str(tmp_path / "dist"))
-    assert result.exit_code == 0, result.output
-    assert "sarcoma-kg.nt" in result.stdout and "studies: 5" in result.stdout
-    manifest = json.loads((tmp_path / "dist" / "manifest.json").read_text())
-    assert manifest["version"] == "0.1.0"
-
-
-def test_build_command_failure_exits_1(small_pipeline, tmp_path, monkeypatch):  # noqa: F811
-    from sarcoma_kg.reasoning.reasoners import ConsistencyReport
-    monkeypatch.setattr(small_pipeline.reason, "check_consistency",
-                        lambda g, reasoner="hermit": ConsistencyReport(reasoner, False, [], "clash"))
-    result = invoke("build", "--out", str(tmp_path / "dist"))
-    assert result.exit_code == 1
-    assert "build failed" in result.output and not (tmp_path / "dist").exists()
 
 
 def test_serve_and_load_without_release_exit_2(tmp_path):
@@ -88,15 +71,5 @@ def test_serve_and_load_without_release_exit_2(tmp_path):
 
 def test_load_unreachable_store_exits_1(tmp_path):
     (tmp_path / "sarcoma-kg.nt").write_text("")
-    from sarcoma_kg.sparql.server import free_port
     result = invoke("load", "--endpoint", f"http://127.0.0.1:{free_port()}/store", "--release", str(tmp_path))
     assert result.exit_code == 1 and "failed" in result.output
-
-
-def test_summary_command_counts_the_live_graph():
-    result = invoke("summary", "--format", "json")
-    assert result.exit_code == 0, result.output
-    counts = json.loads(result.stdout)
-    assert counts["definitions"] >= 4 and counts["recommendations"] >= 34
-    assert set(counts["termsPerFamily"]) == {"histology", "anatomy", "modality", "agents"}
-    assert counts["termsPerFamily"]["histology"] > 1

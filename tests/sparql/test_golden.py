@@ -9,9 +9,10 @@ import pytest
 from rdflib import Graph
 from rdflib.compare import graph_diff, to_isomorphic
 
-from sarcoma_kg.sparql import catalogue, query, backends as store
+from resultsets import canonical_rows
+from samples import GOLDEN_DIR
 
-from .conftest import GOLDEN_DIR
+from sarcoma_kg.sparql import backends, catalogue, query
 
 CATALOGUE = catalogue.catalogue(include_qc=False)
 QC = [q for q in catalogue.catalogue(include_qc=True) if q.family == "qc"]
@@ -19,7 +20,7 @@ QC = [q for q in catalogue.catalogue(include_qc=True) if q.family == "qc"]
 
 @pytest.fixture(scope="module")
 def engines(fixture_graph):
-    return store.RdflibBackend(fixture_graph), store.OxigraphBackend(fixture_graph)
+    return backends.RdflibBackend(fixture_graph), backends.OxigraphBackend(fixture_graph)
 
 
 def _golden_path(q):
@@ -33,30 +34,26 @@ def _diff(a: Graph, b: Graph) -> str:
 
 
 @pytest.mark.parametrize("q", CATALOGUE, ids=[q.name for q in CATALOGUE])
-def test_query_matches_golden_on_both_engines(q, engines, update_golden):
+def test_query_matches_golden_on_both_engines(q, engines, golden):
     rdflib_engine, oxigraph_engine = engines
     bindings = query.example_bindings(q)
     got_rdflib = rdflib_engine.query(q.text, bindings)
     got_oxigraph = oxigraph_engine.query(q.text, bindings)
-    golden = _golden_path(q)
-    assert q.golden == str(golden.relative_to(GOLDEN_DIR.parents[2])), "header golden: names the wrong file"
+    path = _golden_path(q)
+    assert q.golden == str(path.relative_to(GOLDEN_DIR.parents[2])), "header golden: names the wrong file"
     if q.kind == "CONSTRUCT":
         assert to_isomorphic(got_rdflib) == to_isomorphic(got_oxigraph), _diff(got_rdflib, got_oxigraph)
-        if update_golden:
-            golden.write_text(got_rdflib.serialize(format="turtle"), encoding="utf-8")
-        expected = Graph().parse(golden, format="turtle")
+        expected = Graph().parse(data=golden(path, got_rdflib.serialize(format="turtle")), format="turtle")
         assert len(got_rdflib) > 0, "a construct query should derive something from the fixtures"
         assert to_isomorphic(got_rdflib) == to_isomorphic(expected), _diff(got_rdflib, expected)
         return
     assert got_rdflib.variables == got_oxigraph.variables
-    assert query.canonical_rows(got_rdflib) == query.canonical_rows(got_oxigraph)
-    if update_golden:
-        golden.write_text(json.dumps(query.to_sparql_json(got_rdflib), indent=1, ensure_ascii=False) + "\n",
-                          encoding="utf-8")
-    expected = store.result_set_from_json(json.loads(golden.read_text(encoding="utf-8")))
+    assert canonical_rows(got_rdflib) == canonical_rows(got_oxigraph)
+    actual = json.dumps(query.to_sparql_json(got_rdflib), indent=1, ensure_ascii=False) + "\n"
+    expected = backends.result_set_from_json(json.loads(golden(path, actual)))
     assert len(expected) > 0, "every golden result should hold at least one row on the fixtures"
     assert got_rdflib.variables == expected.variables
-    assert query.canonical_rows(got_rdflib) == query.canonical_rows(expected)
+    assert canonical_rows(got_rdflib) == canonical_rows(expected)
 
 
 def test_qc_queries_agree_across_engines(engines):
@@ -67,7 +64,7 @@ def test_qc_queries_agree_across_engines(engines):
     for q in QC:
         a = rdflib_engine.query(q.text, {})
         b = oxigraph_engine.query(q.text, {})
-        if query.canonical_rows(a) != query.canonical_rows(b):
+        if canonical_rows(a) != canonical_rows(b):
             disagree.append(q.name)
     assert disagree == []
 
@@ -75,5 +72,5 @@ def test_qc_queries_agree_across_engines(engines):
 def test_returns_header_names_the_columns():
     for q in CATALOGUE:
         if q.kind == "SELECT":
-            got = store.RdflibBackend(Graph()).query(q.text, {})
+            got = backends.RdflibBackend(Graph()).query(q.text, {})
             assert got.variables == q.returns, q.name

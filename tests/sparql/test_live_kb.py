@@ -1,11 +1,13 @@
-"""Smoke tests on the live knowledge base (graphs.knowledge_graph()): the key questions return
+"""Smoke tests on the live knowledge base (rdf.knowledge_graph()): the key questions return
 rows, and rdflib and pyoxigraph agree on them. These follow the curation work in ontology/kb/."""
 
 from __future__ import annotations
 
 import pytest
 
-from sarcoma_kg.sparql import catalogue, query, backends as store
+from resultsets import canonical_rows
+
+from sarcoma_kg.sparql import backends, catalogue, query
 from sarcoma_kg.namespaces import SKG
 
 CATALOGUE = catalogue.catalogue(include_qc=False)
@@ -13,7 +15,7 @@ CATALOGUE = catalogue.catalogue(include_qc=False)
 
 @pytest.fixture(scope="module")
 def live(knowledge_graph):
-    return store.OxigraphBackend(knowledge_graph), store.RdflibBackend(knowledge_graph)
+    return backends.OxigraphBackend(knowledge_graph), backends.RdflibBackend(knowledge_graph)
 
 
 def _rows(backend, name, *params):
@@ -31,7 +33,7 @@ def test_every_catalogue_query_agrees_across_engines_on_the_live_kb(live):
         if q.kind == "CONSTRUCT":
             assert len(a) == len(b), q.name
         else:
-            assert query.canonical_rows(a) == query.canonical_rows(b), q.name
+            assert canonical_rows(a) == canonical_rows(b), q.name
 
 
 def test_recommendation_chain_reaches_outcome_figures(live):
@@ -58,32 +60,3 @@ def test_outcome_questions_return_rows(live):
     assert len(_rows(live[0], "cq-outcomes-by-modality-site", "modality=skg:ThermalAblation", "site=skg:Lung")) > 0
     assert len(_rows(live[0], "cq-recommendations-by-evidence")) >= 34
     assert len(_rows(live[0], "cq-fact-provenance")) > 0
-
-
-_BUILD_SCRIPT = """
-import sys
-from pathlib import Path
-from sarcoma_kg.release import build
-from sarcoma_kg import rdf as graphs
-from sarcoma_kg.reasoning.owl_view import typing_axioms
-kb = graphs.knowledge_graph()
-build.write_release(Path(sys.argv[1]), graphs.ontology_graph(), kb + typing_axioms(kb))
-"""
-
-
-def test_real_release_files_are_byte_identical_across_processes(tmp_path):
-    """Two writes of the live release in interpreters with different hash seeds: same bytes."""
-    import os
-    import subprocess
-    import sys
-
-    outs = []
-    for seed in ("0", "31337"):
-        out = tmp_path / seed
-        subprocess.run([sys.executable, "-c", _BUILD_SCRIPT, str(out)], check=True, capture_output=True,
-                       env={**os.environ, "PYTHONHASHSEED": seed})
-        outs.append(out)
-    names = sorted(str(p.relative_to(outs[0])) for p in outs[0].rglob("*") if p.is_file())
-    assert len(names) == 11
-    for name in names:
-        assert (outs[0] / name).read_bytes() == (outs[1] / name).read_bytes(), name

@@ -6,21 +6,22 @@ import pytest
 from rdflib import Literal, URIRef
 from rdflib.plugins.sparql.parser import parseQuery
 
-from sarcoma_kg.sparql import catalogue, query, backends as store
-from sarcoma_kg.rdf import InputError
+from samples import MALICIOUS, catalogue_sample
+
+from sarcoma_kg.sparql import backends, catalogue, query
+from sarcoma_kg.errors import InputError
 from sarcoma_kg.namespaces import SKG, STUDY
 
-from .conftest import MALICIOUS, load_fixture
 
 BIBLIOGRAPHY = "cq-study-bibliography"
 
 
 def _engines(graph):
-    return [store.RdflibBackend(graph), store.OxigraphBackend(graph)]
+    return [backends.RdflibBackend(graph), backends.OxigraphBackend(graph)]
 
 
 def test_malicious_value_is_a_plain_literal_on_embedded_engines():
-    graph = load_fixture()
+    graph = catalogue_sample()
     size = len(graph)
     q = catalogue.load_query(BIBLIOGRAPHY)
     bindings = query.parse_params(q, [f"author={MALICIOUS}"])
@@ -33,7 +34,7 @@ def test_malicious_value_is_a_plain_literal_on_embedded_engines():
 
 def test_malicious_value_matches_itself_as_data():
     """The proof that it is a literal: a study whose author *is* that string is found."""
-    graph = load_fixture()
+    graph = catalogue_sample()
     graph.add((STUDY.Injected, URIRef(str(SKG.firstAuthor)), Literal(MALICIOUS)))
     graph.add((STUDY.Injected, URIRef("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"), SKG.Study))
     q = catalogue.load_query(BIBLIOGRAPHY)
@@ -45,7 +46,7 @@ def test_malicious_value_matches_itself_as_data():
 
 def test_remote_binding_keeps_the_value_inside_one_literal():
     q = catalogue.load_query(BIBLIOGRAPHY)
-    bound = store.bind_values(q.text, {"author": Literal(MALICIOUS)})
+    bound = backends.bind_values(q.text, {"author": Literal(MALICIOUS)})
     assert 'VALUES (?author) { ("x\\" } ; DROP ALL ; #") }' in bound
     parsed = parseQuery(bound)  # still one query, not an update
     assert parsed[1].name == "SelectQuery"
@@ -55,7 +56,7 @@ def test_remote_binding_keeps_the_value_inside_one_literal():
 def test_remote_binding_finds_the_where_group_despite_braces_in_comments_and_strings():
     text = ('# a comment with { and WHERE\nPREFIX ex: <http://e/x#WHERE>\nSELECT ?s ("WHERE {" AS ?t)\n'
             'WHERE { ?s ?p ?o } ORDER BY ?s')
-    bound = store.bind_values(text, {"s": URIRef("http://e/a")})
+    bound = backends.bind_values(text, {"s": URIRef("http://e/a")})
     assert bound.index("VALUES") > bound.index("WHERE {")
     assert parseQuery(bound)
 
@@ -107,20 +108,20 @@ def test_recommendation_parameter_restricts_the_chain(fixture_graph):
 def test_updates_are_refused_unless_allowed(tmp_path):
     update = tmp_path / "drop.rq"
     update.write_text("DELETE WHERE { ?s ?p ?o }", encoding="utf-8")
-    graph = load_fixture()
+    graph = catalogue_sample()
     q = query.resolve(update)
     for engine in _engines(graph):
-        with pytest.raises(store.QueryError, match="refused"):
+        with pytest.raises(backends.QueryError, match="refused"):
             query.run(q, engine)
     assert len(graph) > 0
-    engine = store.RdflibBackend(graph)
+    engine = backends.RdflibBackend(graph)
     query.run(q, engine, allow_update=True)
     assert len(graph) == 0
 
 
 def test_backends_refuse_updates_through_query():
-    for engine in _engines(load_fixture()):
-        with pytest.raises(store.QueryError):
+    for engine in _engines(catalogue_sample()):
+        with pytest.raises(backends.QueryError):
             engine.query("DELETE WHERE { ?s ?p ?o }")
 
 
@@ -128,7 +129,7 @@ def test_invalid_query_is_an_input_error(tmp_path):
     bad = tmp_path / "bad.rq"
     bad.write_text("SELECT ?s WHERE { ?s ?p }", encoding="utf-8")
     with pytest.raises(InputError):
-        query.run(query.resolve(bad), store.RdflibBackend(load_fixture()))
+        query.run(query.resolve(bad), backends.RdflibBackend(catalogue_sample()))
 
 
 def test_regression_no_spurious_row_for_an_unknown_recommendation(fixture_graph):
@@ -149,6 +150,6 @@ def test_regression_decimal_timepoints_match_integer_constants(fixture_graph):
 
 def test_remote_binding_without_the_where_keyword(fixture_graph):
     text = "PREFIX skg: <https://w3id.org/sarcoma-kg/>\nSELECT ?study ?author { ?study skg:firstAuthor ?author } ORDER BY ?study"
-    bound = store.bind_values(text, {"author": Literal("Falk AT")})
-    rows = store.RdflibBackend(fixture_graph).query(bound).as_dicts()
+    bound = backends.bind_values(text, {"author": Literal("Falk AT")})
+    rows = backends.RdflibBackend(fixture_graph).query(bound).as_dicts()
     assert [r["study"] for r in rows] == [STUDY.Falk2015]

@@ -11,12 +11,15 @@ import pytest
 from rdflib import Graph, Literal, URIRef
 from rdflib.compare import to_isomorphic
 
-from sarcoma_kg.release import build
-from sarcoma_kg.sparql import catalogue, gsp as load, query, server as serve, backends as store
-from sarcoma_kg.namespaces import SKG, STUDY
+from resultsets import canonical_rows
+from samples import MALICIOUS, release_graphs
 
-from .conftest import MALICIOUS
-from .test_build import fixture_graphs
+from sarcoma_kg import resources
+from sarcoma_kg.namespaces import SKG, STUDY
+from sarcoma_kg.release.build import write_release
+from sarcoma_kg.sparql import backends, catalogue, query
+from sarcoma_kg.sparql.gsp import LoadError, load
+from sarcoma_kg.sparql.server import free_port, patient_graph_iri, start
 
 pytestmark = pytest.mark.server
 
@@ -26,8 +29,8 @@ CATALOGUE = catalogue.catalogue(include_qc=False)
 @pytest.fixture(scope="module")
 def release_dir(tmp_path_factory):
     out = tmp_path_factory.mktemp("serve") / "dist"
-    onto, full = fixture_graphs()
-    build.write_release(out, onto, full)
+    onto, full = release_graphs()
+    write_release(out, onto, full)
     return out
 
 
@@ -38,7 +41,7 @@ def release_graph(release_dir):
 
 @pytest.fixture(scope="module")
 def server(release_dir):
-    srv = serve.start(release_dir, port=0)
+    srv = start(release_dir, port=0)
     try:
         yield srv
     finally:
@@ -49,7 +52,7 @@ def server(release_dir):
 def _same(kind, a, b):
     if kind == "CONSTRUCT":
         return to_isomorphic(a) == to_isomorphic(b)
-    return a.variables == b.variables and query.canonical_rows(a) == query.canonical_rows(b)
+    return a.variables == b.variables and canonical_rows(a) == canonical_rows(b)
 
 
 def test_server_is_bound_to_localhost_and_serves_the_query_page(server):
@@ -60,8 +63,8 @@ def test_server_is_bound_to_localhost_and_serves_the_query_page(server):
 
 
 def test_whole_catalogue_through_sparqlwrapper_equals_embedded(server, release_graph):
-    remote = store.RemoteBackend(server.query_endpoint)
-    embedded = store.OxigraphBackend(release_graph)
+    remote = backends.RemoteBackend(server.query_endpoint)
+    embedded = backends.OxigraphBackend(release_graph)
     for q in CATALOGUE:
         bindings = query.example_bindings(q)
         got = remote.query(q.text, bindings)
@@ -73,15 +76,15 @@ def test_whole_catalogue_through_sparqlwrapper_equals_embedded(server, release_g
 def test_malicious_parameter_through_the_server(server):
     q = catalogue.load_query("cq-study-bibliography")
     bindings = query.parse_params(q, [f"author={MALICIOUS}"])
-    remote = store.RemoteBackend(server.query_endpoint)
+    remote = backends.RemoteBackend(server.query_endpoint)
     assert query.run(q, remote, bindings).result.rows == []
     everything = query.run(q, remote, {}).result
     assert len(everything) == 5, "the store still holds every study"
 
 
 def test_updates_are_refused_by_the_read_only_server(server):
-    remote = store.RemoteBackend(server.query_endpoint, update_endpoint=server.update_endpoint)
-    with pytest.raises(store.QueryError):
+    remote = backends.RemoteBackend(server.query_endpoint, update_endpoint=server.update_endpoint)
+    with pytest.raises(backends.QueryError):
         remote.update("DROP ALL")
     request = urllib.request.Request(server.store_endpoint + "?default", data=b"", method="DELETE")
     with pytest.raises(urllib.error.HTTPError):
@@ -91,10 +94,10 @@ def test_updates_are_refused_by_the_read_only_server(server):
 
 def test_concurrent_reads_agree(server):
     q = catalogue.load_query("cq-recommendation-evidence")
-    remote = store.RemoteBackend(server.query_endpoint)
-    reference = query.canonical_rows(remote.query(q.text))
+    remote = backends.RemoteBackend(server.query_endpoint)
+    reference = canonical_rows(remote.query(q.text))
     with ThreadPoolExecutor(max_workers=8) as pool:
-        results = list(pool.map(lambda _: query.canonical_rows(remote.query(q.text)), range(24)))
+        results = list(pool.map(lambda _: canonical_rows(remote.query(q.text)), range(24)))
     assert all(r == reference for r in results) and reference
 
 
@@ -102,12 +105,12 @@ def test_gsp_load_into_a_writable_server(release_dir, release_graph, tmp_path):
     empty = tmp_path / "empty-dist"
     empty.mkdir()
     (empty / "sarcoma-kg.nt").write_text("", encoding="utf-8")
-    with serve.start(empty, port=0, writable=True) as target:
-        result = load.load(target.store_endpoint, release_dir=release_dir)
+    with start(empty, port=0, writable=True) as target:
+        result = load(target.store_endpoint, release_dir=release_dir)
         assert result.status in (200, 201, 204) and result.method == "PUT"
-        named = load.load(target.store_endpoint, graph="https://w3id.org/sarcoma-kg/graph/release", release_dir=release_dir)
+        named = load(target.store_endpoint, graph="https://w3id.org/sarcoma-kg/graph/release", release_dir=release_dir)
         assert "graph=https%3A%2F%2Fw3id.org" in named.url
-        remote = store.RemoteBackend(target.query_endpoint)
+        remote = backends.RemoteBackend(target.query_endpoint)
         count = remote.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }").rows[0][0]
         assert int(count) == len(release_graph)
         # a study whose author is literally the malicious string: found as data, nothing dropped
@@ -115,7 +118,7 @@ def test_gsp_load_into_a_writable_server(release_dir, release_graph, tmp_path):
         extra.write_text(f'<{STUDY.Injected}> <{SKG.firstAuthor}> {Literal(MALICIOUS).n3()} .\n'
                          f'<{STUDY.Injected}> <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> <{SKG.Study}> .\n',
                          encoding="utf-8")
-        load.load(target.store_endpoint, file=extra, replace=False)
+        load(target.store_endpoint, file=extra, replace=False)
         q = catalogue.load_query("cq-study-bibliography")
         rows = query.run(q, remote, query.parse_params(q, [f"author={MALICIOUS}"])).result.as_dicts()
         assert [r["study"] for r in rows] == [URIRef(str(STUDY.Injected))]
@@ -123,10 +126,10 @@ def test_gsp_load_into_a_writable_server(release_dir, release_graph, tmp_path):
 
 
 def test_load_errors_are_clear(release_dir):
-    with pytest.raises(load.LoadError, match="not an http"):
-        load.load("ftp://example.org/store", release_dir=release_dir)
-    with pytest.raises(load.LoadError, match="failed"):
-        load.load(f"http://127.0.0.1:{serve.free_port()}/store", release_dir=release_dir, timeout=5)
+    with pytest.raises(LoadError, match="not an http"):
+        load("ftp://example.org/store", release_dir=release_dir)
+    with pytest.raises(LoadError, match="failed"):
+        load(f"http://127.0.0.1:{free_port()}/store", release_dir=release_dir, timeout=5)
 
 
 def test_patient_graphs_are_served_in_named_graphs(release_dir, tmp_path):
@@ -135,8 +138,22 @@ def test_patient_graphs_are_served_in_named_graphs(release_dir, tmp_path):
                        "@prefix ex: <https://w3id.org/sarcoma-kg/example/> .\n"
                        "ex:ServedPatient a skg:Patient ; skg:hasLesion ex:ServedPatient-L1 .\n"
                        "ex:ServedPatient-L1 a skg:MetastaticLesion ; skg:hasSite skg:Lung .\n", encoding="utf-8")
-    with serve.start(release_dir, patients=[patient], port=0) as srv:
-        remote = store.RemoteBackend(srv.query_endpoint)
+    with start(release_dir, patients=[patient], port=0) as srv:
+        remote = backends.RemoteBackend(srv.query_endpoint)
         assert remote.query("ASK { <https://w3id.org/sarcoma-kg/example/ServedPatient> a ?c }") is True
-        graph_iri = serve.patient_graph_iri(patient)
+        graph_iri = patient_graph_iri(patient)
         assert remote.query(f"ASK {{ GRAPH <{graph_iri}> {{ ?s ?p ?o }} }}") is True
+
+
+def test_the_csv_and_a_folder_are_served_in_named_graphs(release_dir, tmp_path):
+    folder = tmp_path / "folder"
+    folder.mkdir()
+    (folder / "patient-b.ttl").write_text("@prefix skg: <https://w3id.org/sarcoma-kg/> .\n"
+                                          "<https://w3id.org/sarcoma-kg/example/InFolder> a skg:Patient .\n",
+                                          encoding="utf-8")
+    csv = resources.EXAMPLES_DIR / "tumour-board.csv"
+    with start(release_dir, patients=[csv, folder], port=0) as srv:
+        remote = backends.RemoteBackend(srv.query_endpoint)
+        for patient, source in (("TB-001", csv), ("InFolder", folder / "patient-b.ttl")):
+            assert remote.query(f"ASK {{ GRAPH <{patient_graph_iri(source)}> "
+                                f"{{ <https://w3id.org/sarcoma-kg/example/{patient}> a ?c }} }}") is True

@@ -31,10 +31,11 @@ Files that are not grouped by record (e.g. shuffled N-Triples) are detected and 
 through an on-disk pyoxigraph store (:func:`regroup`: bounded memory, slower);
 :class:`CohortResult`.notes says so and the CLI prints it.
 
-Verdicts come from the criteria shapes' results exactly as in :mod:`sarcoma_kg.patients.verdicts` (each
-result's ``sh:value`` is a criterion, its source shape's ``skg:criterionOutcome`` says not met /
-met only at the lenient bound / unknown; no result means met): see :func:`judge`. A test checks
-that cohort verdicts equal ``verdicts.derive_all`` on the same patients.
+Verdicts come from the criteria shapes' results by the one verdict rule,
+:func:`sarcoma_kg.patients.verdicts.decide` (each result's ``sh:value`` is a criterion, its source
+shape's ``skg:criterionOutcome`` says not met / met only at the lenient bound / unknown; no result
+means met): see :func:`judge`. A test checks that cohort verdicts equal ``verdicts.derive_all`` on
+the same patients.
 
 Costs (bench/README.md): Oxigraph evaluates ``EXISTS``/``NOT EXISTS`` per row at ~30 µs each,
 so the criteria shapes avoid them on per-lesion rows (OPTIONAL + counts, per-patient sub-selects);
@@ -62,13 +63,13 @@ import pyoxigraph as ox
 from rdflib import Graph
 from rdflib.namespace import SH
 
-from .. import resources
-from ..rdf import InputError, knowledge_graph
+from .. import rdf, resources
+from ..errors import InputError
 from ..namespaces import SKG, sparql_prologue
+from ..patients.verdicts import decide, sort_listed_names
 from .compiler import Program, compile_shapes, load_shapes
 from .evaluate import queries, results, run_updates
 from .literals import Encoder
-from ..patients.verdicts import _sorted_list
 
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 PATIENT = f"{SKG}Patient"
@@ -149,10 +150,8 @@ def judge(outcomes: dict[str, tuple[str, str]], definition: Definition) -> tuple
     """Verdict of one patient for one definition from its criteria results.
 
     ``outcomes`` maps criterion IRI -> (outcome, message) for the criteria results of the patient
-    (shapes/patient-criteria.ttl: no result for a criterion means it is met). Any failed criterion
-    -> DoesNotMeet; else any unknown -> CannotTell; else any met only at the lenient end ->
-    MeetsOnlyAtLenientBound; else MeetsAtStrictBound when the definition has a range bound,
-    Meets otherwise. Returns (verdict, failed, unknown, lenient, reasons).
+    (shapes/patient-criteria.ttl: no result for a criterion means it is met); the verdict is
+    :func:`~sarcoma_kg.patients.verdicts.decide`'s. Returns (verdict, failed, unknown, lenient, reasons).
     """
     failed, unknown, lenient, reasons = [], [], [], []
     for c in definition.criteria:
@@ -165,26 +164,11 @@ def judge(outcomes: dict[str, tuple[str, str]], definition: Definition) -> tuple
             continue
         name = c.iri.rsplit("/", 1)[-1]
         {"failed": failed, "unknown": unknown, "lenient": lenient}[hit[0]].append(name)
-        reasons.append(_normalise_message(hit[1]) or name)
+        reasons.append(sort_listed_names(hit[1]) or name)  # GROUP_CONCAT order is engine-defined
     if not definition.criteria:
         unknown.append("the definition has no criteria")
-    if failed:
-        verdict = "DoesNotMeet"
-    elif unknown:
-        verdict = "CannotTell"
-    elif lenient:
-        verdict = "MeetsOnlyAtLenientBound"
-    elif any(c.lenient is not None for c in definition.criteria):
-        verdict = "MeetsAtStrictBound"
-    else:
-        verdict = "Meets"
-    return verdict, failed, unknown, lenient, reasons
-
-
-def _normalise_message(message: str) -> str:
-    """The message with its GROUP_CONCAT-built list sorted, exactly as verdicts.py writes reasons
-    (SPARQL leaves GROUP_CONCAT order undefined: it differs between engines and load orders)."""
-    return _sorted_list(message)
+    has_range = any(c.lenient is not None for c in definition.criteria)
+    return decide(bool(failed), bool(unknown), bool(lenient), has_range), failed, unknown, lenient, reasons
 
 
 PATIENTS_QUERY = sparql_prologue() + """
@@ -367,15 +351,6 @@ def _reference_facts() -> None:
     _STATE["ref_patients"] = {p.value for p in patients}
 
 
-def _parse_error(chunk: Chunk, exc: SyntaxError) -> str:
-    msg = str(exc)
-    m = re.search(r"line (\d+)", msg)
-    line = chunk.first_line + int(m.group(1)) - 1 - chunk.header_lines if m else chunk.first_line
-    detail = re.sub(r"^Parser error at line \d+ (between columns \d+ and \d+: )?", "", msg)
-    detail = re.sub(r" \(line \d+\)$", "", detail)
-    return f"{chunk.path}:{line}: not valid {'N-Triples' if chunk.fmt == 'nt' else 'Turtle'}: {detail}"
-
-
 def check_chunk(chunk: Chunk) -> ChunkOutput:
     out = ChunkOutput(chunk.index, chunk.end_offset)
     t0 = time.perf_counter()
@@ -389,7 +364,8 @@ def check_chunk(chunk: Chunk) -> ChunkOutput:
         if chunk.renamed:
             decode.renamed.update(chunk.renamed)
     except SyntaxError as exc:
-        out.error = _parse_error(chunk, exc)
+        out.error = str(rdf.syntax_error(chunk.path, chunk.fmt, exc, default_line=chunk.first_line,
+                                         line_offset=chunk.first_line - 1 - chunk.header_lines))
         return out
     t1 = time.perf_counter()
     out.load_s = t1 - t0
@@ -413,12 +389,7 @@ def check_chunk(chunk: Chunk) -> ChunkOutput:
         if kind is not None:
             per_patient.setdefault(focus, {})[value] = (kind, msg)
     out.patients = sorted({p.value for p in patients} - _STATE["ref_patients"])
-    for patient in out.patients:
-        outcomes = per_patient.get(patient, {})
-        for d in defs:
-            verdict, failed, unknown, lenient, reasons = judge(outcomes, d)
-            out.rows.append((patient, d.iri, verdict, ";".join(failed), ";".join(unknown), ";".join(lenient),
-                             " | ".join(reasons)))
+    out.rows = _verdict_rows(out.patients, per_patient, defs)
     # rendered and counted here, in the workers: the main process only writes and adds up
     out.text = render_rows(out.rows, _STATE["fmt"])
     out.counts = _count(out)
@@ -426,6 +397,18 @@ def check_chunk(chunk: Chunk) -> ChunkOutput:
         out.rows, out.results, out.report = [], [], []
     out.check_s = time.perf_counter() - t1
     return out
+
+
+def _verdict_rows(patients: list[str], per_patient: dict, defs: list[Definition]) -> list[tuple]:
+    """One row (:data:`FIELDS`) per patient and definition."""
+    rows = []
+    for patient in patients:
+        outcomes = per_patient.get(patient, {})
+        for d in defs:
+            verdict, failed, unknown, lenient, reasons = judge(outcomes, d)
+            rows.append((patient, d.iri, verdict, ";".join(failed), ";".join(unknown), ";".join(lenient),
+                         " | ".join(reasons)))
+    return rows
 
 
 def render_rows(rows: list[tuple], fmt: str) -> str:
@@ -484,14 +467,14 @@ def reference_data(extra: Graph | None = None) -> bytes:
         return extra.serialize(format="nt", encoding="utf-8")
     if "kg" not in _REFERENCE_CACHE:
         # pyoxigraph parses the Turtle ~10x faster than rdflib; a file it rejects goes through
-        # graphs.knowledge_graph(), whose InputError names file and line.
+        # rdf.knowledge_graph(), whose InputError names file and line.
         try:
             buf = io.BytesIO()
             for f in [*resources.ontology_files(), *resources.kb_files()]:
                 ox.serialize(ox.parse(path=str(f), format=ox.RdfFormat.TURTLE), buf, format=ox.RdfFormat.N_TRIPLES)
             _REFERENCE_CACHE["kg"] = buf.getvalue()
         except (SyntaxError, OSError):
-            _REFERENCE_CACHE["kg"] = knowledge_graph().serialize(format="nt", encoding="utf-8")
+            _REFERENCE_CACHE["kg"] = rdf.knowledge_graph().serialize(format="nt", encoding="utf-8")
     return _REFERENCE_CACHE["kg"]
 
 
@@ -586,13 +569,14 @@ def _check_edges(path, result: CohortResult, out, outcomes: dict, program: Progr
                             "read their values, with the datatype the store gives them (xsd:integer for xsd:int)")
 
 
-SUBCLASSES_QUERY = "SELECT DISTINCT ?x ?c WHERE { ?x <http://www.w3.org/2000/01/rdf-schema#subClassOf>* ?c }"
+SUBCLASS_OF = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#subClassOf")
 
 
 def subclass_closure(store: ox.Store, iri: str) -> list[str]:
     """``iri`` and every named class below it in ``store`` (rdfs:subClassOf*), sorted."""
-    rows = store.query(SUBCLASSES_QUERY, substitutions={ox.Variable("c"): ox.NamedNode(iri)})
-    return sorted({r["x"].value for r in rows if isinstance(r["x"], ox.NamedNode)} | {iri})
+    edges = ((q.subject, q.object) for q in store.quads_for_pattern(None, SUBCLASS_OF, None))
+    below = rdf.subclass_closure(edges, ox.NamedNode(iri))
+    return sorted({c.value for c in below if isinstance(c, ox.NamedNode)} | {iri})
 
 
 def _programs(shapes: Graph, ref_store: ox.Store) -> tuple[Program, Program]:
@@ -638,9 +622,7 @@ def regroup(path: Path, in_fmt: str, store_dir: str, batch: int = REGROUP_BATCH,
         swap, renamed = encoder.plan(keys, encoder.fixed)
         store.bulk_extend(_swapped(ox.parse(path=str(path), format=fmt), swap))
     except SyntaxError as exc:
-        m = re.search(r"line (\d+)", str(exc))
-        raise InputError(f"{path}:{m.group(1) if m else '?'}: not valid "
-                         f"{'N-Triples' if in_fmt == 'nt' else 'Turtle'}: {exc}") from exc
+        raise rdf.syntax_error(path, in_fmt, exc) from exc
     classes = " ".join(f"<{c}>" for c in patient_classes)
     records = [r["p"].value for r in store.query(
         f"SELECT DISTINCT ?p WHERE {{ VALUES ?c {{ {classes} }} {{ ?p <{RDF_TYPE}> ?c }} UNION "
@@ -797,20 +779,3 @@ def write_summary(result: CohortResult) -> str:
 __all__ = ["validate_cohort", "CohortResult", "judge", "criterion_outcomes", "Definition", "Criterion",
            "load_definitions", "iter_chunks", "reference_data", "patient_shapes", "write_summary"]
 
-
-def pyshacl_results(cohort_path, shapes: Graph, reference: Graph | None = None) -> set[tuple[str, str, str]]:
-    """The reference engine: pyshacl over cohort + ontology + knowledge base, as a set of
-    (focus node, source shape, severity) IRIs (blank-node shapes by their id in ``shapes``)."""
-    from pyshacl import validate
-    from rdflib import URIRef
-
-    data = Graph()
-    for t in (reference if reference is not None else knowledge_graph()):
-        data.add(t)
-    data.parse(cohort_path, format="nt" if cohort_format(Path(cohort_path)) == "nt" else "turtle")
-    _, report, _ = validate(data, shacl_graph=shapes, inference="none", advanced=True, allow_warnings=True)
-    out = set()
-    for r in report.subjects(URIRef(str(SH.resultSeverity)), None):
-        out.add((str(report.value(r, SH.focusNode)), str(report.value(r, SH.sourceShape)),
-                 str(report.value(r, SH.resultSeverity))))
-    return out

@@ -1,9 +1,9 @@
-"""Synthetic registry cohorts for scale testing (issue 9): seeded, realistic, with known defects.
+"""Synthetic registry cohorts for scale testing: seeded, realistic, with known defects.
 
 A cohort is a set of patient graphs in the model of docs/model.md, written **grouped**: every
 triple of one patient (the patient node, its primary tumour, its lesions, its therapy course)
-is written in one contiguous block, the patient's own triples first. ``fastpath`` relies on that
-grouping to validate in chunks of whole patients (and detects files that break it).
+is written in one contiguous block, the patient's own triples first. :mod:`~sarcoma_kg.cohort.run`
+relies on that grouping to validate in chunks of whole patients (and detects files that break it).
 
 Distributions (fixed, seeded with :class:`random.Random`, so the same seed gives the same bytes):
 
@@ -193,17 +193,27 @@ class Generator:
         self._lesion_cum = _cumulative(LESION_WEIGHTS)
 
     def patient(self, index: int, defects: list[str]) -> PatientRecord:
+        """Patient ``index`` with the structural ``defects`` (names of :data:`DEFECT_KINDS`)."""
         rng = random.Random(self.seed * 1_000_003 + index)
         pid = patient_id(index)
         rec = PatientRecord(index, defects=list(defects))
-        me, prim = _ex(pid), _ex(f"{pid}-primary")
+        prim = _ex(f"{pid}-primary")
         d = set(defects)
-
         diagnosis = _dt.date(2012, 1, 1) + _dt.timedelta(days=rng.randrange(0, 12 * 365))
         n_les = _bisect(self._lesion_cum, rng.random() * self._lesion_cum[-1]) + 1
         lesion_ids = [_ex(f"{pid}-L{k + 1}") for k in range(n_les)]
+        course = self._patient_node(rng, rec, pid, prim, lesion_ids, d)
+        hist = self._primary(rng, rec, prim, diagnosis, d)
+        self._lesions(rng, rec, lesion_ids, diagnosis, hist, d)
+        if course is not None:
+            ct = [(A, _iri("SystemicTherapyCourse")), (_iri("usesAgent"), _iri(rng.choice(AGENTS))),
+                  (_iri("bestResponse"), _iri(rng.choice(RESPONSES)))]
+            rec.blocks.append((course, ct))
+        return rec
 
-        # patient node
+    def _patient_node(self, rng: random.Random, rec: PatientRecord, pid: str, prim: Term,
+                      lesion_ids: list[Term], d: set[str]) -> Term | None:
+        """The patient's own triples; returns its systemic therapy course, if it has one."""
         pt: list[tuple[Term, Term]] = [(A, _iri("Patient"))]
         pt.append((_iri("ageAtDiagnosisYears"), _decimal(rng.randrange(80, 850) / 10)))
         if "ecog-out-of-range" in d:
@@ -229,9 +239,11 @@ class Generator:
         if rng.random() < 0.5:
             course = _ex(f"{pid}-chemo")
             pt.append((_iri("receivedSystemicTherapy"), course))
-        rec.blocks.append((me, pt))
+        rec.blocks.append((_ex(pid), pt))
+        return course
 
-        # primary tumour
+    def _primary(self, rng: random.Random, rec: PatientRecord, prim: Term, diagnosis: _dt.date, d: set[str]) -> str:
+        """The primary tumour's triples; returns its histology (drawn even when left out)."""
         pr: list[tuple[Term, Term]] = [(A, _iri("PrimaryTumour"))]
         hist = _weighted(rng, self._hist, self._hist_cum)
         if "missing-histology" not in d:
@@ -251,8 +263,11 @@ class Generator:
             pr.append((_iri("amenableToRadicalTreatment"), _boolean(False)))
         if "missing-primary" not in d:
             rec.blocks.append((prim, pr))
+        return hist
 
-        # lesions
+    def _lesions(self, rng: random.Random, rec: PatientRecord, lesion_ids: list[Term], diagnosis: _dt.date,
+                 hist: str, d: set[str]) -> None:
+        """The lesions' triples; the first lesion carries the lesion-level defects."""
         organs: list[str] = []
         organ = _weighted(rng, self._organs, self._organ_cum)
         synchronous = rng.random() < 0.4
@@ -262,24 +277,25 @@ class Generator:
                 organ = _weighted(rng, self._organs, self._organ_cum)
             organs.append(organ)
             site = rng.choice(ORGAN_WEIGHTS[organ][1])
+            first = d if k == 0 else set()  # the defects this lesion carries
             lt: list[tuple[Term, Term]] = []
-            if not (k == 0 and "lesion-untyped" in d):
+            if "lesion-untyped" not in first:
                 lt.append((A, _iri("MetastaticLesion")))
-            if k == 0 and "lesion-site-not-anatomy" in d:
+            if "lesion-site-not-anatomy" in first:
                 lt.append((_iri("hasSite"), _iri(hist)))
-            elif not (k == 0 and "missing-lesion-site" in d):
+            elif "missing-lesion-site" not in first:
                 lt.append((_iri("hasSite"), _iri(site)))
-            if k == 0 and "size-not-number" in d:
+            if "size-not-number" in first:
                 lt.append((_iri("longestDiameterMm"), _string("23 mm")))
-            elif k == 0 and "size-negative" in d:
+            elif "size-negative" in first:
                 lt.append((_iri("longestDiameterMm"), _decimal(-5.0)))
             elif rng.random() < 0.92:
                 lt.append((_iri("longestDiameterMm"), _decimal(round(rng.lognormvariate(3.0, 0.6), 1))))
             months = base_months + (rng.randrange(0, 4) if k else 0)
             detected = diagnosis + _dt.timedelta(days=int(months * 30.4))
-            if k == 0 and "detection-before-diagnosis" in d:
+            if "detection-before-diagnosis" in first:
                 detected = diagnosis - _dt.timedelta(days=40)
-            if not (k == 0 and "missing-detection-date" in d):
+            if "missing-detection-date" not in first:
                 lt.append((_iri("detectionDate"), _date(detected)))
             r = rng.random()
             if r < 0.78:
@@ -287,14 +303,8 @@ class Generator:
             elif r < 0.88:
                 lt.append((_iri("amenableToRadicalTreatment"), _boolean(False)))
             rec.blocks.append((les, lt))
-        rec.lesions = n_les
+        rec.lesions = len(lesion_ids)
         rec.organs = len(set(organs))
-
-        if course is not None:
-            ct = [(A, _iri("SystemicTherapyCourse")), (_iri("usesAgent"), _iri(rng.choice(AGENTS))),
-                  (_iri("bestResponse"), _iri(rng.choice(RESPONSES)))]
-            rec.blocks.append((course, ct))
-        return rec
 
 
 def iter_patients(n: int, seed: int = 1) -> Iterator[PatientRecord]:

@@ -50,7 +50,7 @@ from pathlib import Path
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, XSD
 
-from ..rdf import InputError
+from ..errors import InputError
 from ..namespaces import EX, SKG, bind_prefixes
 
 PATIENT_COLUMNS = (
@@ -157,6 +157,21 @@ def read_csv(path: Path | str) -> Graph:
         raise InputError(f"{path}: cannot be read: {exc.strerror}") from exc
     delimiter = "\t" if path.suffix.lower() == ".tsv" else ","
     reader = csv.reader(text.splitlines(), delimiter=delimiter, strict=True)
+    header = _header(path, reader)
+    graph = Graph()
+    bind_prefixes(graph)
+    builder = _Builder(graph)
+    line = 1
+    for row in _rows(path, reader, header):
+        line = row.line
+        builder.add(row)
+    if not any(graph.subjects(RDF.type, SKG.Patient)):
+        raise InputError(f"{path}:{line}: no patient rows")
+    return graph
+
+
+def _header(path: Path, reader) -> list[str]:
+    """The column names of the header row (lower case), checked against :data:`COLUMNS`."""
     try:
         header = next(reader, None)
     except csv.Error as exc:
@@ -171,27 +186,37 @@ def read_csv(path: Path | str) -> Graph:
         raise InputError(f"{path}:1: the header has no patient_id column")
     if len(set(header)) != len(header):
         raise InputError(f"{path}:1: a column is named twice")
+    return header
 
-    graph = Graph()
-    bind_prefixes(graph)
-    seen_patient_values: dict[tuple[str, str], tuple[str, int]] = {}
-    lesion_numbers: dict[str, int] = {}
-    lesion_ids: set[tuple[str, str]] = set()
-    line = 1
+
+def _rows(path: Path, reader, header: list[str]):
+    """The non-empty data rows, each with as many cells as the header has columns."""
     while True:
         try:
             cells = next(reader)
         except StopIteration:
-            break
+            return
         except csv.Error as exc:
             raise InputError(f"{path}:{reader.line_num}: not valid CSV: {exc}") from exc
         line = reader.line_num
         if not any(c.strip() for c in cells):
             continue
         if len(cells) != len(header):
-            raise InputError(
-                f"{path}:{line}: {len(cells)} cells where the header has {len(header)} columns")
-        row = _Row(path, line, dict(zip(header, cells)))
+            raise InputError(f"{path}:{line}: {len(cells)} cells where the header has {len(header)} columns")
+        yield _Row(path, line, dict(zip(header, cells)))
+
+
+class _Builder:
+    """Adds rows to the patient graph: a patient's values must agree across its rows, and a
+    lesion identifier is used once per patient."""
+
+    def __init__(self, graph: Graph):
+        self.graph = graph
+        self.first_values: dict[tuple[str, str], tuple[str, int]] = {}
+        self.lesion_numbers: dict[str, int] = {}
+        self.lesion_ids: set[tuple[str, str]] = set()
+
+    def add(self, row: _Row) -> None:
         pid = row.identifier("patient_id")
         if pid is None:
             raise row.error("patient_id", "empty: every row needs the patient's identifier")
@@ -199,27 +224,44 @@ def read_csv(path: Path | str) -> Graph:
             value = row.raw(column)
             if value is None:
                 continue
-            key = (pid, column)
-            if key in seen_patient_values and seen_patient_values[key][0] != value:
-                first, first_line = seen_patient_values[key]
+            first, first_line = self.first_values.setdefault((pid, column), (value, row.line))
+            if first != value:
                 raise row.error(column, f"{value!r} differs from {first!r} given for patient {pid} on line {first_line}")
-            seen_patient_values.setdefault(key, (value, line))
-        _add_patient_facts(graph, row, pid)
+        _add_patient_facts(self.graph, row, pid)
         if any(row.raw(c) is not None for c in LESION_COLUMNS):
-            lesion_numbers[pid] = lesion_numbers.get(pid, 0) + 1
-            lid = row.identifier("lesion_id") or f"L{lesion_numbers[pid]}"
-            if (pid, lid) in lesion_ids:
+            self.lesion_numbers[pid] = self.lesion_numbers.get(pid, 0) + 1
+            lid = row.identifier("lesion_id") or f"L{self.lesion_numbers[pid]}"
+            if (pid, lid) in self.lesion_ids:
                 raise row.error("lesion_id", f"lesion {lid} of patient {pid} is given twice")
-            lesion_ids.add((pid, lid))
-            _add_lesion(graph, row, pid, lid)
-    if not any(graph.subjects(RDF.type, SKG.Patient)):
-        raise InputError(f"{path}:{line}: no patient rows")
-    return graph
+            self.lesion_ids.add((pid, lid))
+            _add_lesion(self.graph, row, pid, lid)
 
 
 def _add(graph: Graph, subject: URIRef, predicate: URIRef, value) -> None:
     if value is not None:
         graph.add((subject, predicate, value))
+
+
+#: (column, property, how the cell is read) of the primary tumour and of a lesion.
+_PRIMARY_CELLS = (
+    ("primary_histology", SKG.hasHistology, _Row.term), ("primary_site", SKG.hasSite, _Row.term),
+    ("diagnosis_date", SKG.diagnosisDate, _Row.date), ("primary_resected", SKG.primaryResected, _Row.boolean),
+    ("primary_resectable", SKG.primaryResectable, _Row.boolean),
+    ("primary_amenable_radical", SKG.amenableToRadicalTreatment, _Row.boolean),
+)
+_LESION_CELLS = (
+    ("lesion_site", SKG.hasSite, _Row.term), ("lesion_diameter_mm", SKG.longestDiameterMm, _Row.number),
+    ("detection_date", SKG.detectionDate, _Row.date),
+    ("lesion_amenable_radical", SKG.amenableToRadicalTreatment, _Row.boolean),
+    ("lesion_amenable_resection", SKG.amenableToResection, _Row.boolean),
+    ("lesion_amenable_ablation", SKG.amenableToAblation, _Row.boolean),
+)
+
+
+def _add_cells(graph: Graph, row: _Row, subject: URIRef, cells) -> None:
+    """One triple per non-empty cell of ``cells`` (see :data:`_PRIMARY_CELLS`)."""
+    for column, predicate, read in cells:
+        _add(graph, subject, predicate, read(row, column))
 
 
 def _add_patient_facts(graph: Graph, row: _Row, pid: str) -> None:
@@ -244,18 +286,11 @@ def _add_patient_facts(graph: Graph, row: _Row, pid: str) -> None:
             raise row.error("recorded_timing", f"{timing!r} is not synchronous or metachronous")
         graph.add((patient, SKG.recordedMetastasisTiming, _TIMING[timing.lower()]))
 
-    primary_columns = ("primary_histology", "primary_site", "diagnosis_date", "primary_resected",
-                       "primary_resectable", "primary_amenable_radical")
-    if any(row.raw(c) is not None for c in primary_columns):
+    if any(row.raw(column) is not None for column, _, _ in _PRIMARY_CELLS):
         primary = EX[f"{pid}-primary"]
         graph.add((patient, SKG.hasPrimaryTumour, primary))
         graph.add((primary, RDF.type, SKG.PrimaryTumour))
-        _add(graph, primary, SKG.hasHistology, row.term("primary_histology"))
-        _add(graph, primary, SKG.hasSite, row.term("primary_site"))
-        _add(graph, primary, SKG.diagnosisDate, row.date("diagnosis_date"))
-        _add(graph, primary, SKG.primaryResected, row.boolean("primary_resected"))
-        _add(graph, primary, SKG.primaryResectable, row.boolean("primary_resectable"))
-        _add(graph, primary, SKG.amenableToRadicalTreatment, row.boolean("primary_amenable_radical"))
+        _add_cells(graph, row, primary, _PRIMARY_CELLS)
 
     agents = row.terms("systemic_agents")
     response = row.raw("best_response")
@@ -276,9 +311,4 @@ def _add_lesion(graph: Graph, row: _Row, pid: str, lid: str) -> None:
     lesion = EX[f"{pid}-{lid}"]
     graph.add((EX[pid], SKG.hasLesion, lesion))
     graph.add((lesion, RDF.type, SKG.MetastaticLesion))
-    _add(graph, lesion, SKG.hasSite, row.term("lesion_site"))
-    _add(graph, lesion, SKG.longestDiameterMm, row.number("lesion_diameter_mm"))
-    _add(graph, lesion, SKG.detectionDate, row.date("detection_date"))
-    _add(graph, lesion, SKG.amenableToRadicalTreatment, row.boolean("lesion_amenable_radical"))
-    _add(graph, lesion, SKG.amenableToResection, row.boolean("lesion_amenable_resection"))
-    _add(graph, lesion, SKG.amenableToAblation, row.boolean("lesion_amenable_ablation"))
+    _add_cells(graph, row, lesion, _LESION_CELLS)

@@ -1,8 +1,8 @@
-"""``sarcoma-kg validate``: check patient graphs (Turtle or tumour-board CSV) against the
-structural shapes and against every definition of oligometastatic disease.
+"""``sarcoma-kg validate``: check patient data (every form :mod:`~sarcoma_kg.patients.read` reads)
+against the structural shapes and against every definition of oligometastatic disease.
 
 :func:`validate_paths` returns a :class:`ValidationResult`; :func:`render_table`,
-:func:`render_json` and :func:`render_turtle` turn it into text (cli.py prints it).
+:func:`render_json` and :func:`render_turtle` turn it into text (the CLI prints it).
 
 Exit code (:attr:`ValidationResult.exit_code`): 0 when every input was read and has no data
 violation (whatever the verdicts; warnings do not count), 1 when a data violation exists,
@@ -19,13 +19,14 @@ from typing import Iterable
 from rdflib import Graph, URIRef
 from rdflib.namespace import RDF, SH
 
-from . import read as patients_mod
+from . import shapes
 from . import verdicts
-from ..rdf import InputError
+from .read import PatientFile, clash, expand, read_patient_file
+from ..errors import EXIT_INPUT, EXIT_NONCONFORMANT, EXIT_OK, InputError
 from ..namespaces import SKG, bind_prefixes
+from ..rdf import curie
 
 SEVERITY_NAMES = {SH.Violation: "violation", SH.Warning: "warning", SH.Info: "info"}
-EXIT_OK, EXIT_VIOLATIONS, EXIT_INPUT = 0, 1, 2
 
 
 @dataclass(frozen=True)
@@ -50,7 +51,7 @@ class FileError:
 
 @dataclass
 class ValidationResult:
-    files: list[patients_mod.PatientFile] = field(default_factory=list)
+    files: list[PatientFile] = field(default_factory=list)
     errors: list[FileError] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
     derivation: verdicts.Derivation | None = None
@@ -72,7 +73,7 @@ class ValidationResult:
     def exit_code(self) -> int:
         if self.errors:
             return EXIT_INPUT
-        return EXIT_OK if self.conforms else EXIT_VIOLATIONS
+        return EXIT_OK if self.conforms else EXIT_NONCONFORMANT
 
     @property
     def patients(self) -> list[URIRef]:
@@ -102,22 +103,20 @@ def validate_paths(paths: Iterable[Path | str], knowledge: Graph | None = None) 
     owner: dict[URIRef, Path] = {}
     for path in expand(paths):
         try:
-            pf = patients_mod.read_patient_file(path)
+            pf = read_patient_file(path)
         except InputError as exc:
             result.errors.append(FileError(Path(path), str(exc)))
             continue
-        clash = [p for p in pf.patients if p in owner]
-        if clash:
-            result.errors.append(FileError(pf.path, (
-                f"{pf.path}: patient {patients_mod.compact(pf.graph, clash[0])} is also described in "
-                f"{owner[clash[0]]}; patient IRIs must be unique across the input files")))
+        repeated = clash(pf, owner)
+        if repeated is not None:
+            result.errors.append(FileError(pf.path, str(repeated)))
             continue
         for p in pf.patients:
             owner[p] = pf.path
         result.files.append(pf)
     if not result.files:
         return result
-    knowledge = knowledge if knowledge is not None else patients_mod.knowledge_context()
+    knowledge = knowledge if knowledge is not None else shapes.knowledge_context()
     try:
         _run(result, result.files, knowledge)
     except Exception:  # an engine failure on one file must not hide the others: retry file by file
@@ -134,29 +133,17 @@ def validate_paths(paths: Iterable[Path | str], knowledge: Graph | None = None) 
     return result
 
 
-def _run(result: ValidationResult, files: list[patients_mod.PatientFile], knowledge: Graph) -> None:
+def _run(result: ValidationResult, files: list[PatientFile], knowledge: Graph) -> None:
     merged = Graph()
     for pf in files:
         for triple in pf.graph:
             merged.add(triple)
-    data = patients_mod.data_graph(merged, knowledge)
-    shapes = patients_mod.shape_graph()
-    report = patients_mod.run_shapes(data, shapes)
+    data = shapes.data_graph(merged, knowledge)
+    shape_graph = shapes.shape_graph()
+    report = shapes.run_shapes(data, shape_graph)
     result.data = data
-    result.findings = _structural_findings(report, shapes, data)
+    result.findings = _structural_findings(report, shape_graph, data)
     result.derivation = verdicts.derive_all(merged, knowledge, data=data, report=report)
-
-
-def expand(paths: Iterable[Path | str]) -> list[Path]:
-    """Files as given; a folder stands for the .ttl and .csv files under it (sorted)."""
-    out: list[Path] = []
-    for path in map(Path, paths):
-        if path.is_dir():
-            found = sorted(p for p in path.rglob("*") if p.suffix.lower() in (".ttl", ".csv") and p.is_file())
-            out.extend(found or [path])
-        else:
-            out.append(path)
-    return out
 
 
 def _owner_patient(data: Graph, node) -> URIRef | None:
@@ -189,13 +176,6 @@ def _structural_findings(report: Graph, shapes: Graph, data: Graph) -> list[Find
 
 # --------------------------------------------------------------------------- rendering
 
-def _c(result: ValidationResult, node) -> str:
-    graph = result.data if result.data is not None else Graph()
-    if result.data is None:
-        bind_prefixes(graph)
-    return patients_mod.compact(graph, node) if isinstance(node, URIRef) else str(node)
-
-
 def _verdict_label(verdict: URIRef) -> str:
     return {
         SKG.Meets: "meets", SKG.DoesNotMeet: "does not meet", SKG.CannotTell: "cannot tell",
@@ -213,20 +193,20 @@ def as_dict(result: ValidationResult) -> dict:
         f = facts.get(patient)
         out_patients.append({
             "patient": str(patient),
-            "id": _c(result, patient),
+            "id": curie(patient),
             "file": str(result.file_of(patient)),
             "lesionCount": f.lesion_count if f else None,
             "organSiteCount": f.organ_site_count if f else None,
-            "organSites": [_c(result, o) for o in f.organ_sites] if f else [],
-            "timing": _c(result, f.timing) if f and f.timing else None,
+            "organSites": [curie(o) for o in f.organ_sites] if f else [],
+            "timing": curie(f.timing) if f and f.timing else None,
             "timingIntervalMonths": float(f.interval_months) if f and f.interval_months is not None else None,
             "timingBasis": f.timing_basis if f else None,
             "violations": [_finding_dict(result, x) for x in result.violations if x.patient == patient],
             "warnings": [_finding_dict(result, x) for x in result.warnings if x.patient == patient],
             "assessments": [
                 {
-                    "definition": _c(result, a.definition),
-                    "verdict": _c(result, a.verdict),
+                    "definition": curie(a.definition),
+                    "verdict": curie(a.verdict),
                     "verdictLabel": _verdict_label(a.verdict),
                     "reasons": a.reasons,
                     "missingFacts": a.missing,
@@ -247,12 +227,12 @@ def as_dict(result: ValidationResult) -> dict:
 
 def _finding_dict(result: ValidationResult, f: Finding) -> dict:
     return {
-        "focus": _c(result, f.focus),
+        "focus": curie(f.focus),
         "severity": f.severity,
-        "shape": _c(result, f.shape),
-        "constraint": _c(result, f.constraint) if f.constraint else None,
-        "path": _c(result, f.path) if f.path else None,
-        "value": _c(result, f.value) if f.value is not None else None,
+        "shape": curie(f.shape),
+        "constraint": curie(f.constraint) if f.constraint else None,
+        "path": curie(f.path) if f.path else None,
+        "value": curie(f.value) if f.value is not None else None,
         "message": f.message,
     }
 

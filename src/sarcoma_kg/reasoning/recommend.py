@@ -1,10 +1,11 @@
-"""Classify patients and find the recommendations that apply, with the evidence behind them.
+"""Classify patients and choose the recommendations that apply, with the evidence behind them
+(:mod:`~sarcoma_kg.reasoning.render` turns the results into text, JSON and RDF).
 
-The path (README, section reasoning):
+The path:
 
 1. the patient graph gets its closed-world facts written back (``verdicts.derive``: verdict per
    definition, lesion and organ-site counts, organ sites involved, synchronous/metachronous);
-2. a DL reasoner (HermiT or Pellet, :mod:`sarcoma_kg.reason`) classifies each patient into the
+2. a DL reasoner (HermiT or Pellet, :mod:`~sarcoma_kg.reasoning.reasoners`) classifies each patient into the
    defined classes of ``ontology/classes.ttl`` (open world, over the class hierarchies);
 3. a recommendation applies when the reasoner put the patient in the class it
    ``skg:appliesTo`` (``ontology/kb/applicability.ttl``): data, not Python rules;
@@ -18,38 +19,21 @@ and shows the patient's facts that the class looks at.
 
 from __future__ import annotations
 
-import importlib
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.collection import Collection
-from rdflib.namespace import OWL, RDF, RDFS, SKOS
+from rdflib.namespace import OWL, RDF, SKOS
 
-from .. import rdf as graphs
-from . import reasoners as reason
-from ..namespaces import DEFINITION, PREFIXES, SKG, bind_prefixes
+from ..namespaces import DEFINITION, SKG, bind_prefixes
+from ..patients.verdicts import derive
+from ..rdf import curie, knowledge_graph, label, ontology_graph, patients_in
+from ..sparql import query
+from ..sparql.backends import backend_for
+from .reasoners import DEFAULT_CHUNK_SIZE, DEFAULT_WORKERS, Classification, classify_patients, defined_classes
 
 IBERO_AMERICAN = DEFINITION.IberoAmerican2025
-
-
-# --- small helpers ----------------------------------------------------------------------------
-
-def curie(term) -> str:
-    text = str(term)
-    best = None
-    for prefix, ns in PREFIXES.items():
-        if text.startswith(str(ns)) and (best is None or len(str(ns)) > len(str(PREFIXES[best]))):
-            best = prefix
-    return f"{best}:{text[len(str(PREFIXES[best])):]}" if best else f"<{text}>"
-
-
-def label(graph: Graph, term) -> str:
-    if isinstance(term, Literal):
-        return str(term)
-    for value in graph.objects(term, RDFS.label):
-        return str(value)
-    return curie(term)
 
 
 def _plain(value):
@@ -63,36 +47,15 @@ def _plain(value):
 
 # --- preparing the patient graph -------------------------------------------------------------
 
-def load_patients(paths) -> Graph:
-    """Parse patient files (Turtle or any RDF syntax rdflib knows, or the tumour-board CSV of
-    ``csv_input``); :class:`InputError` names file and line."""
-    graph = Graph()
-    bind_prefixes(graph)
-    for path in paths:
-        if str(path).lower().endswith(".csv"):
-            from ..patients.csv_mapping import read_csv
-
-            graph += read_csv(path)
-        else:
-            graphs.parse_into(graph, path)
-    if not reason.patients_of(graph):
-        raise graphs.InputError(f"{', '.join(str(p) for p in paths)}: no skg:Patient found")
-    return graph
-
-
 def with_verdicts(patients: Graph, knowledge: Graph) -> Graph:
-    """The patient graph plus the closed-world facts of ``sarcoma_kg.verdicts.derive`` (when the
-    validation module is installed and the graph does not carry its assessments already)."""
+    """The patient graph plus the closed-world facts of :func:`~sarcoma_kg.patients.verdicts.derive`
+    (unless the graph carries its assessments already)."""
     if any(patients.subjects(SKG.hasAssessment, None)):
-        return patients
-    try:
-        verdicts = importlib.import_module("sarcoma_kg.patients.verdicts")
-    except ModuleNotFoundError:
         return patients
     merged = Graph()
     bind_prefixes(merged)
     merged += patients
-    merged += verdicts.derive(patients, knowledge)
+    merged += derive(patients, knowledge)
     return merged
 
 
@@ -116,8 +79,8 @@ class PatientClassification:
         return {c.iri for c in self.classes}
 
 
-def patient_facts(graph: Graph, terms: Graph, patient: URIRef) -> dict[str, list]:
-    """The facts the defined classes look at, in words (for explanations)."""
+def facts_in_words(graph: Graph, terms: Graph, patient: URIRef) -> dict[str, list]:
+    """The facts of ``patient`` that the defined classes look at, named in words (for explanations)."""
     lab = lambda t: label(terms, t) if isinstance(t, URIRef) else _plain(t)  # noqa: E731
     facts: dict[str, list] = {}
     for tumour in graph.objects(patient, SKG.hasPrimaryTumour):
@@ -148,24 +111,24 @@ def patient_facts(graph: Graph, terms: Graph, patient: URIRef) -> dict[str, list
 
 
 def classify(patients: Graph, knowledge: Graph, terms: Graph | None = None, reasoner: str = "hermit",
-             classification: reason.Classification | None = None) -> dict[URIRef, PatientClassification]:
+             classification: Classification | None = None) -> dict[URIRef, PatientClassification]:
     """Classify every patient of ``patients`` (verdicts written back first) with HermiT or Pellet.
 
     ``knowledge`` is the ontology + knowledge base; ``terms`` the TBox given to the reasoner
     (default: the ontology alone, which holds the defined classes). A ``classification`` computed
     before (for example by chunked runs over a cohort) is used instead of a new reasoner run."""
-    terms = terms if terms is not None else graphs.ontology_graph()
+    terms = terms if terms is not None else ontology_graph()
     data = with_verdicts(patients, knowledge)
-    result = classification or reason.classify_patients(
-        data, terms, reasoner, chunk_size=reason.DEFAULT_CHUNK_SIZE, workers=reason.DEFAULT_WORKERS)
-    defined = set(reason.defined_classes(terms))
+    result = classification or classify_patients(
+        data, terms, reasoner, chunk_size=DEFAULT_CHUNK_SIZE, workers=DEFAULT_WORKERS)
+    defined = set(defined_classes(terms))
     out: dict[URIRef, PatientClassification] = {}
-    for patient in reason.patients_of(data):
+    for patient in patients_in(data):
         classes = [
             InferredClass(c, label(terms, c), str(terms.value(c, SKOS.definition) or ""))
             for c in sorted(result.of(patient) & defined, key=lambda c: label(terms, c))
         ]
-        out[patient] = PatientClassification(patient, classes, patient_facts(data, terms, patient))
+        out[patient] = PatientClassification(patient, classes, facts_in_words(data, terms, patient))
     return out
 
 
@@ -315,12 +278,15 @@ def notation_of(knowledge: Graph, rec: URIRef) -> str:
     return local[4:] if local.startswith("IAC-") else local
 
 
+def _listed(value) -> list[str]:
+    """The values of a GROUP_CONCAT column (joined with :data:`~sarcoma_kg.sparql.query.LIST_SEPARATOR`)."""
+    return [v for v in str(value or "").split(query.LIST_SEPARATOR) if v]
+
+
 def evidence_for(backend, rec: URIRef | None, knowledge: Graph) -> dict[URIRef, list[StudyEvidence]]:
     """The studies and outcome figures behind ``rec`` (or behind every recommendation when ``rec``
     is None), from the catalogue query ``cq-recommendation-evidence``; ``rec`` is bound as a
     parameter, never pasted into the query text."""
-    from ..sparql import query
-
     bindings = {"rec": rec} if rec is not None else {}
     outcome = query.run(query.resolve("cq-recommendation-evidence"), backend, bindings)
     by_key: dict[tuple, StudyEvidence] = {}
@@ -335,10 +301,10 @@ def evidence_for(backend, rec: URIRef | None, knowledge: Graph) -> dict[URIRef, 
                 label=label(knowledge, study) if study is not None else "no study in the seeds (evidence gap)",
                 first_author=_plain(row.get("firstAuthor")), year=_plain(row.get("year")),
                 # GROUP_CONCAT order is undefined in SPARQL: sort the parts for stable output
-                designs=" | ".join(sorted(d for d in str(row.get("designs") or "").split(" | ") if d)),
+                designs=query.LIST_SEPARATOR.join(sorted(_listed(row.get("designs")))),
                 n=_plain(row.get("n")),
                 line=curie(row["line"]) if row.get("line") is not None else None,
-                line_sources=sorted(s for s in str(row.get("lineSources") or "").split(" | ") if s),
+                line_sources=sorted(_listed(row.get("lineSources"))),
             )
             by_key[key] = item
             per_rec.setdefault(row.get("rec") if rec is None else rec, []).append(item)
@@ -349,18 +315,18 @@ def evidence_for(backend, rec: URIRef | None, knowledge: Graph) -> dict[URIRef, 
                 value=_plain(row.get("value")),
                 unit=label(knowledge, row["unit"]) if row.get("unit") is not None else None,
                 timepoint=_plain(row.get("timepoint")), subgroup=_plain(row.get("subgroup")),
-                sources=[s for s in str(row.get("outcomeSources") or "").split(" | ") if s],
+                sources=_listed(row.get("outcomeSources")),
             ))
     return per_rec
 
 
 def recommend(patients: Graph, knowledge: Graph | None = None, reasoner: str = "hermit",
               terms: Graph | None = None, with_evidence: bool = True,
-              classification: reason.Classification | None = None) -> list[PatientRecommendations]:
+              classification: Classification | None = None) -> list[PatientRecommendations]:
     """For each patient: the applicable recommendations (by classification) with their evidence,
     and the others with the reason they do not apply."""
-    knowledge = knowledge if knowledge is not None else graphs.knowledge_graph()
-    terms = terms if terms is not None else graphs.ontology_graph()
+    knowledge = knowledge if knowledge is not None else knowledge_graph()
+    terms = terms if terms is not None else ontology_graph()
     data = with_verdicts(patients, knowledge)
     classified = classify(data, knowledge, terms, reasoner, classification)
     hypothetical = _if_cannot_tell_were_meets(data, terms, reasoner)
@@ -369,45 +335,54 @@ def recommend(patients: Graph, knowledge: Graph | None = None, reasoner: str = "
     everything += terms
     evidence: dict[URIRef, list[StudyEvidence]] = {}
     if with_evidence:
-        from ..sparql.backends import backend_for
-
         evidence = evidence_for(backend_for(knowledge, engine="oxigraph"), None, everything)
     out = []
     for patient, pc in classified.items():
-        types = set(reason_types(pc))
-        applicable, not_applicable = [], []
-        for rec in recommendations(knowledge):
-            target = knowledge.value(rec, SKG.appliesTo)
-            ok = target in types
-            result = RecommendationResult(
-                rec=rec, notation=notation_of(knowledge, rec),
-                text=str(knowledge.value(rec, SKG.recommendationText) or ""),
-                direction=str(knowledge.value(rec, SKG.recommendationDirection) or ""),
-                level=_label_or_none(everything, knowledge.value(rec, SKG.levelOfEvidence)),
-                grade=_label_or_none(everything, knowledge.value(rec, SKG.gradeOfRecommendation)),
-                consensus=_label_or_none(everything, knowledge.value(rec, SKG.consensusCategory)),
-                agreement=_plain(knowledge.value(rec, SKG.agreementPercent)),
-                target=target, target_label=label(everything, target), applies=ok,
-                reason=(f"in {curie(target)} ({label(everything, target)})" if ok else
-                        f"not in {curie(target)} ({label(everything, target)})"
-                        + (lambda w: f": {w}" if w else "")(why_not(everything, target, types, pc.facts))),
-                not_checked=sorted(str(n) for n in everything.objects(target, SKOS.scopeNote)),
-            )
-            if ok:
-                result.evidence = evidence.get(rec, [])
-                applicable.append(result)
-            else:
-                if hypothetical is not None and target in hypothetical.of(patient):
-                    result.may_apply = True
-                    missing = pc.facts.get("Ibero-American OMD missing facts") or []
-                    result.reason += ("; would apply if the verdict 'cannot tell' became 'meets'"
-                                      + (f" (missing: {'; '.join(missing)})" if missing else ""))
-                not_applicable.append(result)
-        out.append(PatientRecommendations(patient, pc, applicable, not_applicable))
+        results = [_judge_recommendation(rec, pc, knowledge, everything) for rec in recommendations(knowledge)]
+        for result in results:
+            if result.applies:
+                result.evidence = evidence.get(result.rec, [])
+            elif hypothetical is not None and result.target in hypothetical.of(patient):
+                _mark_may_apply(result, pc)
+        out.append(PatientRecommendations(patient, pc, [r for r in results if r.applies],
+                                          [r for r in results if not r.applies]))
     return out
 
 
-def _if_cannot_tell_were_meets(data: Graph, terms: Graph, reasoner: str) -> reason.Classification | None:
+def _judge_recommendation(rec: URIRef, pc: PatientClassification, knowledge: Graph,
+                          everything: Graph) -> RecommendationResult:
+    """Whether ``rec`` applies to the classified patient (he is in the class it skg:appliesTo), and why."""
+    target = knowledge.value(rec, SKG.appliesTo)
+    types = reason_types(pc)
+    applies = target in types
+    named = f"{curie(target)} ({label(everything, target)})"
+    if applies:
+        reason = f"in {named}"
+    else:
+        why = why_not(everything, target, types, pc.facts)
+        reason = f"not in {named}" + (f": {why}" if why else "")
+    return RecommendationResult(
+        rec=rec, notation=notation_of(knowledge, rec),
+        text=str(knowledge.value(rec, SKG.recommendationText) or ""),
+        direction=str(knowledge.value(rec, SKG.recommendationDirection) or ""),
+        level=_label_or_none(everything, knowledge.value(rec, SKG.levelOfEvidence)),
+        grade=_label_or_none(everything, knowledge.value(rec, SKG.gradeOfRecommendation)),
+        consensus=_label_or_none(everything, knowledge.value(rec, SKG.consensusCategory)),
+        agreement=_plain(knowledge.value(rec, SKG.agreementPercent)),
+        target=target, target_label=label(everything, target), applies=applies, reason=reason,
+        not_checked=sorted(str(n) for n in everything.objects(target, SKOS.scopeNote)),
+    )
+
+
+def _mark_may_apply(result: RecommendationResult, pc: PatientClassification) -> None:
+    """``result`` would apply if every "cannot tell" verdict became "meets": say so, and what is missing."""
+    result.may_apply = True
+    missing = pc.facts.get("Ibero-American OMD missing facts") or []
+    result.reason += ("; would apply if the verdict 'cannot tell' became 'meets'"
+                      + (f" (missing: {'; '.join(missing)})" if missing else ""))
+
+
+def _if_cannot_tell_were_meets(data: Graph, terms: Graph, reasoner: str) -> Classification | None:
     """Classify a copy of ``data`` in which every "cannot tell" verdict reads "meets": the
     recommendations a patient would get once the missing facts are known and hold. None when no
     verdict is "cannot tell" (no second reasoner run)."""
@@ -419,8 +394,7 @@ def _if_cannot_tell_were_meets(data: Graph, terms: Graph, reasoner: str) -> reas
     for assessment in undecided:
         hypothetical.remove((assessment, SKG.verdict, SKG.CannotTell))
         hypothetical.add((assessment, SKG.verdict, SKG.Meets))
-    return reason.classify_patients(hypothetical, terms, reasoner, chunk_size=reason.DEFAULT_CHUNK_SIZE,
-                                    workers=reason.DEFAULT_WORKERS)
+    return classify_patients(hypothetical, terms, reasoner, chunk_size=DEFAULT_CHUNK_SIZE, workers=DEFAULT_WORKERS)
 
 
 def reason_types(pc: PatientClassification) -> set[URIRef]:
@@ -433,132 +407,3 @@ def _label_or_none(graph: Graph, term):
         return None
     notation = graph.value(term, SKOS.notation)
     return str(notation) if notation is not None else label(graph, term)
-
-
-# --- output ------------------------------------------------------------------------------------
-
-def classification_to_json(classified: dict[URIRef, PatientClassification], reasoner: str) -> dict:
-    return {
-        "reasoner": reasoner,
-        "patients": [
-            {"patient": curie(p), "facts": pc.facts,
-             "classes": [{"class": curie(c.iri), "label": c.label, "explanation": c.explanation} for c in pc.classes]}
-            for p, pc in classified.items()
-        ],
-    }
-
-
-def classification_to_text(classified: dict[URIRef, PatientClassification], reasoner: str) -> str:
-    lines = []
-    for patient, pc in classified.items():
-        lines.append(f"{curie(patient)}  (classified by {reasoner})")
-        lines.append("  facts: " + "; ".join(f"{k} = {', '.join(str(x) for x in v)}" for k, v in pc.facts.items()))
-        if not pc.classes:
-            lines.append("  no defined class inferred")
-        for c in pc.classes:
-            lines.append(f"  - {curie(c.iri)}  {c.label}")
-            lines.append(f"      {c.explanation}")
-        lines.append("")
-    return "\n".join(lines)
-
-
-def classification_to_graph(classified: dict[URIRef, PatientClassification]) -> Graph:
-    graph = Graph()
-    bind_prefixes(graph)
-    for patient, pc in classified.items():
-        for c in pc.classes:
-            graph.add((patient, RDF.type, c.iri))
-    return graph
-
-
-def recommendations_to_json(results: list[PatientRecommendations], reasoner: str) -> dict:
-    def rec_json(r: RecommendationResult) -> dict:
-        data = {
-            "recommendation": curie(r.rec), "notation": r.notation, "direction": r.direction,
-            "text": r.text, "levelOfEvidence": r.level, "grade": r.grade, "consensus": r.consensus,
-            "agreementPercent": r.agreement, "appliesTo": curie(r.target), "reason": r.reason,
-            "notCheckedByTheClass": r.not_checked,
-        }
-        if not r.applies:
-            data["mayApplyIfCannotTellBecomesMeets"] = r.may_apply
-        if r.applies:
-            data["evidence"] = [
-                {"study": e.study, "label": e.label, "firstAuthor": e.first_author, "year": e.year,
-                 "designs": e.designs, "numberOfPatients": e.n, "evidenceLine": e.line,
-                 "lineSources": e.line_sources,
-                 "outcomes": [vars(o) for o in e.outcomes]}
-                for e in r.evidence
-            ]
-        return data
-
-    return {
-        "reasoner": reasoner,
-        "patients": [
-            {"patient": curie(pr.patient),
-             "classes": [curie(c.iri) for c in pr.classification.classes],
-             "applicable": [rec_json(r) for r in pr.applicable],
-             "notApplicable": [rec_json(r) for r in pr.not_applicable]}
-            for pr in results
-        ],
-    }
-
-
-def _figure(o: Outcome) -> str:
-    bits = [o.measure or "figure"]
-    if o.timepoint:
-        bits.append(str(o.timepoint))
-    unit = {"percent": "%", "month": "months", "year": "years"}.get(o.unit or "", o.unit or "")
-    value = "" if o.value is None else f"{o.value}{'' if unit in ('', '%') else ' '}{unit}"
-    text = " ".join(bits) + (f": {value}" if value else "")
-    if o.subgroup:
-        text += f" [{o.subgroup}]"
-    return text
-
-
-def recommendations_to_text(results: list[PatientRecommendations], reasoner: str) -> str:
-    lines = []
-    for pr in results:
-        lines.append(f"{curie(pr.patient)}  (classified by {reasoner})")
-        lines.append("  classes: " + (", ".join(curie(c.iri) for c in pr.classification.classes) or "none"))
-        lines.append(f"  APPLICABLE ({len(pr.applicable)})")
-        for r in pr.applicable:
-            meta = ", ".join(x for x in (f"level {r.level}" if r.level else "", f"grade {r.grade}" if r.grade else "",
-                                         r.consensus or "", f"{r.agreement}% agreement" if r.agreement is not None else "") if x)
-            lines.append(f"  * {r.notation} [{r.direction or 'for'}] {meta}")
-            if r.text:
-                lines.append(f"      {r.text}")
-            lines.append(f"      why: {r.reason}")
-            for note in r.not_checked:
-                lines.append(f"      to confirm: {note}")
-            for e in r.evidence:
-                who = " ".join(str(x) for x in (e.first_author, e.year) if x)
-                head = f"{e.study} {who}".strip() if e.study else e.label
-                extra = ", ".join(x for x in (e.designs, f"n = {e.n}" if e.n is not None else "") if x)
-                lines.append(f"      evidence: {head}" + (f" ({extra})" if extra else ""))
-                for o in e.outcomes:
-                    src = f"  <- {', '.join(curie(URIRef(s)) for s in o.sources)}" if o.sources else ""
-                    lines.append(f"        - {_figure(o)}{src}")
-        maybe = [r for r in pr.not_applicable if r.may_apply]
-        if maybe:
-            lines.append(f"  MAY APPLY once the missing facts are known ({len(maybe)})")
-            for r in maybe:
-                lines.append(f"  ? {r.notation} [{r.direction or 'for'}]: {r.reason}")
-        rest = [r for r in pr.not_applicable if not r.may_apply]
-        lines.append(f"  NOT APPLICABLE ({len(rest)})")
-        for r in rest:
-            lines.append(f"  - {r.notation}: {r.reason}")
-        lines.append("")
-    return "\n".join(lines)
-
-
-def recommendations_to_graph(results: list[PatientRecommendations]) -> Graph:
-    graph = Graph()
-    bind_prefixes(graph)
-    for pr in results:
-        for c in pr.classification.classes:
-            graph.add((pr.patient, RDF.type, c.iri))
-        for r in pr.applicable:
-            graph.add((pr.patient, SKG.applicableRecommendation, r.rec))
-        for r in pr.not_applicable:
-            graph.add((pr.patient, SKG.notApplicableRecommendation, r.rec))
-    return graph

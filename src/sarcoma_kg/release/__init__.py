@@ -1,1 +1,1 @@
-"""Release: the ontology and knowledge base assembled, checked and written to dist/."""
+"""Release: the ontology and knowledge base assembled, checked, written to dist/ with their documentation pages."""

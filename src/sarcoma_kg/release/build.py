@@ -1,21 +1,24 @@
-"""Build the versioned release into ``dist/`` (issue 2, build part; issue 6.4).
+"""Build the versioned release into ``dist/``.
 
 Pipeline (each step stops the build with a :class:`BuildError` naming what failed):
 
-1. assemble the ontology and ontology + knowledge base (``graphs.py``; malformed Turtle is an
-   :class:`~sarcoma_kg.graphs.InputError`);
-2. knowledge-base integrity: ``sarcoma_kg.integrity.check_integrity`` (SHACL, shapes/kb-integrity.ttl);
-3. quality control: ``sarcoma_kg.qc.run_qc`` (queries/qc/*.rq; ERROR-severity rows fail the build,
-   WARN/INFO rows are reported);
-4. the OWL typing axioms of the punned class values (``sarcoma_kg.owl_view.typing_axioms``), so
-   that reasoners classify studies through the hierarchies;
+1. assemble the ontology and ontology + knowledge base (:mod:`sarcoma_kg.rdf`; malformed Turtle
+   is an :class:`~sarcoma_kg.errors.InputError`);
+2. knowledge-base integrity: :func:`~sarcoma_kg.release.integrity.check_integrity` (SHACL,
+   shapes/kb-integrity.ttl);
+3. quality control: :func:`~sarcoma_kg.release.qc.run_qc` (queries/qc/*.rq; ERROR-severity rows
+   fail the build, WARN/INFO rows are reported);
+4. the OWL typing axioms of the punned class values
+   (:func:`~sarcoma_kg.reasoning.owl_view.typing_axioms`), so that reasoners classify studies
+   through the hierarchies;
 5. consistency of what is released (ontology + KB + typing axioms) under HermiT
-   (``sarcoma_kg.reason.check_consistency``): inconsistency or unsatisfiable classes fail;
+   (:func:`~sarcoma_kg.reasoning.reasoners.check_consistency`): inconsistency or unsatisfiable
+   classes fail;
 6. write every file into a temporary directory beside ``out_dir``, then swap it in, so a failed
    build never leaves a half-written ``dist/``.
 
 Version and version IRI come from the ontology header (``owl:versionInfo``, ``owl:versionIRI``),
-never from the clock: two builds give byte-identical files (see ``export.py``).
+never from the clock: two builds give byte-identical files (see :mod:`~sarcoma_kg.release.serialize`).
 """
 
 from __future__ import annotations
@@ -30,10 +33,12 @@ from pathlib import Path
 from rdflib import Graph, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, SKOS
 
-from ..sparql import catalogue
-from . import serialize as export
-from .. import rdf as graphs, resources
+from .. import rdf, resources
+from ..errors import BuildError, InputError
 from ..namespaces import ONTOLOGY_IRI, SKG
+from ..reasoning.owl_view import typing_axioms
+from ..sparql.catalogue import catalogue
+from . import integrity, pages, qc, serialize
 
 RELEASE_NAME = "sarcoma-kg"
 #: file stem → (graph key, description)
@@ -49,10 +54,6 @@ TERM_FAMILIES = {
     "modality": SKG.Intervention,
     "agents": SKG.AntineoplasticAgent,
 }
-
-
-class BuildError(Exception):
-    """The release cannot be built: integrity violations, QC errors, an inconsistent ontology."""
 
 
 @dataclass
@@ -98,15 +99,13 @@ def _instances(graph: Graph, *classes: URIRef) -> int:
     return len({s for c in classes for s in graph.subjects(RDF.type, c)})
 
 
-def _descendants(graph: Graph, root: URIRef) -> set:
-    seen, todo = set(), [root]
-    while todo:
-        node = todo.pop()
-        for child in graph.subjects(RDFS.subClassOf, node):
-            if isinstance(child, URIRef) and child not in seen:
-                seen.add(child)
-                todo.append(child)
-    return seen
+def _family(graph: Graph, root: URIRef) -> set:
+    """``root`` (when it is a class of ``graph``) and the named classes below it."""
+    edges = ((s, o) for s, o in graph.subject_objects(RDFS.subClassOf) if isinstance(s, URIRef))
+    family = rdf.subclass_closure(edges, root)
+    if (root, RDF.type, OWL.Class) not in graph:
+        family.discard(root)
+    return family
 
 
 def summary(graph: Graph) -> dict:
@@ -125,8 +124,7 @@ def summary(graph: Graph) -> dict:
         "sourceSections": _instances(graph, SKG.SourceSection),
         "classes": len({c for c in graph.subjects(RDF.type, OWL.Class) if isinstance(c, URIRef)}),
     }
-    out["termsPerFamily"] = {name: len(_descendants(graph, root) | ({root} if (root, RDF.type, OWL.Class) in graph else set()))
-                             for name, root in TERM_FAMILIES.items()}
+    out["termsPerFamily"] = {name: len(_family(graph, root)) for name, root in TERM_FAMILIES.items()}
     schemes = {}
     for scheme in sorted(graph.subjects(RDF.type, SKOS.ConceptScheme)):
         label = next(iter(sorted(str(v) for v in graph.objects(scheme, RDFS.label))), str(scheme))
@@ -137,46 +135,37 @@ def summary(graph: Graph) -> dict:
 
 # --- checks ---------------------------------------------------------------------------------
 
-def _short(severity) -> str:
-    """``sh:Violation`` → ``Violation``."""
-    return str(severity).rsplit("#", 1)[-1]
-
-
 def check_release(kb: Graph, reasoner: str = "hermit") -> tuple[Graph, list[str]]:
     """Run integrity, QC and consistency on ``kb``; return the release graph and the warnings."""
     warnings: list[str] = []
-    try:
-        from .integrity import check_integrity
-    except ImportError as exc:
-        raise BuildError(f"knowledge-base integrity check unavailable (sarcoma_kg.integrity): {exc}") from exc
-    report = check_integrity(kb)
+    report = integrity.check_integrity(kb)
     if not report.conforms:
-        lines = [f"  {_short(severity)} {focus}: {message}" for focus, _shape, severity, message in list(report.results)[:20]]
+        lines = [f"  {rdf.local_name(severity)} {focus}: {message}"
+                 for focus, _shape, severity, message in list(report.results)[:20]]
         more = len(report.results) - len(lines)
         raise BuildError("the knowledge base violates shapes/kb-integrity.ttl:\n" + "\n".join(lines)
                          + (f"\n  ... and {more} more" if more > 0 else ""))
-    warnings += [f"integrity {_short(severity)} {focus}: {message}" for focus, _s, severity, message in report.results]
+    warnings += [f"integrity {rdf.local_name(severity)} {focus}: {message}" for focus, _s, severity, message in report.results]
 
-    from .qc import run_qc
-    findings = run_qc(kb)
-    errors = [f for f in findings if getattr(f, "severity", "ERROR") == "ERROR"]
+    findings = qc.run_qc(kb)
+    errors = [f for f in findings if f.severity == "ERROR"]
     if errors:
         lines = [f"  {f.query}: {f.entity} {f.property} {f.value}".rstrip() for f in errors[:20]]
         more = len(errors) - len(lines)
         raise BuildError(f"{len(errors)} quality-control finding(s) (queries/qc/):\n" + "\n".join(lines)
                          + (f"\n  ... and {more} more" if more > 0 else ""))
-    warnings += [f"qc {getattr(f, 'severity', 'WARN')} {f.query}: {f.entity} {f.property} {f.value}".rstrip()
+    warnings += [f"qc {f.severity} {f.query}: {f.entity} {f.property} {f.value}".rstrip()
                  for f in findings if f not in errors]
 
-    from ..reasoning.owl_view import typing_axioms
     release = Graph()
     for triple in kb:
         release.add(triple)
     for triple in typing_axioms(kb):
         release.add(triple)
 
-    from ..reasoning.reasoners import check_consistency
-    consistency = check_consistency(release, reasoner=reasoner)
+    from ..reasoning import reasoners  # starts owlready2 and Java: only when a release is checked
+
+    consistency = reasoners.check_consistency(release, reasoner=reasoner)
     if not consistency.consistent:
         raise BuildError(f"the release is inconsistent under {reasoner}: {consistency.message}")
     if consistency.unsatisfiable:
@@ -198,24 +187,24 @@ def write_release(out_dir: Path, ontology: Graph, release: Graph, warnings: list
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}-build-", dir=out_dir.parent))
     try:
-        graphs_by_key = {"ontology": export.canonical(ontology), "full": export.canonical(release)}
+        graphs_by_key = {"ontology": serialize.canonical(ontology), "full": serialize.canonical(release)}
         for stem, (key, description) in RELEASES.items():
             graph = graphs_by_key[key]
-            for suffix, (_fmt, media, purpose) in export.FORMATS.items():
-                data = export.serialize(graph, suffix)
+            for suffix, (_fmt, media, purpose) in serialize.FORMATS.items():
+                data = serialize.serialize(graph, suffix)
                 name = f"{stem}.{suffix}"
-                export.write_bytes(tmp / name, data)
+                serialize.write_bytes(tmp / name, data)
                 result.files.append(ReleaseFile(name, _sha256(data), len(data), media,
                                                 f"{description}. {purpose}", len(graph)))
-        pages = {
-            "docs/ontology.html": (export.ontology_html(graphs_by_key["ontology"], "sarcoma-kg ontology",
-                                                        version, version_iri), "ontology documentation (HTML)"),
-            "docs/queries.html": (catalogue.render_html(catalogue.catalogue(include_qc=True), version=version),
+        documents = {
+            "docs/ontology.html": (pages.ontology_html(graphs_by_key["ontology"], "sarcoma-kg ontology",
+                                                       version, version_iri), "ontology documentation (HTML)"),
+            "docs/queries.html": (pages.catalogue_html(catalogue(include_qc=True), version=version),
                                   "SPARQL query catalogue (HTML), generated from the query headers"),
         }
-        for name, (text, description) in pages.items():
+        for name, (text, description) in documents.items():
             data = text.encode("utf-8")
-            export.write_bytes(tmp / name, data)
+            serialize.write_bytes(tmp / name, data)
             result.files.append(ReleaseFile(name, _sha256(data), len(data), "text/html", description))
         result.files.sort(key=lambda f: f.path)
         result.summary = summary(graphs_by_key["full"])
@@ -227,7 +216,7 @@ def write_release(out_dir: Path, ontology: Graph, release: Graph, warnings: list
             "files": [f.as_dict() for f in result.files],
             "summary": result.summary,
         }
-        export.write_bytes(tmp / "manifest.json",
+        serialize.write_bytes(tmp / "manifest.json",
                            (json.dumps(manifest, indent=2, sort_keys=True, ensure_ascii=False) + "\n").encode("utf-8"))
         _swap_in(tmp, out_dir)
     except BaseException:
@@ -255,8 +244,8 @@ def _swap_in(tmp: Path, out_dir: Path) -> None:
 def build(out_dir: Path | str | None = None, reasoner: str = "hermit") -> BuildResult:
     """Assemble, check and write the release into ``out_dir`` (default ``dist/``)."""
     out_dir = Path(out_dir) if out_dir is not None else resources.DIST_DIR
-    ontology = graphs.ontology_graph()
-    kb = graphs.knowledge_graph()
+    ontology = rdf.ontology_graph()
+    kb = rdf.knowledge_graph()
     version_of(ontology)  # fail early on a header without version
     release, warnings = check_release(kb, reasoner=reasoner)
     return write_release(out_dir, ontology, release, warnings)
@@ -265,7 +254,7 @@ def build(out_dir: Path | str | None = None, reasoner: str = "hermit") -> BuildR
 def read_manifest(out_dir: Path | str | None = None) -> dict:
     path = Path(out_dir or resources.DIST_DIR) / "manifest.json"
     if not path.exists():
-        raise graphs.InputError(f"{path}: no release here; run `sarcoma-kg build` first")
+        raise InputError(f"{path}: no release here; run `sarcoma-kg build` first")
     return json.loads(path.read_text(encoding="utf-8"))
 
 
@@ -274,5 +263,5 @@ def release_files(out_dir: Path | str | None = None, which: str = "full", suffix
     stem = RELEASE_NAME if which == "full" else f"{RELEASE_NAME}-ontology"
     path = Path(out_dir or resources.DIST_DIR) / f"{stem}.{suffix}"
     if not path.exists():
-        raise graphs.InputError(f"{path}: no release file; run `sarcoma-kg build` first")
+        raise InputError(f"{path}: no release file; run `sarcoma-kg build` first")
     return path

@@ -24,11 +24,10 @@ from typing import NamedTuple
 from pyshacl import validate
 from rdflib import Graph, Literal, Node, URIRef
 from rdflib.namespace import RDFS, SH
-from rdflib.plugins.sparql import prepareQuery
 
-from .. import rdf as graphs, resources
-from ..rdf import InputError
-from ..namespaces import bind_prefixes
+from .. import resources
+from ..errors import InputError
+from ..rdf import PreparedQueryGraph, curie, load, local_name, ontology_graph
 
 SHAPES_FILE_NAME = "kb-integrity.ttl"
 
@@ -75,7 +74,7 @@ def shapes_path() -> Path:
 
 @lru_cache(maxsize=1)
 def _shapes_graph() -> Graph:
-    return graphs.load([shapes_path()])
+    return load([shapes_path()])
 
 
 @lru_cache(maxsize=1)
@@ -83,7 +82,7 @@ def _ontology() -> Graph:
     """The part of the ontology SHACL needs: the named-class hierarchy (rdfs:subClassOf between
     IRIs), which gives sh:targetClass and sh:class their subclasses. Restrictions, labels and
     concept schemes are left out, so that mixing it into small graphs stays cheap."""
-    full = graphs.ontology_graph()
+    full = ontology_graph()
     skeleton = Graph()
     for sub, sup in full.subject_objects(RDFS.subClassOf):
         if isinstance(sub, URIRef) and isinstance(sup, URIRef):
@@ -91,28 +90,8 @@ def _ontology() -> Graph:
     return skeleton
 
 
-@lru_cache(maxsize=64)
-def _prepared(text: str):
-    return prepareQuery(text)
-
-
-class _PreparedQueryGraph(Graph):
-    """A graph that parses each distinct SPARQL text once.
-
-    pySHACL evaluates a SHACL-SPARQL constraint once per focus node, passing the same query text
-    with ``$this`` pre-bound (initBindings); rdflib would parse it every time, which dominates
-    validation time. The prepared (parsed and translated) query is reused; bindings still
-    apply per call.
-    """
-
-    def query(self, query_object, *args, **kwargs):
-        if isinstance(query_object, str):
-            query_object = _prepared(query_object)
-        return super().query(query_object, *args, **kwargs)
-
-
 def check_integrity(graph: Graph, shapes: Graph | None = None, ontology: Graph | None = None) -> IntegrityReport:
-    """Validate ``graph`` (the knowledge base, usually ``graphs.knowledge_graph()``) against
+    """Validate ``graph`` (the knowledge base, usually :func:`~sarcoma_kg.rdf.knowledge_graph`) against
     the integrity shapes.
 
     ``shapes`` defaults to ``shapes/kb-integrity.ttl``; ``ontology`` (mixed in for subclass
@@ -123,7 +102,7 @@ def check_integrity(graph: Graph, shapes: Graph | None = None, ontology: Graph |
         raise InputError(f"check_integrity expects an rdflib Graph, got {type(graph).__name__}")
     shapes = _shapes_graph() if shapes is None else shapes
     ontology = _ontology() if ontology is None else ontology
-    working = _PreparedQueryGraph()  # data + ontology mixed here, validated in place
+    working = PreparedQueryGraph()  # data + ontology mixed here, validated in place
     for triple in graph:
         working.add(triple)
     for triple in ontology:
@@ -142,7 +121,7 @@ def check_integrity(graph: Graph, shapes: Graph | None = None, ontology: Graph |
     )
     results = sorted(_results(report), key=_sort_key)
     conforms = not any(r.severity == SH.Violation for r in results)
-    return IntegrityReport(conforms=conforms, results=results, text=_render(results, graph, conforms))
+    return IntegrityReport(conforms=conforms, results=results, text=_render(results, conforms))
 
 
 def _results(report: Graph) -> list[IntegrityResult]:
@@ -161,23 +140,13 @@ def _sort_key(result: IntegrityResult):
     return (_SEVERITY_ORDER.get(result.severity, 9), str(result.focus), str(result.source_shape), result.message)
 
 
-def _render(results: list[IntegrityResult], graph: Graph, conforms: bool) -> str:
-    names = Graph()
-    bind_prefixes(names)
-    for prefix, ns in graph.namespaces():
-        if prefix not in dict(names.namespaces()):
-            names.bind(prefix, ns)
+def _show(node: Node) -> str:
+    if node is None:
+        return "?"
+    return repr(str(node)) if isinstance(node, Literal) else curie(node)
 
-    def short(node: Node) -> str:
-        if node is None:
-            return "?"
-        if isinstance(node, Literal):
-            return repr(str(node))
-        try:
-            return node.n3(names.namespace_manager)
-        except Exception:  # blank nodes and odd IRIs
-            return str(node)
 
+def _render(results: list[IntegrityResult], conforms: bool) -> str:
     violations = sum(1 for r in results if r.severity == SH.Violation)
     head = (
         "The knowledge base conforms to the integrity shapes"
@@ -189,9 +158,5 @@ def _render(results: list[IntegrityResult], graph: Graph, conforms: bool) -> str
         head += f" ({warnings} warning(s) or note(s))"
     lines = [head + "."]
     for r in results:
-        severity = str(r.severity).rsplit("#", 1)[-1]
-        lines.append(f"{severity}: {short(r.focus)} [{short(r.source_shape)}] {r.message}")
+        lines.append(f"{local_name(r.severity)}: {_show(r.focus)} [{_show(r.source_shape)}] {r.message}")
     return "\n".join(lines) + "\n"
-
-
-__all__ = ["IntegrityReport", "IntegrityResult", "check_integrity", "shapes_path"]

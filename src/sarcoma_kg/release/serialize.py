@@ -9,23 +9,19 @@ Two builds of the same graph give byte-identical files, whatever ``PYTHONHASHSEE
   (rdflib's memory store keeps insertion order), and N-Triples lines are sorted;
 * JSON-LD is post-processed: nodes sorted by ``@id``, property values sorted, keys sorted.
 
-The ontology documentation page is generated here too, from labels and definitions (pyLODE
-3.4.1 fails to import outside its source tree and crashes on OWL set-class expressions, so a
-small own generator gives a stable page).
+The documentation pages of the release are written by :mod:`~sarcoma_kg.release.pages`.
 """
 
 from __future__ import annotations
 
-import html
+import hashlib
 import json
 import re
 from xml.sax.saxutils import escape as xml_escape, quoteattr
-from collections import defaultdict
 from pathlib import Path
 
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.compare import to_canonical_graph
-from rdflib.namespace import OWL, RDF, RDFS, SKOS
 
 from ..namespaces import PREFIXES, bind_prefixes
 
@@ -42,6 +38,21 @@ class _Cyclic(Exception):
     pass
 
 
+def _memoised(compute):
+    """``of(node)``: ``compute(node, of_neighbour)`` once per blank node, where ``of_neighbour``
+    is ``of`` one level deeper; raises :class:`_Cyclic` when the recursion comes back to a node."""
+    cache: dict[BNode, str] = {}
+
+    def of(node: BNode, stack: frozenset = frozenset()) -> str:
+        if node not in cache:
+            if node in stack:
+                raise _Cyclic()
+            cache[node] = compute(node, lambda other: of(other, stack | {node}))
+        return cache[node]
+
+    return of
+
+
 def _bnode_labels(graph: Graph) -> dict[BNode, BNode]:
     """Content-derived labels for blank nodes (OWL restrictions, lists, axioms are trees).
 
@@ -50,40 +61,25 @@ def _bnode_labels(graph: Graph) -> dict[BNode, BNode]:
     with the same label are interchangeable, so numbering them in any order gives the same
     output. Raises :class:`_Cyclic` for cyclic blank-node structures.
     """
-    import hashlib
+    def ref(term, of) -> str:
+        return ("_:" + of(term)) if isinstance(term, BNode) else term.n3()
 
-    content: dict[BNode, str] = {}
-    label: dict[BNode, str] = {}
+    def content(node: BNode, of) -> str:
+        parts = sorted(f"{p.n3()} {ref(o, of)}" for p, o in graph.predicate_objects(node))
+        return hashlib.sha256("\n".join(parts).encode("utf-8")).hexdigest()
 
-    def content_of(node: BNode, stack: frozenset) -> str:
-        if node in content:
-            return content[node]
-        if node in stack:
-            raise _Cyclic()
-        parts = sorted(
-            f"{p.n3()} {('_:' + content_of(o, stack | {node})) if isinstance(o, BNode) else o.n3()}"
-            for p, o in graph.predicate_objects(node)
-        )
-        content[node] = hashlib.sha256("\n".join(parts).encode("utf-8")).hexdigest()
-        return content[node]
+    content_of = _memoised(content)
 
-    def label_of(node: BNode, stack: frozenset) -> str:
-        if node in label:
-            return label[node]
-        if node in stack:
-            raise _Cyclic()
-        parents = sorted(
-            f"{('_:' + label_of(s, stack | {node})) if isinstance(s, BNode) else s.n3()} {p.n3()}"
-            for s, p in graph.subject_predicates(node)
-        )
-        text = content_of(node, frozenset()) + "\n" + "\n".join(parents)
-        label[node] = hashlib.sha256(text.encode("utf-8")).hexdigest()[:24]
-        return label[node]
+    def placed(node: BNode, of) -> str:
+        parents = sorted(f"{ref(s, of)} {p.n3()}" for s, p in graph.subject_predicates(node))
+        text = content_of(node) + "\n" + "\n".join(parents)
+        return hashlib.sha256(text.encode("utf-8")).hexdigest()[:24]
 
+    label_of = _memoised(placed)
     nodes = sorted({t for triple in graph for t in triple if isinstance(t, BNode)}, key=str)
     groups: dict[str, list[BNode]] = {}
     for node in nodes:
-        groups.setdefault(label_of(node, frozenset()), []).append(node)
+        groups.setdefault(label_of(node), []).append(node)
     out = {}
     for key, members in groups.items():
         for i, node in enumerate(members):
@@ -222,91 +218,6 @@ def serialize(graph: Graph, suffix: str) -> bytes:
         return rdfxml(graph)
     fmt = FORMATS[suffix][0]
     return graph.serialize(format=fmt, encoding="utf-8")
-
-
-# --- ontology documentation -----------------------------------------------------------------
-
-def _one(graph: Graph, node, prop) -> str:
-    values = sorted(str(v) for v in graph.objects(node, prop) if not isinstance(v, Literal) or v.language in (None, "en"))
-    return values[0] if values else ""
-
-
-def _curie(iri) -> str:
-    text = str(iri)
-    for prefix, ns in PREFIXES.items():
-        if text.startswith(str(ns)) and "/" not in text[len(str(ns)):]:
-            return f"{prefix}:{text[len(str(ns)):]}"
-    return text
-
-
-def ontology_html(graph: Graph, title: str, version: str, version_iri: str) -> str:
-    """A self-contained, deterministic HTML page: class trees, properties, concept schemes."""
-    esc = html.escape
-    classes = sorted(c for c in graph.subjects(RDF.type, OWL.Class) if isinstance(c, URIRef))
-    parents = defaultdict(list)
-    children = defaultdict(list)
-    class_set = set(classes)
-    for c in classes:
-        for p in graph.objects(c, RDFS.subClassOf):
-            if isinstance(p, URIRef) and p in class_set:
-                parents[c].append(p)
-                children[p].append(c)
-    anchor = lambda iri: _curie(iri).replace(":", "-")  # noqa: E731
-
-    def entry(term) -> str:
-        label = _one(graph, term, RDFS.label) or _curie(term)
-        definition = _one(graph, term, SKOS.definition)
-        xrefs = sorted(str(x) for x in (*graph.objects(term, SKOS.exactMatch), *graph.objects(term, SKOS.closeMatch)))
-        out = f'<a id="{esc(anchor(term))}"></a><strong>{esc(label)}</strong> <code>{esc(_curie(term))}</code>'
-        if definition:
-            out += f"<br><span>{esc(definition)}</span>"
-        if xrefs:
-            out += "<br><small>" + ", ".join(f'<a href="{esc(x)}">{esc(_curie(x))}</a>' for x in xrefs) + "</small>"
-        return out
-
-    def tree(node, seen) -> list[str]:
-        if node in seen:
-            return []
-        seen = seen | {node}
-        kids = sorted(children[node])
-        lines = [f"<li>{entry(node)}"]
-        if kids:
-            lines.append("<ul>")
-            for kid in kids:
-                lines += tree(kid, seen)
-            lines.append("</ul>")
-        lines.append("</li>")
-        return lines
-
-    roots = [c for c in classes if not parents[c]]
-    out = ["<!DOCTYPE html>", '<html lang="en">', "<head>", '<meta charset="utf-8">', f"<title>{esc(title)}</title>",
-           "<style>body{font-family:sans-serif;max-width:70em;margin:auto;padding:1em}li{margin:.3em 0}"
-           "code{color:#555}</style>", "</head>", "<body>", f"<h1>{esc(title)}</h1>",
-           f"<p>Version {esc(version)} — <code>{esc(version_iri)}</code></p>"]
-    header = next(iter(sorted(graph.subjects(RDF.type, OWL.Ontology))), None)
-    if header is not None:
-        desc = _one(graph, header, URIRef("http://purl.org/dc/terms/description"))
-        if desc:
-            out.append(f"<p>{esc(desc)}</p>")
-    out.append(f"<h2>Classes ({len(classes)})</h2><ul>")
-    for root in roots:
-        out += tree(root, frozenset())
-    out.append("</ul>")
-    for kind, title_ in ((OWL.ObjectProperty, "Object properties"), (OWL.DatatypeProperty, "Data properties"),
-                         (OWL.AnnotationProperty, "Annotation properties")):
-        props = sorted(p for p in graph.subjects(RDF.type, kind) if isinstance(p, URIRef) and _one(graph, p, RDFS.label))
-        out.append(f"<h2>{title_} ({len(props)})</h2><ul>")
-        out += [f"<li>{entry(p)}</li>" for p in props]
-        out.append("</ul>")
-    schemes = sorted(s for s in graph.subjects(RDF.type, SKOS.ConceptScheme) if isinstance(s, URIRef))
-    out.append(f"<h2>Concept schemes ({len(schemes)})</h2>")
-    for scheme in schemes:
-        concepts = sorted(c for c in graph.subjects(SKOS.inScheme, scheme) if not isinstance(c, BNode))
-        out.append(f"<h3>{entry(scheme)}</h3><ul>")
-        out += [f"<li>{entry(c)}</li>" for c in concepts]
-        out.append("</ul>")
-    out += ["</body>", "</html>", ""]
-    return "\n".join(out)
 
 
 def write_bytes(path: Path, data: bytes) -> None:

@@ -27,12 +27,8 @@ from rdflib import BNode, Dataset, Graph, Literal, URIRef, Variable
 from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
 from rdflib.term import Identifier
 
-from ..rdf import InputError
+from ..errors import InputError, QueryError
 from ..namespaces import bind_prefixes
-
-
-class QueryError(Exception):
-    """A query could not be run: syntax error, refused update, endpoint failure."""
 
 
 @dataclass

@@ -10,19 +10,19 @@ sib-swiss/sparql-examples and grlc)::
     #+ returns: [rec, notation, study, ...]
     #+ golden: tests/golden/queries/cq-recommendation-evidence.srj
 
-This module parses those headers (a tiny, strict subset of YAML: no PyYAML dependency) and
-renders the catalogue page of the release. It knows nothing about engines; see ``query.py``.
+This module parses those headers (a tiny, strict subset of YAML: no PyYAML dependency). It knows
+nothing about engines (see :mod:`~sarcoma_kg.sparql.query`); the catalogue page of the release is
+written by :mod:`~sarcoma_kg.release.pages`.
 """
 
 from __future__ import annotations
 
-import html
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .. import resources
-from ..rdf import InputError
+from ..errors import InputError
 
 #: Parameter types a header may declare, and what a value on the command line must look like.
 PARAM_TYPES = ("iri", "string", "integer", "decimal", "boolean")
@@ -66,10 +66,6 @@ class CatalogueQuery:
                 return param
         known = ", ".join(p.name for p in self.parameters) or "none"
         raise InputError(f"{self.path}: query {self.name} has no parameter {name!r} (parameters: {known})")
-
-    def example_values(self) -> dict[str, str]:
-        """The example value of every parameter that declares one (used by tests and the page)."""
-        return {p.name: p.example for p in self.parameters if p.example is not None}
 
 
 def _scalar(value: str):
@@ -179,57 +175,3 @@ def catalogue(include_qc: bool = True) -> list[CatalogueQuery]:
     if include_qc:
         files += resources.query_files("qc")
     return [parse_query_file(p) for p in files]
-
-
-# --- the catalogue page ---------------------------------------------------------------------
-
-def render_html(queries: list[CatalogueQuery], title: str = "sarcoma-kg SPARQL query catalogue",
-                version: str = "") -> str:
-    """A self-contained HTML page of the catalogue, generated from the headers (deterministic)."""
-    esc = html.escape
-    out = [
-        "<!DOCTYPE html>", '<html lang="en">', "<head>", '<meta charset="utf-8">',
-        f"<title>{esc(title)}</title>",
-        "<style>body{font-family:sans-serif;max-width:70em;margin:auto;padding:1em}"
-        "pre{background:#f4f4f4;padding:.8em;overflow-x:auto}table{border-collapse:collapse}"
-        "td,th{border:1px solid #ccc;padding:.3em .5em;text-align:left;vertical-align:top}</style>",
-        "</head>", "<body>", f"<h1>{esc(title)}</h1>",
-    ]
-    if version:
-        out.append(f"<p>Release {esc(version)}. Run any query with <code>sarcoma-kg query NAME "
-                   "[--param name=value ...]</code>, or paste it into the endpoint started by "
-                   "<code>sarcoma-kg serve</code>.</p>")
-    out.append("<table><thead><tr><th>query</th><th>kind</th><th>question</th></tr></thead><tbody>")
-    for q in queries:
-        out.append(f'<tr><td><a href="#{esc(q.name)}"><code>{esc(q.name)}</code></a></td>'
-                   f"<td>{esc(q.kind)}</td><td>{esc(q.question or q.summary)}</td></tr>")
-    out.append("</tbody></table>")
-    for q in queries:
-        out.append(f'<section id="{esc(q.name)}"><h2><code>{esc(q.name)}</code>: {esc(q.summary)}</h2>')
-        if q.question:
-            out.append(f"<p><strong>Question.</strong> {esc(q.question)}</p>")
-        if q.parameters:
-            out.append("<p><strong>Parameters.</strong></p><ul>")
-            for p in q.parameters:
-                extra = "optional" if p.optional else "required"
-                if p.example:
-                    extra += f", e.g. <code>{esc(p.example)}</code>"
-                out.append(f"<li><code>{esc(p.name)}</code> ({esc(p.type)}, {extra})</li>")
-            out.append("</ul>")
-        if q.returns:
-            out.append("<p><strong>Returns.</strong> " + ", ".join(f"<code>{esc(r)}</code>" for r in q.returns) + "</p>")
-        if q.notes:
-            out.append(f"<p><strong>Notes.</strong> {esc(q.notes)}</p>")
-        rel = q.path.relative_to(resources.ROOT) if q.path.is_relative_to(resources.ROOT) else q.path.name
-        out.append(f"<p><strong>File.</strong> <code>{esc(str(rel))}</code></p>")
-        out.append(f"<pre>{esc(q.text)}</pre></section>")
-    out += ["</body>", "</html>", ""]
-    return "\n".join(out)
-
-
-def render_markdown_table(queries: list[CatalogueQuery]) -> str:
-    """The ``name → question`` table used in the README."""
-    rows = ["| query | question |", "|---|---|"]
-    for q in queries:
-        rows.append(f"| `{q.name}` | {(q.question or q.summary).replace('|', '/')} |")
-    return "\n".join(rows) + "\n"

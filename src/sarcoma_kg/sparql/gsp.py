@@ -16,14 +16,11 @@ import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..release import build
+from ..errors import LoadError
+from ..release.build import release_files
 
 MEDIA_TYPES = {".nt": "application/n-triples", ".ttl": "text/turtle", ".owl": "application/rdf+xml",
                ".jsonld": "application/ld+json"}
-
-
-class LoadError(Exception):
-    """The store refused the data or could not be reached."""
 
 
 @dataclass
@@ -48,7 +45,7 @@ def gsp_url(endpoint: str, graph: str | None) -> str:
 def load(endpoint: str, graph: str | None = None, release_dir: Path | str | None = None,
          file: Path | str | None = None, replace: bool = True, timeout: float = 300) -> LoadResult:
     """PUT (``replace``) or POST the release N-Triples (or ``file``) into ``graph`` at ``endpoint``."""
-    path = Path(file) if file else build.release_files(release_dir, "full", "nt")
+    path = Path(file) if file else release_files(release_dir, "full", "nt")
     if not path.exists():
         raise LoadError(f"{path}: file not found")
     media = MEDIA_TYPES.get(path.suffix.lower())

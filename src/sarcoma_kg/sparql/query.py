@@ -2,8 +2,9 @@
 
 ``run_query(name, params, ...)`` parses the query header, turns each ``name=value`` into an
 RDF term of the declared type (never into query text), refuses updates unless allowed, and
-hands the query and its bindings to a backend of ``store.py``. The formatters write SELECT
-results as a text table, CSV, TSV or SPARQL 1.1 JSON results, and graphs as Turtle.
+hands the query and its bindings to a backend of :mod:`~sarcoma_kg.sparql.backends`. The
+formatters write SELECT results as a text table, CSV, TSV or SPARQL 1.1 JSON results, and graphs
+as Turtle.
 """
 
 from __future__ import annotations
@@ -20,11 +21,11 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import XSD
 from rdflib.term import Identifier
 
-from . import catalogue
-from .catalogue import CatalogueQuery
-from ..rdf import InputError
+from ..errors import InputError, QueryError
 from ..namespaces import PREFIXES
-from .backends import Backend, QueryError, ResultSet, check_term, query_kind
+from ..rdf import curie
+from .backends import Backend, ResultSet, check_term, query_kind
+from .catalogue import CatalogueQuery, Parameter, load_query, parse_query_file
 
 FORMATS = ("table", "csv", "tsv", "json")
 #: Multi-valued columns built with GROUP_CONCAT join their values with this separator.
@@ -54,7 +55,7 @@ def expand_iri(value: str, where: str = "parameter") -> URIRef:
     return check_term(URIRef(value))
 
 
-def make_term(param: catalogue.Parameter, raw: str, where: str = "parameter") -> Identifier:
+def make_term(param: Parameter, raw: str, where: str = "parameter") -> Identifier:
     """Turn a command-line value into an RDF term of the parameter's declared type."""
     where = f"{where} {param.name}"
     if param.type == "iri":
@@ -104,8 +105,8 @@ def example_bindings(query: CatalogueQuery) -> dict[str, Identifier]:
 def resolve(name_or_file: str | Path) -> CatalogueQuery:
     path = Path(name_or_file)
     if path.suffix == ".rq" and path.exists():
-        return catalogue.parse_query_file(path)
-    return catalogue.load_query(str(name_or_file))
+        return parse_query_file(path)
+    return load_query(str(name_or_file))
 
 
 def run(query: CatalogueQuery, backend: Backend, bindings: dict[str, Identifier] | None = None,
@@ -158,19 +159,6 @@ def to_sparql_json(result: ResultSet) -> dict:
     }
 
 
-def _short(term: Identifier | None) -> str:
-    if term is None:
-        return ""
-    if isinstance(term, URIRef):
-        text = str(term)
-        best = None
-        for prefix, ns in PREFIXES.items():
-            if text.startswith(str(ns)) and (best is None or len(str(ns)) > len(str(PREFIXES[best]))):
-                best = prefix
-        return f"{best}:{text[len(str(PREFIXES[best])):]}" if best else text
-    return str(term)
-
-
 def format_result(result: ResultSet | Graph | bool, fmt: str = "table") -> str:
     """Render a result for stdout."""
     if isinstance(result, bool):
@@ -195,7 +183,7 @@ def format_result(result: ResultSet | Graph | bool, fmt: str = "table") -> str:
         return buf.getvalue()
     if fmt != "table":
         raise InputError(f"unknown format {fmt!r} (one of {', '.join(FORMATS)})")
-    cells = [[_short(t).replace("\n", " ") for t in row] for row in result.rows]
+    cells = [[curie(t).replace("\n", " ") for t in row] for row in result.rows]
     widths = [min(60, max([len(v)] + [len(r[i]) for r in cells])) for i, v in enumerate(result.variables)]
     clip = lambda s, w: s if len(s) <= w else s[: w - 1] + "…"  # noqa: E731
     lines = [" | ".join(clip(v, w).ljust(w) for v, w in zip(result.variables, widths)),
@@ -203,32 +191,3 @@ def format_result(result: ResultSet | Graph | bool, fmt: str = "table") -> str:
     lines += [" | ".join(clip(c, w).ljust(w) for c, w in zip(r, widths)) for r in cells]
     lines.append(f"({len(result.rows)} row{'s' if len(result.rows) != 1 else ''})")
     return "\n".join(lines) + "\n"
-
-
-# --- comparing result sets across engines ---------------------------------------------------
-
-def _normal_term(term: Identifier | None):
-    """A comparable key: numeric literals by value, lists joined by LIST_SEPARATOR as sorted sets."""
-    if term is None:
-        return ("", "")
-    if isinstance(term, Literal):
-        if term.datatype in (XSD.integer, XSD.decimal, XSD.double, XSD.float, XSD.int, XSD.long):
-            try:
-                return ("num", str(Decimal(str(term)).normalize()), str(term.datatype))
-            except InvalidOperation:
-                pass
-        text = str(term)
-        if LIST_SEPARATOR in text:
-            text = LIST_SEPARATOR.join(sorted(text.split(LIST_SEPARATOR)))
-        return ("lit", text, str(term.datatype or ""), term.language or "")
-    return (type(term).__name__, str(term))
-
-
-def canonical_rows(result: ResultSet) -> list[tuple]:
-    """The rows as a sorted multiset of comparable keys (columns in header order)."""
-    return sorted(tuple(_normal_term(t) for t in row) for row in result.rows)
-
-
-def same_results(a: ResultSet, b: ResultSet) -> bool:
-    """Two SELECT results are the same result set (same columns, same multiset of rows)."""
-    return list(a.variables) == list(b.variables) and canonical_rows(a) == canonical_rows(b)

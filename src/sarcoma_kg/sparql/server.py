@@ -1,7 +1,8 @@
 """A real SPARQL 1.1 endpoint over the release: the Oxigraph server from PyPI (``oxigraph``).
 
 ``start()`` loads the release N-Triples (``dist/sarcoma-kg.nt``) into the default graph of an
-Oxigraph store directory, optional patient graphs into named graphs, and runs
+Oxigraph store directory, optional patient files (every form :mod:`~sarcoma_kg.patients.read`
+reads, each with its verdicts written back) into named graphs, and runs
 ``oxigraph serve-read-only`` (or ``oxigraph serve`` when ``writable``) bound to 127.0.0.1.
 With patient graphs the server uses ``--union-default-graph``, so the catalogue queries see the
 release and the patients together. Endpoints (Oxigraph server):
@@ -26,16 +27,14 @@ from pathlib import Path
 
 from rdflib import Graph
 
-from ..release import build
-from .. import rdf as graphs
+from ..errors import ServeError
 from ..namespaces import BASE
+from ..patients.read import expand, read_patient_file
+from ..patients.verdicts import derive
+from ..rdf import parse_into
+from ..release.build import release_files
 
 PATIENT_GRAPH_BASE = BASE + "graph/patients/"
-
-
-class ServeError(Exception):
-    """The server could not be prepared or started."""
-
 
 def oxigraph_executable() -> str:
     """The ``oxigraph`` CLI installed with the Python environment (the ``oxigraph`` PyPI package)."""
@@ -58,22 +57,20 @@ def patient_graph_iri(path: Path) -> str:
     return PATIENT_GRAPH_BASE + Path(path).stem
 
 
-def _patient_ntriples(path: Path, knowledge: Graph | None, out: Path) -> Path:
-    """The patient graph (plus written-back verdicts when the patients module is present) as N-Triples."""
-    graph = graphs.parse_into(Graph(), Path(path))
-    try:
-        from ..patients.verdicts import derive
-    except ImportError:
-        derive = None
-    if derive is not None and knowledge is not None:
-        graph += derive(graph, knowledge)
+def _patient_ntriples(path: Path, knowledge: Graph, out: Path) -> Path:
+    """The patient file's graph plus its written-back verdicts, as N-Triples."""
+    graph = read_patient_file(path).graph
+    graph += derive(graph, knowledge)
     graph.serialize(out, format="nt", encoding="utf-8")
     return out
 
 
 def load_store(location: Path, release_nt: Path, patients: list[Path] = (), knowledge: Graph | None = None) -> None:
-    """Bulk-load the release (default graph) and patient graphs (named graphs) into ``location``."""
+    """Bulk-load the release (default graph) and patient files (a named graph each) into
+    ``location``; the patients' verdicts are derived against ``knowledge`` (default: the release)."""
     exe = oxigraph_executable()
+    if patients and knowledge is None:
+        knowledge = parse_into(Graph(), release_nt)
 
     def run(args):
         proc = subprocess.run([exe, "load", "--location", str(location), *args], capture_output=True, text=True)
@@ -158,22 +155,20 @@ def _wait_ready(server: Server, timeout: float) -> None:
 def start(release_dir: Path | str | None = None, patients: list[Path] = (), port: int = 7878,
           host: str = "127.0.0.1", writable: bool = False, location: Path | str | None = None,
           timeout_s: int | None = None, ready_timeout: float = 60) -> Server:
-    """Load the release (and patient graphs) into a store and start the Oxigraph server.
+    """Load the release (and patient files; a folder stands for the files in it) into a store and
+    start the Oxigraph server.
 
     ``port=0`` picks a free port. ``location`` keeps the store on disk (it is reloaded when
     empty); without it a temporary store is used and removed by :meth:`Server.stop`.
     """
-    release_nt = build.release_files(release_dir, "full", "nt")
-    knowledge = None
-    if patients:
-        knowledge = Graph()
-        graphs.parse_into(knowledge, release_nt)
+    release_nt = release_files(release_dir, "full", "nt")
+    patients = expand(patients)
     owns = location is None
     location = Path(location) if location else Path(tempfile.mkdtemp(prefix="sarcoma-kg-store-"))
     try:
         if owns or not location.exists() or not any(location.iterdir()):
             location.mkdir(parents=True, exist_ok=True)
-            load_store(location, release_nt, list(patients), knowledge)
+            load_store(location, release_nt, patients)
         port = port or free_port()
         exe = oxigraph_executable()
         args = [exe, "serve" if writable else "serve-read-only", "--location", str(location),

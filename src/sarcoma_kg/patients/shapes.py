@@ -1,0 +1,62 @@
+"""The patient shapes and the graph they run on.
+
+:func:`run_shapes` runs the structural and criteria shapes (``shapes/patient-structure.ttl``,
+``shapes/patient-criteria.ttl``) with pySHACL over a :func:`data_graph`: the patient data merged
+with the knowledge context (:func:`knowledge_context`: ontology + knowledge base, which hold the
+definitions, their criteria and the anatomy and histology hierarchies). No inference is run.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from rdflib import Graph
+
+from .. import resources
+from ..namespaces import bind_prefixes
+from ..rdf import PreparedQueryGraph, knowledge_graph, load
+
+
+@lru_cache(maxsize=1)
+def _knowledge_cached() -> Graph:
+    return knowledge_graph()
+
+
+def knowledge_context(fresh: bool = False) -> Graph:
+    """Ontology + knowledge base (definitions, anatomy, histology ...), loaded once per process.
+
+    The returned graph is shared: callers must not modify it (copy it first).
+    """
+    if fresh:
+        _knowledge_cached.cache_clear()
+    return _knowledge_cached()
+
+
+@lru_cache(maxsize=1)
+def shape_graph() -> Graph:
+    """The patient shapes (shapes/patient-structure.ttl and shapes/patient-criteria.ttl).
+
+    Loaded once per process and shared: do not modify it."""
+    return load(resources.shape_files("patient-"))
+
+
+def data_graph(patients: Graph, knowledge: Graph) -> Graph:
+    """The SHACL data graph: patient triples merged with the ontology and knowledge base."""
+    merged = PreparedQueryGraph()
+    bind_prefixes(merged)
+    for triple in knowledge:
+        merged.add(triple)
+    for triple in patients:
+        merged.add(triple)
+    return merged
+
+
+def run_shapes(data: Graph, shapes: Graph | None = None) -> Graph:
+    """Run the patient shapes over ``data`` with pySHACL (no inference); return the report graph."""
+    import pyshacl
+
+    _conforms, report, _text = pyshacl.validate(
+        data, shacl_graph=shapes if shapes is not None else shape_graph(), inference="none",
+        advanced=False, abort_on_first=False, allow_warnings=True, meta_shacl=False,
+    )
+    return report

@@ -1,0 +1,81 @@
+"""ontology/mappings/clinical-codes.sssom.tsv: the SNOMED CT codes by which patient records name
+sarcoma-kg terms. Each row's code and label must stand together on the line of the mCODE source it cites."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from rdflib import URIRef
+from rdflib.namespace import RDFS, SKOS
+
+from sarcoma_kg import resources
+from sarcoma_kg.namespaces import SKG
+from sarcoma_kg.release import qc
+
+CLINICAL_CODES = resources.MAPPINGS_FILE.parent / "clinical-codes.sssom.tsv"
+FSH_COPIES = Path(__file__).resolve().parents[1] / "fixtures" / "fhir" / "mcode" / "fsh"
+COLUMNS = ["subject_id", "subject_label", "predicate_id", "object_id", "object_label", "mapping_justification",
+           "object_source", "see_also", "comment"]
+SOURCE = re.compile(r"github:HL7/fhir-mCODE-ig@543477b5 input/fsh/(\w+\.fsh) line (\d+) \(([^)]+)\)")
+
+
+def rows() -> list[dict[str, str]]:
+    lines = [ln for ln in CLINICAL_CODES.read_text(encoding="utf-8").splitlines() if ln and not ln.startswith("#")]
+    header = lines[0].split("\t")
+    assert header == COLUMNS
+    return [dict(zip(header, ln.split("\t"))) for ln in lines[1:]]
+
+
+ROWS = rows()
+
+
+def test_rows_load_as_triples_with_expanded_curies():
+    graph = qc.load_mappings(CLINICAL_CODES)
+    assert len(graph) == len(ROWS) == 25
+    assert (SKG.Lung, SKOS.exactMatch, URIRef("http://snomed.info/id/39607008")) in graph
+
+
+@pytest.mark.parametrize("row", ROWS, ids=lambda r: f"{r['subject_id']}-{r['object_id']}")
+def test_each_row_cites_a_line_showing_code_and_label_together(row):
+    assert row["mapping_justification"] == "semapv:ManualMappingCuration"
+    assert row["object_source"] == "http://snomed.info/sct"
+    code = row["object_id"].removeprefix("SNOMEDCT:")
+    assert code.isdigit()
+    sources = row["see_also"].split(" | ")
+    assert sources and all(SOURCE.fullmatch(s) for s in sources), row["see_also"]
+    for source in sources:
+        file_name, line, _ = SOURCE.fullmatch(source).groups()
+        text = (FSH_COPIES / file_name).read_text(encoding="utf-8").splitlines()[int(line) - 1]
+        assert f'SCT#{code} "{row["object_label"]}"' in text, (source, text)
+
+
+def test_no_code_has_two_targets():
+    targets: dict[str, set[str]] = {}
+    for row in ROWS:
+        targets.setdefault(row["object_id"], set()).add(row["subject_id"])
+    assert {code: t for code, t in targets.items() if len(t) > 1} == {}
+
+
+def test_rows_are_unique_and_of_known_predicates():
+    keys = [(r["subject_id"], r["predicate_id"], r["object_id"]) for r in ROWS]
+    assert len(keys) == len(set(keys))
+    assert {k[1] for k in keys} <= {"skos:exactMatch", "skos:closeMatch", "skos:relatedMatch"}
+    # a related match is a disorder located at the site, never a site or morphology
+    for row in ROWS:
+        assert (row["predicate_id"] == "skos:relatedMatch") == ("(body structure)" not in row["object_label"])
+
+
+def test_every_target_is_a_term_of_the_ontology(ontology_graph):
+    for subject, _, _ in qc.load_mappings(CLINICAL_CODES):
+        label = ontology_graph.value(subject, RDFS.label)
+        assert label is not None, subject
+    for row in ROWS:
+        local = row["subject_id"].removeprefix("skg:")
+        assert str(ontology_graph.value(SKG[local], RDFS.label)) == row["subject_label"], row["subject_id"]
+
+
+def test_the_ontology_does_not_carry_these_codes(ontology_graph):
+    snomed = {o for o in ontology_graph.objects() if str(o).startswith("http://snomed.info/")}
+    assert snomed == set()

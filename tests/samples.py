@@ -1,0 +1,38 @@
+"""The small sample graphs of tests/fixtures/ that the query, release and server tests run on.
+
+``catalogue.ttl`` is a knowledge-base sample (5 studies, 4 recommendations) on which every
+catalogue query returns rows; ``release-ontology.ttl`` is a small ontology with a version header.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from rdflib import Graph
+
+from sarcoma_kg.namespaces import bind_prefixes
+
+FIXTURES = Path(__file__).parent / "fixtures"
+CATALOGUE_SAMPLE = FIXTURES / "catalogue.ttl"
+ONTOLOGY_SAMPLE = FIXTURES / "release-ontology.ttl"
+GOLDEN_DIR = Path(__file__).parent / "golden" / "queries"
+#: An injection attempt: it must stay one plain literal on every backend.
+MALICIOUS = 'x" } ; DROP ALL ; #'
+
+
+def _graph(*paths: Path) -> Graph:
+    graph = Graph()
+    bind_prefixes(graph)
+    for path in paths:
+        graph.parse(path, format="turtle")
+    return graph
+
+
+def catalogue_sample() -> Graph:
+    """A fresh copy of the knowledge-base sample."""
+    return _graph(CATALOGUE_SAMPLE)
+
+
+def release_graphs() -> tuple[Graph, Graph]:
+    """(ontology, ontology + knowledge base) of the samples, as a release is built from."""
+    return _graph(ONTOLOGY_SAMPLE), _graph(ONTOLOGY_SAMPLE, CATALOGUE_SAMPLE)
