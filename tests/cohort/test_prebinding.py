@@ -101,3 +101,13 @@ def test_sparql_targets_project_this():
     assert "?this" in select_query("SELECT $this WHERE { $this a <urn:C> }", {})
     with pytest.raises(QueryRefused, match="project"):
         select_query("SELECT ?x WHERE { ?x a <urn:C> }", {})
+
+
+def test_oxigraph_substitutes_the_row_into_every_group_of_exists():
+    """The rewrite leaves groups inside EXISTS alone: the store must substitute the tested row's
+    bindings into nested groups, UNION branches and sub-selects (SPARQL 1.1's substitute)."""
+    store = ox.Store()
+    for query in ("SELECT ?x WHERE { VALUES ?x { 1 2 } FILTER EXISTS { { FILTER (false) } UNION { FILTER (?x = 1) } } }",
+                  "SELECT ?x WHERE { VALUES ?x { 1 2 } FILTER EXISTS { { { FILTER (?x = 1) } } } }",
+                  "SELECT ?x WHERE { VALUES ?x { 1 2 } FILTER EXISTS { { SELECT ?x WHERE { FILTER (bound(?x) && ?x = 1) } } } }"):
+        assert [r["x"].value for r in store.query(query)] == ["1"], query
