@@ -14,6 +14,10 @@ EPILOG = (
     "2 usage or input error (the message names the file and line)."
 )
 
+#: The help of every --out/--release option.
+RELEASE_DIR_HELP = ("Release directory [default: dist/ in a source tree; for an installed package "
+                    "~/.local/share/sarcoma-kg/VERSION or $SARCOMA_KG_RELEASE_DIR; `sarcoma-kg --version` shows it].")
+
 
 def reports_errors(func):
     """Turn the package's errors into a one-line message on stderr and the error's exit code
