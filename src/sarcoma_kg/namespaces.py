@@ -6,7 +6,7 @@ individuals live under typed sub-namespaces (``study:Falk2015``, ``rec:IAC-1.1``
 
 from __future__ import annotations
 
-from rdflib import Namespace
+from rdflib import Namespace, URIRef
 from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SH, SKOS, XSD
 
 BASE = "https://w3id.org/sarcoma-kg/"
@@ -31,8 +31,21 @@ UBERON = Namespace("http://purl.obolibrary.org/obo/UBERON_")
 ONCOTREE = Namespace("https://oncotree.mskcc.org/?version=oncotree_latest_stable&field=CODE&search=")
 SEMAPV = Namespace("https://w3id.org/semapv/vocab/")
 
-#: The ontology IRI (the header in ontology/sarcoma-kg.ttl declares it).
+#: The ontology IRI (the header in ontology/sarcoma-kg.ttl declares it; every term is
+#: ``rdfs:isDefinedBy`` it). It is also the IRI of the full release, ``sarcoma-kg.owl``.
 ONTOLOGY_IRI = SKG["sarcoma-kg.owl"]
+
+
+def release_iri(stem: str) -> URIRef:
+    """The ontology IRI of a release file set (``sarcoma-kg-ontology`` →
+    ``https://w3id.org/sarcoma-kg/sarcoma-kg-ontology.owl``), after the OBO pattern."""
+    return URIRef(f"{BASE}{stem}.owl")
+
+
+def version_iri(stem: str, version: str) -> URIRef:
+    """The version IRI of a release file set: ``https://w3id.org/sarcoma-kg/releases/VERSION/STEM.owl``;
+    ``VERSION`` is the package version, the same text as ``owl:versionInfo``."""
+    return URIRef(f"{BASE}releases/{version}/{stem}.owl")
 
 #: Prefix map used by every serializer, query and message. Order is fixed for deterministic output.
 PREFIXES: dict[str, Namespace] = {
@@ -79,6 +92,6 @@ def sparql_prologue() -> str:
 __all__ = [
     "BASE", "SKG", "STUDY", "OUTCOME", "REC", "QUESTION", "DEFINITION", "SOURCE", "EVIDENCE",
     "EX", "VERDICT", "CITO", "BIBO", "OBO", "NCIT", "MONDO", "UBERON", "ONCOTREE", "SEMAPV",
-    "ONTOLOGY_IRI", "PREFIXES", "bind_prefixes", "sparql_prologue",
+    "ONTOLOGY_IRI", "release_iri", "version_iri", "PREFIXES", "bind_prefixes", "sparql_prologue",
     "RDF", "RDFS", "OWL", "XSD", "SKOS", "DCTERMS", "PROV", "SH",
 ]

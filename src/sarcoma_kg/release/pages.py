@@ -161,3 +161,13 @@ def catalogue_html(queries: list[CatalogueQuery], title: str = "sarcoma-kg SPARQ
         out += _query_section(q)
     out += ["</body>", "</html>", ""]
     return "\n".join(out)
+
+
+def release_pages(ontology: Graph, queries: list[CatalogueQuery], version: str, version_iri: str) -> dict[str, tuple[str, str]]:
+    """The pages of a release: path → (HTML text, description)."""
+    return {
+        "docs/ontology.html": (ontology_html(ontology, "sarcoma-kg ontology", version, version_iri),
+                               "ontology documentation (HTML)"),
+        "docs/queries.html": (catalogue_html(queries, version=version),
+                              "SPARQL query catalogue (HTML), generated from the query headers"),
+    }
