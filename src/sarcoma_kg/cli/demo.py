@@ -9,7 +9,7 @@ import click
 
 from .. import resources
 from ..errors import EXIT_INPUT, EXIT_OK
-from .common import RELEASE_DIR_HELP, reports_errors, summary_text
+from .common import RELEASE_DIR_HELP, Steps, reports_errors, summary_text
 
 
 def _heading(text: str) -> None:
@@ -38,7 +38,7 @@ def demo_command(out, patient_file):
     from ..release.build import build
 
     _heading("1. build: integrity shapes, QC queries, HermiT consistency, release files")
-    result = build(out)
+    result = build(out, report=Steps())
     click.echo(f"sarcoma-kg {result.version} ({result.version_iri}) -> {result.out_dir}")
     for f in result.files:
         click.echo(f"  {f.path}")

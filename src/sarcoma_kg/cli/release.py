@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from .common import EPILOG, RELEASE_DIR_HELP, reports_errors, summary_text
+from .common import EPILOG, RELEASE_DIR_HELP, Steps, reports_errors, summary_text
 
 
 @click.command("build", epilog=(
@@ -30,8 +30,9 @@ def build_command(out, build_reasoner, build_fmt):
     """
     from ..release.build import build, read_manifest
 
-    click.echo("building the release (integrity, QC, reasoner) ...", err=True)
-    result = build(out, reasoner=build_reasoner)
+    steps = Steps()
+    result = build(out, reasoner=build_reasoner, report=steps)
+    steps(f"done: {result.out_dir}")
     for warning in result.warnings:
         click.echo(f"warning: {warning}", err=True)
     if build_fmt == "json":
