@@ -325,9 +325,11 @@ def _manifest(result: BuildResult) -> dict:
 
 
 def write_release(out_dir: Path, ontology: Graph, release: Graph, warnings: list[str] | None = None,
-                  knowledge: Graph | None = None, report: Report = _silent) -> BuildResult:
+                  knowledge: Graph | None = None, report: Report = _silent,
+                  modules: dict[URIRef, str] | None = None) -> BuildResult:
     """Write every release file for ``ontology``, ``knowledge`` (default: what ``release`` holds
-    beyond ``ontology``) and ``release`` (ontology + knowledge) into ``out_dir`` atomically."""
+    beyond ``ontology``) and ``release`` (ontology + knowledge) into ``out_dir`` atomically;
+    ``modules`` (term → source module) groups the ontology page."""
     out_dir = Path(out_dir).resolve()
     version, version_iri_ = version_of(ontology)
     result = BuildResult(out_dir, version, version_iri_, warnings=list(warnings or []))
@@ -347,8 +349,10 @@ def write_release(out_dir: Path, ontology: Graph, release: Graph, warnings: list
         _write(tmp, result, "catalog-v001.xml", catalog_xml(version).encode("utf-8"), "application/xml",
                "OASIS XML catalog: every ontology IRI and version IRI of the release mapped to its local file")
         report("writing the documentation pages")
-        for name, (text, description) in pages.release_pages(graphs["ontology"], catalogue(include_qc=True),
-                                                             version, version_iri(f"{RELEASE_NAME}-ontology", version)).items():
+        documentation = pages.release_pages(graphs["ontology"], catalogue(include_qc=True), version,
+                                            version_iri(f"{RELEASE_NAME}-ontology", version),
+                                            modules=modules, families=TERM_FAMILIES)
+        for name, (text, description) in documentation.items():
             _write(tmp, result, name, text.encode("utf-8"), "text/html", description)
         result.files.sort(key=lambda f: f.path)
         result.summary = summary(graphs["full"])
@@ -398,7 +402,8 @@ def build(out_dir: Path | str | None = None, reasoner: str = "hermit", report: R
     release, warnings = check_release(kb, reasoner=reasoner, report=report)
     for triple in typing_axioms(kb):
         knowledge.add(triple)
-    return write_release(out_dir, ontology, release, warnings, knowledge=knowledge, report=report)
+    return write_release(out_dir, ontology, release, warnings, knowledge=knowledge, report=report,
+                         modules=pages.term_modules(resources.ontology_files()))
 
 
 def read_manifest(out_dir: Path | str | None = None) -> dict:
