@@ -22,11 +22,32 @@ def ontology_xrefs(graph) -> set:
     return {(s, p, o) for p in XREF_PREDICATES for s, o in graph.subject_objects(p)}
 
 
-def test_every_row_is_copied_unchanged_from_the_shared_list(project_sssom_lines, shared_sssom_lines):
+#: The marker before the verified list's own words in a row's comment (see the mapping set description).
+VERIFIED_IN = "Source of verification: "
+
+
+def as_in_the_shared_list(line: str) -> str:
+    """A project row as the verified list writes it: no subject_id, the source of verification in
+    its own column (the project keeps it in the standard slots see_also and comment)."""
+    _subject, label, predicate, obj, obj_label, justification, _see_also, comment = line.split("\t")
+    remark, _, source = comment.rpartition(VERIFIED_IN)
+    return "\t".join([label, predicate, obj, obj_label, justification, source, remark.strip()])
+
+
+def test_every_row_is_taken_unchanged_from_the_shared_list(project_sssom_lines, shared_sssom_lines):
     shared = set(shared_sssom_lines)
     assert project_sssom_lines, "the project SSSOM has no rows"
-    not_shared = [ln for ln in project_sssom_lines if ln.split("\t", 1)[1] not in shared]
+    not_shared = [ln for ln in project_sssom_lines if as_in_the_shared_list(ln) not in shared]
     assert not_shared == []
+
+
+def test_see_also_is_a_permalink_to_the_source_of_verification(project_sssom_lines):
+    for line in project_sssom_lines:
+        see_also, comment = line.split("\t")[6:8]
+        source = comment.rpartition(VERIFIED_IN)[2]
+        repo, _, rest = source.removeprefix("github:").partition("@")
+        commit, path = rest.split(" ")[:2]
+        assert see_also == f"https://github.com/{repo}/blob/{commit}/{path}", line
 
 
 def test_every_row_names_a_term_with_a_label(ontology_graph):
