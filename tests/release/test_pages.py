@@ -180,7 +180,7 @@ def test_each_run_link_is_a_query_the_endpoint_runs(q):
 def test_the_site_query_reference_is_current():
     """docs/reference/queries.md is generated from the #+ headers (scripts/docs.sh writes it)."""
     assert REFERENCE.read_text(encoding="utf-8") == pages.catalogue_markdown(QUERIES), \
-        "docs/reference/queries.md is stale: run scripts/docs.sh (or .venv/bin/python scripts/docs.py --reference)"
+        "docs/reference/queries.md is stale: run scripts/docs.sh (or .venv/bin/python scripts/docs.py)"
 
 
 def test_release_pages_name_both_pages(ontology_graph):
