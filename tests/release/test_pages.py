@@ -10,7 +10,6 @@ import urllib.parse
 from html.parser import HTMLParser
 from pathlib import Path
 
-import pyoxigraph as ox
 import pytest
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.collection import Collection
