@@ -7,7 +7,7 @@
   shapes (shapes/patient-*.ttl merged into bench/out/shapes.ttl);
 * pyshacl-turbo runs from bench/.venv-turbo (created here: pyshacl-turbo 0.6.5 + rdflib-turbo
   0.2.0a15, the combination that works), with an rdflib_turbo.Store passed in and the node
-  shapes split over 2 threads (its fastest setup measured here; engines/turbo_run.py);
+  shapes split over 2 threads (the best setup the issue found; engines/turbo_run.py);
 * Jena SHACL comes from Debian (``apt-get install -y libapache-jena-java``); skipped with a message
   when it cannot be installed or does not start;
 * peak memory = the largest sum of RSS over the engine's process tree, polled from outside
@@ -133,7 +133,7 @@ def main() -> None:
     ap.add_argument("--timeout", type=float, default=600)
     ap.add_argument("--criteria", default="",
                     help="keep only the criteria shapes of these criterion kinds, e.g. "
-                         "LesionCount,OrganSiteCount,SerosalExclusion; default all")
+                         "LesionCount,OrganSiteCount,SerosalExclusion (the three criteria of the headline table); default all")
     args = ap.parse_args()
     sys.path.insert(0, str(ROOT / "src"))
     from rdflib import Graph

@@ -22,6 +22,14 @@ def test_query_list():
     assert "cq-recommendation-evidence\trec=<iri>?" in result.output
 
 
+def test_query_list_without_a_catalogue_is_an_input_error(tmp_path, monkeypatch):
+    from sarcoma_kg import resources
+
+    monkeypatch.setattr(resources, "QUERIES_DIR", tmp_path)
+    result = invoke("query", "--list")
+    assert result.exit_code == 2 and "no catalogue queries" in result.output and not result.stdout.startswith("cq-")
+
+
 def test_query_on_data_files_as_csv():
     result = invoke("query", "cq-studies-by-histology", "--no-kb", "--data", str(CATALOGUE_SAMPLE),
                     "-p", "histology=skg:GastrointestinalStromalTumour", "--format", "csv")

@@ -8,8 +8,9 @@ from pathlib import Path
 
 import click
 
-from ..errors import EXIT_OK
-from .common import reports_errors
+from .. import resources
+from ..errors import EXIT_OK, InputError
+from .common import RELEASE_DIR_HELP, reports_errors
 
 
 @click.command("query", epilog=(
@@ -46,7 +47,10 @@ def query_command(name, params, endpoint, query_fmt, engine, data_files, no_kb, 
     from ..sparql.query import format_result, parse_params, resolve, run
 
     if list_queries:
-        for q in catalogue(include_qc=True):
+        queries = catalogue(include_qc=True)
+        if not queries:
+            raise InputError(f"{resources.QUERIES_DIR}: no catalogue queries (*.rq) here")
+        for q in queries:
             params_text = " ".join(f"{p.name}=<{p.type}>{'' if not p.optional else '?'}" for p in q.parameters)
             click.echo(f"{q.name}\t{params_text}\t{q.question or q.summary}")
         return
@@ -75,7 +79,7 @@ def query_command(name, params, endpoint, query_fmt, engine, data_files, no_kb, 
 @click.option("--port", default=7878, show_default=True, help="Port on 127.0.0.1 (0 = any free port).")
 @click.option("--writable", is_flag=True, help="Accept SPARQL Update and Graph Store writes (read-only by default).")
 @click.option("--release", "release_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
-              help="Release directory [default: dist/].")
+              help=RELEASE_DIR_HELP)
 @click.option("--location", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Keep the Oxigraph store in this directory (default: a temporary store).")
 @click.option("--query-timeout", default=60, show_default=True, metavar="SECONDS",
@@ -84,7 +88,7 @@ def query_command(name, params, endpoint, query_fmt, engine, data_files, no_kb, 
 def serve_command(patients, port, writable, release_dir, location, query_timeout):
     """Serve the release over SPARQL 1.1 with the Oxigraph server, on 127.0.0.1.
 
-    Loads dist/sarcoma-kg.nt (and PATIENTS: patient files or folders, in every form validate
+    Loads the release's sarcoma-kg.nt (and PATIENTS: patient files or folders, in every form validate
     reads, each file with its verdicts into its own named graph, queried together through the
     union default graph). Query page: http://127.0.0.1:PORT/ ;
     endpoint: /query ; Graph Store: /store ; updates: /update (only with --writable).
@@ -117,10 +121,10 @@ def serve_command(patients, port, writable, release_dir, location, query_timeout
 @click.option("--graph", "graph_iri", default=None, metavar="IRI", help="Target named graph [default: the default graph].")
 @click.option("--append", is_flag=True, help="POST (add to the graph) instead of PUT (replace it).")
 @click.option("--release", "release_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
-              help="Release directory [default: dist/].")
+              help=RELEASE_DIR_HELP)
 @reports_errors
 def load_command(endpoint, graph_iri, append, release_dir):
-    """Push the release (dist/sarcoma-kg.nt) into any SPARQL 1.1 store through the Graph Store Protocol."""
+    """Push the release (sarcoma-kg.nt of the release directory) into any SPARQL 1.1 store through the Graph Store Protocol."""
     from ..sparql.gsp import load
 
     result = load(endpoint, graph=graph_iri, release_dir=release_dir, replace=not append)
