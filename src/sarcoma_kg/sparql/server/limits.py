@@ -20,9 +20,9 @@ Every query, graph read and term page is evaluated by a query worker process (se
     At most this many requests wait for a worker, each at most this many seconds; beyond
     either the client gets HTTP 503 with ``Retry-After``.
 ``query_memory_bytes``
-    A worker whose resident memory grows past this during a query is killed (HTTP 422); after
-    a query, a worker holding more than a quarter of it is replaced, so memory a large query
-    took is given back to the system.
+    A worker whose resident memory grows by more than this during a query is killed (HTTP 422);
+    after a query, a worker still holding more than an eighth of it (at least 64 MiB) is
+    replaced, so memory a large query took is given back to the system.
 ``cache_bytes``
     Answers are cached per store version (a write empties the cache); identical requests that
     arrive while one is being evaluated wait for it instead of starting their own. 0 disables it.
@@ -64,8 +64,8 @@ class Limits:
 
     @property
     def recycle_bytes(self) -> int:
-        """A worker holding more than this after a query is replaced by a fresh one."""
-        return max(96 * MIB, self.query_memory_bytes // 4)
+        """A worker holding more than this (beyond its start) after a query is replaced."""
+        return max(64 * MIB, self.query_memory_bytes // 8)
 
     def as_dict(self) -> dict:
         return asdict(self)

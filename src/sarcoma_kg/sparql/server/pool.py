@@ -2,7 +2,8 @@
 
 :class:`WorkerPool` keeps ``max_concurrent_queries`` reader processes (and, on a writable
 server, one writer) forked from a ``multiprocessing`` fork server that has pyoxigraph loaded, so
-a replacement is ready in milliseconds. :meth:`WorkerPool.run` hands a job to an idle reader
+a replacement is ready in milliseconds. Memory limits count what a worker took beyond what it
+held when it was ready (its code and its copy of the store). :meth:`WorkerPool.run` hands a job to an idle reader
 and waits for the reply in the calling thread, checking every 50 ms whether
 
 * the query's time is up        → the worker is killed, the reply is HTTP 503;
@@ -11,8 +12,8 @@ and waits for the reply in the calling thread, checking every 50 ms whether
 
 Killing is the one way to end an Oxigraph evaluation from outside that also gives its memory
 back: the process goes, and with it every page it held. A killed worker is replaced before its
-slot is given to the next job. After a job, a worker that holds more than
-:attr:`Limits.recycle_bytes` is replaced too.
+slot is given to the next job. After a job, a worker that still holds
+more than :attr:`Limits.recycle_bytes` beyond its start is replaced too.
 
 Writes (``--writable``) go to the writer, one at a time; after each, the writer leaves a
 snapshot of the store (a RocksDB checkpoint) and readers switch to it at their next job, so
@@ -35,6 +36,8 @@ from .worker import main as worker_main
 POLL_SECONDS = 0.05
 MEMORY_POLL_SECONDS = 0.1
 START_TIMEOUT = 60.0
+#: Readers copy a store of at most this size on disk into memory (the release is 2 MB).
+IN_MEMORY_BYTES = 256 * 1024 * 1024
 _PAGE = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096
 
 
@@ -79,6 +82,7 @@ class Worker:
         child.close()
         self.conn = parent
         self.jobs = 0
+        self.baseline = 0
 
     @property
     def pid(self) -> int:
@@ -95,6 +99,11 @@ class Worker:
         if message[0] != "ready":
             self.kill()
             raise RuntimeError(f"a {self.role} worker could not start: {message[1]}")
+        self.baseline = self.rss()
+
+    def used(self) -> int:
+        """Memory taken since the worker was ready (its store and code excluded)."""
+        return max(0, self.rss() - self.baseline)
 
     def rss(self) -> int:
         return rss_bytes(self.pid)
@@ -112,7 +121,7 @@ class WorkerPool:
     def __init__(self, store: str, limits: Limits, settings: dict, writable: bool = False,
                  snapshots: str | None = None):
         self.limits = limits
-        self.settings = {**settings, "memory_bytes": limits.query_memory_bytes}
+        self.settings = {"in_memory_bytes": IN_MEMORY_BYTES, **settings, "memory_bytes": limits.query_memory_bytes}
         self.writable = writable
         self.location = store
         self.snapshots = Path(snapshots) if snapshots else None
@@ -249,11 +258,11 @@ class WorkerPool:
                 return Reply.error(503, f"the {what} was stopped at the server's time limit of {timeout:g} s")
             if now >= next_memory_check:
                 next_memory_check = now + MEMORY_POLL_SECONDS
-                if worker.rss() > self.limits.query_memory_bytes:
+                if worker.used() > self.limits.query_memory_bytes:
                     self._replace(worker, "memory")
                     return Reply.error(422, "the query was stopped: it needed more than the server's "
                                             f"limit of {self.limits.query_memory_bytes / MIB:g} MiB of memory")
-        if reader and worker.rss() > self.limits.recycle_bytes:
+        if reader and worker.used() > self.limits.recycle_bytes:
             self._replace(worker, "recycled")
         elif reader:
             self._release(worker)

@@ -1,7 +1,8 @@
 """A query worker: one process that evaluates one job at a time over the Oxigraph store.
 
-Readers open the store read-only (``pyoxigraph.Store.read_only``) and answer queries, Graph
-Store reads and term descriptions; the one writer of a ``--writable`` server opens it read-write,
+Readers open the store read-only (``pyoxigraph.Store.read_only``; a store of at most
+``in_memory_bytes`` on disk is copied into the worker's memory, where Oxigraph evaluates the
+catalogue 3 to 8 times faster) and answer queries, Graph Store reads and term descriptions; the one writer of a ``--writable`` server opens it read-write,
 applies SPARQL Update and Graph Store writes, and after each write leaves a snapshot
 (``Store.backup``: a RocksDB checkpoint, hard links) that the readers switch to on their next job.
 
@@ -372,12 +373,32 @@ def _die_with_parent() -> None:
 
 
 def _limit_memory(limit: int) -> None:
-    """A hard ceiling on the heap, twice the memory limit: the front's watch stops a query at
-    the limit; this stops an allocation spike that outruns the watch."""
+    """A hard ceiling on the data segment: what the worker holds now plus twice the memory
+    limit. The front's watch stops a query at the limit; this stops an allocation spike that
+    outruns the watch (the worker dies, and the front reports it)."""
     try:
-        resource.setrlimit(resource.RLIMIT_DATA, (2 * limit, 2 * limit))
-    except (ValueError, OSError, AttributeError):
+        with open("/proc/self/status") as fh:
+            held = next(int(line.split()[1]) * 1024 for line in fh if line.startswith("VmData:"))
+        resource.setrlimit(resource.RLIMIT_DATA, (held + 2 * limit, held + 2 * limit))
+    except (ValueError, OSError, AttributeError, StopIteration):
         pass
+
+
+def _directory_bytes(path: str) -> int:
+    return sum(entry.stat().st_size for entry in os.scandir(path) if entry.is_file())
+
+
+def open_store(path: str, role: str, settings: dict):
+    """The writer's store read-write; a reader's read-only, copied into memory when its files
+    are at most ``in_memory_bytes`` (3 to 8 times faster on the catalogue than RocksDB reads)."""
+    if role == "writer":
+        return ox.Store(path)
+    disk = ox.Store.read_only(path)
+    if _directory_bytes(path) > settings.get("in_memory_bytes", 0):
+        return disk
+    memory = ox.Store()
+    memory.bulk_extend(disk.quads_for_pattern(None, None, None, None))
+    return memory
 
 
 def main(conn, role: str, path: str, settings: dict) -> None:
@@ -385,12 +406,12 @@ def main(conn, role: str, path: str, settings: dict) -> None:
     read-only, changed by a job's ``store``) or ``writer`` (``path``: the store, read-write)."""
     _die_with_parent()
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the front's to handle
-    _limit_memory(settings["memory_bytes"])
     try:
-        store = ox.Store(path) if role == "writer" else ox.Store.read_only(path)
+        store = open_store(path, role, settings)
     except OSError as exc:
         conn.send(("failed", f"cannot open the store {path}: {exc}"))
         return
+    _limit_memory(settings["memory_bytes"] + settings.get("in_memory_bytes", 0))
     conn.send(("ready", os.getpid()))
     jobs = WRITER_JOBS if role == "writer" else READER_JOBS
     while True:
@@ -401,7 +422,7 @@ def main(conn, role: str, path: str, settings: dict) -> None:
         try:
             if role == "reader" and job.get("store") and job["store"] != path:
                 store = None
-                store = ox.Store.read_only(job["store"])
+                store = open_store(job["store"], role, settings)
                 path = job["store"]
             payload = jobs[job["kind"]](store, job, settings)
             if role == "writer" and job.get("snapshot"):
