@@ -19,6 +19,7 @@ client can rename.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 FETCHING = ("LOAD", "SERVICE")
 
@@ -87,9 +88,15 @@ def _names(token: str, found: set[str]) -> None:
             found.add(keyword)
 
 
-def fetching_keywords(text: str) -> list[str]:
-    """The fetching operations (``LOAD``, ``SERVICE``) that ``text`` contains, sorted."""
+@lru_cache(maxsize=4096)
+def _fetching(text: str) -> tuple[str, ...]:
     found = _keywords(text)
     if "\\u" in text or "\\U" in text:
         found |= _keywords(_expand_unicode_escapes(text))
-    return sorted(found)
+    return tuple(sorted(found))
+
+
+def fetching_keywords(text: str) -> list[str]:
+    """The fetching operations (``LOAD``, ``SERVICE``) that ``text`` contains, sorted (the
+    answers for the last few thousand texts are remembered: clients repeat their queries)."""
+    return list(_fetching(text))
