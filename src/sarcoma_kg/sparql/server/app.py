@@ -18,6 +18,8 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import os
+import signal
 import sys
 
 import uvicorn
@@ -61,6 +63,16 @@ class BodyLimit:
         await self.app(scope, limited, send)
 
 
+async def _stop_with_parent(parent: int) -> None:
+    """The server belongs to the process that started it: when that one is gone (killed
+    without a chance to stop the server), stop as if told to."""
+    while True:
+        await asyncio.sleep(1)
+        if os.getppid() != parent:
+            os.kill(os.getpid(), signal.SIGTERM)
+            return
+
+
 def create_app(config: ServerConfig, pages: list[BaseRoute] = ()) -> Starlette:
     pool = WorkerPool(config.store, config.limits, {"prefixes": config.prefixes}, writable=config.writable,
                       snapshots=config.snapshots)
@@ -69,9 +81,11 @@ def create_app(config: ServerConfig, pages: list[BaseRoute] = ()) -> Starlette:
     async def lifespan(app):
         await asyncio.to_thread(pool.start)
         app.state.server = ServerState(config, Dispatcher(pool, config.limits))
+        watcher = asyncio.create_task(_stop_with_parent(os.getppid()))
         try:
             yield
         finally:
+            watcher.cancel()
             await asyncio.to_thread(pool.close)
 
     app = Starlette(routes=[*protocol.ROUTES, *terms.ROUTES, *pages], lifespan=lifespan)

@@ -267,7 +267,7 @@ def describe_term(store, job, settings):
         body = _serialize(lambda sink: ox.serialize(triples, sink, fmt, prefixes=settings.get("prefixes")),
                           job["max_bytes"])
         return {"body": body, "media_type": job["format"]}
-    named = {t.value for pair in out + incoming for t in pair if isinstance(t, ox.NamedNode)}
+    named = {iri} | {t.value for pair in out + incoming for t in pair if isinstance(t, ox.NamedNode)}
     named |= {t.value for rows in bnodes.values() for pair in rows for t in pair if isinstance(t, ox.NamedNode)}
     labels = {}
     for value in sorted(named):
