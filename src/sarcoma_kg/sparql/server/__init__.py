@@ -15,9 +15,19 @@ The modules, in the order a request meets them:
   the URL scheme, the limits and the configuration.
 """
 
-from .limits import Limits
-from .process import Server, start
-from .store import PATIENT_GRAPH_BASE, free_port, load_store, oxigraph_executable, patient_graph_iri
+from importlib import import_module
 
-__all__ = ["Limits", "PATIENT_GRAPH_BASE", "Server", "free_port", "load_store", "oxigraph_executable",
-           "patient_graph_iri", "start"]
+#: Public names, and the module each lives in. They are imported on first use, so that a query
+#: worker (which imports :mod:`.worker` from this package) starts without the server's imports.
+_EXPORTS = {
+    "Limits": "limits", "Server": "process", "start": "process", "PATIENT_GRAPH_BASE": "store",
+    "free_port": "store", "load_store": "store", "oxigraph_executable": "store", "patient_graph_iri": "store",
+}
+
+__all__ = sorted(_EXPORTS)
+
+
+def __getattr__(name: str):
+    if name in _EXPORTS:
+        return getattr(import_module(f"{__name__}.{_EXPORTS[name]}"), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
