@@ -1,9 +1,9 @@
 """The server keeps its limits under hostile load (bounded: a few seconds, 127.0.0.1 only).
 
 A heavy query is cut at its time or memory limit and the memory it took goes back to the
-system; other clients keep being answered meanwhile; a client that hangs up stops its query;
-answers over the size limit, request bodies over theirs and requests beyond the queue are
-refused; identical requests share one evaluation.
+system; other clients keep being answered meanwhile, and long queries cannot take every worker;
+a client that hangs up stops its query; answers over the size limit, request bodies over
+theirs and requests beyond the queue are refused; identical requests share one evaluation.
 """
 
 from __future__ import annotations
@@ -74,6 +74,22 @@ def test_a_slow_query_is_stopped_at_its_time_limit_and_its_worker_replaced(serve
     assert len(after["workers"]) == 2, "the killed worker was replaced"
     assert {w["pid"] for w in after["workers"]} != before
     assert query(server.query_endpoint, "ASK { ?s ?p ?o }").status == 200
+    again = query(server.query_endpoint, slow("time"))
+    assert again.status == 503 and again.seconds < 1, "refused at once for a while, not evaluated again"
+
+
+def test_long_queries_cannot_take_every_worker(server):
+    heavy = status(server)["stopped"]["heavy"]
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        first = pool.submit(query, server.query_endpoint, slow("long-1"))
+        time.sleep(1.5)  # the first is now a long query, holding the one slot for long queries
+        second = query(server.query_endpoint, slow("long-2"))
+        light = query(server.query_endpoint, "ASK { ?s ?p ?o FILTER(?o != 'long') }")
+        assert second.status == 503 and b"long queries" in second.body and second.headers.get("retry-after")
+        assert second.seconds < TIME_LIMIT - 0.5, "stopped once it became a long query"
+        assert light.status == 200 and not first.done()
+        assert first.result().status == 503 and b"time limit" in first.result().body
+    assert status(server)["stopped"]["heavy"] == heavy + 1
 
 
 def test_a_greedy_query_is_stopped_at_its_memory_limit_and_the_memory_returns(server):
@@ -143,8 +159,8 @@ def test_requests_beyond_the_queue_are_refused_at_once_with_retry_after(server):
     statuses = sorted(a.status for a in answers)
     assert statuses == [503] * 10
     busy = [a for a in answers if b"busy" in a.body]
-    timed_out = [a for a in answers if b"time limit" in a.body]
-    assert len(timed_out) >= 2 and len(busy) >= 4, [a.body for a in answers]
+    stopped = [a for a in answers if b"time limit" in a.body or b"long queries" in a.body]
+    assert len(stopped) >= 2 and len(busy) >= 4, [a.body for a in answers]
     assert all(a.headers.get("retry-after") for a in busy)
     assert sum(a.seconds < 1 for a in busy) >= 4, "the overflow of the queue was refused at once"
     assert query(server.query_endpoint, "ASK { ?s ?p ?o }").status == 200

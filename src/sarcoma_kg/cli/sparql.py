@@ -83,6 +83,10 @@ def _limit_options(func):
                      metavar="MIB", help="Refuse an answer larger than this: HTTP 422."),
         click.option("--max-concurrent-queries", type=positive_int, default=d.max_concurrent_queries,
                      show_default=True, metavar="N", help="Query worker processes: queries evaluated at once."),
+        click.option("--max-heavy-queries", type=positive_int, default=d.max_heavy_queries, show_default=True,
+                     metavar="N", help="Long queries (past --heavy-after) run at once; one more is stopped: HTTP 503."),
+        click.option("--heavy-after", type=positive, default=d.heavy_after, show_default=True, metavar="SECONDS",
+                     help="A query running this long counts as a long one."),
         click.option("--max-queued", type=positive_int, default=d.max_queued, show_default=True, metavar="N",
                      help="Requests that may wait for a worker; more get HTTP 503 with Retry-After."),
         click.option("--queue-timeout", type=positive, default=d.queue_timeout, show_default=True, metavar="SECONDS",
@@ -105,7 +109,9 @@ def limits_from_options(options: dict):
     return Limits(
         query_timeout=options["query_timeout"], update_timeout=options["update_timeout"],
         max_result_bytes=int(options["max_result_size"] * MIB),
-        max_concurrent_queries=options["max_concurrent_queries"], max_queued=options["max_queued"],
+        max_concurrent_queries=options["max_concurrent_queries"],
+        max_heavy_queries=min(options["max_heavy_queries"], options["max_concurrent_queries"]),
+        heavy_after=options["heavy_after"], max_queued=options["max_queued"],
         queue_timeout=options["queue_timeout"], query_memory_bytes=int(options["query_memory"] * MIB),
         cache_bytes=int(options["cache_size"] * MIB), max_request_bytes=int(options["max_request_size"] * MIB))
 
@@ -113,7 +119,8 @@ def limits_from_options(options: dict):
 @click.command("serve", epilog=(
     "Limits: every query runs in a worker process that is killed at --query-timeout or "
     "--query-memory (the query ends, its memory goes back to the system); at most "
-    "--max-concurrent-queries run at once, --max-queued wait, answers over --max-result-size are "
+    "--max-concurrent-queries run at once, of which at most --max-heavy-queries long ones, so short "
+    "queries always find a worker; --max-queued wait, answers over --max-result-size are "
     "refused, identical requests share one evaluation and answers are cached per store version. "
     "LOAD and SERVICE (the server fetching a URL) are refused unless --allow-remote-fetch. "
     "Exit codes: 0 stopped with Ctrl-C; 2 no release in the release directory (run `sarcoma-kg build`), "

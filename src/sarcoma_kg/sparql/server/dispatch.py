@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import asyncio
 import threading
+import time
 from collections import OrderedDict
 from dataclasses import dataclass, field
 
@@ -48,25 +49,31 @@ class AnswerCache:
         return len(body) + len(reply.message) + 512
 
     def get(self, key):
-        reply = self._items.get(key)
-        if reply is None:
+        item = self._items.get(key)
+        if item is None or item[1] < time.monotonic():
+            if item is not None:
+                self._drop(key)
             self.misses += 1
             return None
         self._items.move_to_end(key)
         self.hits += 1
-        return reply
+        return item[0]
 
-    def put(self, key, reply: Reply) -> None:
+    def _drop(self, key) -> None:
+        reply, _ = self._items.pop(key)
+        self.size -= self._cost(reply)
+
+    def put(self, key, reply: Reply, seconds: float = float("inf")) -> None:
+        """Keep ``reply`` for ``seconds`` (or until the store changes)."""
         cost = self._cost(reply)
         if self.max_bytes <= 0 or cost > self.max_bytes // 4:
             return
         if key in self._items:
-            self.size -= self._cost(self._items.pop(key))
-        self._items[key] = reply
+            self._drop(key)
+        self._items[key] = (reply, time.monotonic() + seconds)
         self.size += cost
         while self.size > self.max_bytes:
-            _, old = self._items.popitem(last=False)
-            self.size -= self._cost(old)
+            self._drop(next(iter(self._items)))
 
     def clear(self) -> None:
         self._items.clear()
@@ -76,9 +83,17 @@ class AnswerCache:
         return len(self._items)
 
 
-def _cacheable(reply: Reply) -> bool:
-    """Answers, and refusals that the same request would meet again (too large, bad query)."""
-    return reply.ok or reply.status in (400, 404, 406, 422) and "memory" not in reply.message
+def _keep_for(reply: Reply, limits: Limits) -> float:
+    """How long an answer may be reused (0: not at all). Answers, and refusals that the same
+    request would meet again (bad query, too large) last until the store changes; a query
+    stopped at its time limit is refused for ``query_timeout`` seconds without running again."""
+    if reply.stopped == "time":
+        return limits.query_timeout
+    if reply.stopped:
+        return 0
+    if reply.ok or reply.status in (400, 404, 406, 422):
+        return float("inf")
+    return 0
 
 
 @dataclass
@@ -144,8 +159,9 @@ class Dispatcher:
     async def _evaluate(self, job: dict, flight: _Flight, key, timeout: float | None) -> None:
         try:
             reply = await self._queued(job, flight.cancel, timeout)
-            if key is not None and _cacheable(reply):
-                self.cache.put(key, reply)
+            keep = _keep_for(reply, self.limits)
+            if key is not None and keep > 0:
+                self.cache.put(key, reply, keep)
             flight.future.set_result(reply)
         except BaseException as exc:  # never leave a waiter hanging
             if not flight.future.done():

@@ -16,6 +16,12 @@ Every query, graph read and term page is evaluated by a query worker process (se
 ``max_concurrent_queries``
     How many query workers evaluate at the same time (the bound on concurrent heavy work).
     Requests beyond it wait in a queue; cached answers do not take a worker.
+``max_heavy_queries`` / ``heavy_after``
+    A query that has run ``heavy_after`` seconds is a long one; at most ``max_heavy_queries``
+    long ones run at once (fewer than the workers), and one more is stopped at that moment
+    with HTTP 503 and Retry-After. Short queries therefore always find a worker, whatever
+    long ones clients send. A query stopped at its time limit is refused at once, without
+    being evaluated again, for the next ``query_timeout`` seconds.
 ``max_queued`` / ``queue_timeout``
     At most this many requests wait for a worker, each at most this many seconds; beyond
     either the client gets HTTP 503 with ``Retry-After``.
@@ -50,6 +56,8 @@ class Limits:
     update_timeout: float = 300.0
     max_result_bytes: int = 16 * MIB
     max_concurrent_queries: int = default_workers()
+    max_heavy_queries: int = 0  # 0: half the workers, at least 1
+    heavy_after: float = 1.0
     max_queued: int = 64
     queue_timeout: float = 15.0
     query_memory_bytes: int = 1024 * MIB
@@ -57,10 +65,14 @@ class Limits:
     max_request_bytes: int = 32 * MIB
 
     def __post_init__(self):
+        if self.max_heavy_queries == 0:
+            object.__setattr__(self, "max_heavy_queries", max(1, self.max_concurrent_queries // 2))
         for f in fields(self):
             value = getattr(self, f.name)
             if value < 0 or (value == 0 and f.name not in ("cache_bytes",)):
                 raise ValueError(f"limit {f.name} must be positive, got {value!r}")
+        if self.max_heavy_queries > self.max_concurrent_queries:
+            raise ValueError("max_heavy_queries cannot exceed max_concurrent_queries")
 
     @property
     def recycle_bytes(self) -> int:
@@ -83,6 +95,7 @@ class Limits:
             ("update time limit", f"{self.update_timeout:g} s"),
             ("largest answer", mib(self.max_result_bytes)),
             ("concurrent queries", str(self.max_concurrent_queries)),
+            ("long queries", f"{self.max_heavy_queries} at once (running more than {self.heavy_after:g} s)"),
             ("queued requests", f"{self.max_queued}, each waiting at most {self.queue_timeout:g} s"),
             ("memory per query worker", mib(self.query_memory_bytes)),
             ("answer cache", mib(self.cache_bytes) if self.cache_bytes else "off"),

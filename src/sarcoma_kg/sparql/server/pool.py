@@ -8,7 +8,10 @@ and waits for the reply in the calling thread, checking every 50 ms whether
 
 * the query's time is up        → the worker is killed, the reply is HTTP 503;
 * the worker's memory is over   → the worker is killed, the reply is HTTP 422;
-* nobody waits for the answer   → the worker is killed (the client went away).
+* nobody waits for the answer   → the worker is killed (the client went away);
+* it has run ``heavy_after`` seconds while ``max_heavy_queries`` others that long are still
+  running → the worker is killed, the reply is HTTP 503 with Retry-After: long queries can
+  never take every worker, so short ones are always answered.
 
 Killing is the one way to end an Oxigraph evaluation from outside that also gives its memory
 back: the process goes, and with it every page it held. A killed worker is replaced before its
@@ -49,17 +52,19 @@ class Reply:
     payload: object = None
     message: str = ""
     headers: dict = field(default_factory=dict)
+    #: Why the pool stopped the job, if it did: time, heavy, memory, cancelled.
+    stopped: str = ""
 
     @property
     def ok(self) -> bool:
         return self.status < 400
 
     @classmethod
-    def error(cls, status: int, message: str, **headers) -> "Reply":
-        return cls(status=status, message=message, headers=headers)
+    def error(cls, status: int, message: str, stopped: str = "", **headers) -> "Reply":
+        return cls(status=status, message=message, headers=headers, stopped=stopped)
 
 
-CANCELLED = Reply.error(499, "the client went away; the query was stopped")
+CANCELLED = Reply.error(499, "the client went away; the query was stopped", stopped="cancelled")
 
 
 def rss_bytes(pid: int) -> int:
@@ -127,7 +132,8 @@ class WorkerPool:
         self.snapshots = Path(snapshots) if snapshots else None
         self.store = store
         self.generation = 0
-        self.killed = {"time": 0, "memory": 0, "cancelled": 0, "died": 0, "recycled": 0}
+        self.killed = {"time": 0, "memory": 0, "cancelled": 0, "died": 0, "recycled": 0, "heavy": 0}
+        self.heavy = 0
         self._context = multiprocessing.get_context("forkserver")
         self._context.set_forkserver_preload(["pyoxigraph", "sarcoma_kg.sparql.server.worker"])
         self._lock = threading.Lock()
@@ -229,9 +235,23 @@ class WorkerPool:
         self._forget_old_snapshots()
         return reply
 
+    def _take_heavy_slot(self) -> bool:
+        with self._lock:
+            if self.heavy >= self.limits.max_heavy_queries:
+                return False
+            self.heavy += 1
+            return True
+
+    def _give_heavy_slot(self) -> None:
+        with self._lock:
+            self.heavy -= 1
+
     def _exchange(self, worker: Worker, job: dict, cancel: threading.Event, timeout: float,
                   reader: bool) -> Reply:
-        deadline = time.monotonic() + timeout
+        started = time.monotonic()
+        deadline = started + timeout
+        heavy_at = started + self.limits.heavy_after if reader else float("inf")
+        heavy = False
         next_memory_check = 0.0
         worker.jobs += 1
         try:
@@ -239,29 +259,44 @@ class WorkerPool:
         except (OSError, ValueError):
             self._replace(worker, "died")
             return Reply.error(500, "the query worker was not running; try again")
-        while True:
-            if worker.conn.poll(POLL_SECONDS):
-                try:
-                    message = worker.conn.recv()
-                except (EOFError, OSError):
-                    self._replace(worker, "died")
-                    return Reply.error(422, "the query stopped its worker (it needed more memory than "
-                                            f"the limit of {self.limits.query_memory_bytes / MIB:g} MiB allows)")
-                break
-            now = time.monotonic()
-            if cancel.is_set():
-                self._replace(worker, "cancelled")
-                return CANCELLED
-            if now >= deadline:
-                self._replace(worker, "time")
-                what = "query" if reader else "update"
-                return Reply.error(503, f"the {what} was stopped at the server's time limit of {timeout:g} s")
-            if now >= next_memory_check:
-                next_memory_check = now + MEMORY_POLL_SECONDS
-                if worker.used() > self.limits.query_memory_bytes:
-                    self._replace(worker, "memory")
-                    return Reply.error(422, "the query was stopped: it needed more than the server's "
-                                            f"limit of {self.limits.query_memory_bytes / MIB:g} MiB of memory")
+        try:
+            while True:
+                if worker.conn.poll(POLL_SECONDS):
+                    try:
+                        message = worker.conn.recv()
+                    except (EOFError, OSError):
+                        self._replace(worker, "died")
+                        return Reply.error(422, "the query stopped its worker (it needed more memory than "
+                                                f"the limit of {self.limits.query_memory_bytes / MIB:g} MiB allows)",
+                                           stopped="died")
+                    break
+                now = time.monotonic()
+                if cancel.is_set():
+                    self._replace(worker, "cancelled")
+                    return CANCELLED
+                if now >= deadline:
+                    self._replace(worker, "time")
+                    what = "query" if reader else "update"
+                    return Reply.error(503, f"the {what} was stopped at the server's time limit of {timeout:g} s",
+                                       stopped="time")
+                if not heavy and now >= heavy_at:
+                    heavy = self._take_heavy_slot()
+                    if not heavy:
+                        self._replace(worker, "heavy")
+                        return Reply.error(503, f"the query was stopped after {self.limits.heavy_after:g} s: the "
+                                                f"server already runs {self.limits.max_heavy_queries} long queries, "
+                                                "its limit; try again shortly", stopped="heavy",
+                                           **{"Retry-After": "10"})
+                if now >= next_memory_check:
+                    next_memory_check = now + MEMORY_POLL_SECONDS
+                    if worker.used() > self.limits.query_memory_bytes:
+                        self._replace(worker, "memory")
+                        return Reply.error(422, "the query was stopped: it needed more than the server's "
+                                                f"limit of {self.limits.query_memory_bytes / MIB:g} MiB of memory",
+                                           stopped="memory")
+        finally:
+            if heavy:
+                self._give_heavy_slot()
         if reader and worker.used() > self.limits.recycle_bytes:
             self._replace(worker, "recycled")
         elif reader:
