@@ -83,12 +83,19 @@ class AnswerCache:
         return len(self._items)
 
 
+#: A query stopped because the long queries' slots were taken is refused this long (its Retry-After).
+HEAVY_REFUSAL_SECONDS = 10.0
+
+
 def _keep_for(reply: Reply, limits: Limits) -> float:
     """How long an answer may be reused (0: not at all). Answers, and refusals that the same
     request would meet again (bad query, too large) last until the store changes; a query
-    stopped at its time limit is refused for ``query_timeout`` seconds without running again."""
+    stopped at its time limit is refused for twice ``query_timeout`` without running again, and
+    one stopped as one long query too many for its Retry-After."""
     if reply.stopped == "time":
-        return limits.query_timeout
+        return 2 * limits.query_timeout
+    if reply.stopped == "heavy":
+        return HEAVY_REFUSAL_SECONDS
     if reply.stopped:
         return 0
     if reply.ok or reply.status in (400, 404, 406, 422):

@@ -21,7 +21,8 @@ Every query, graph read and term page is evaluated by a query worker process (se
     long ones run at once (fewer than the workers), and one more is stopped at that moment
     with HTTP 503 and Retry-After. Short queries therefore always find a worker, whatever
     long ones clients send. A query stopped at its time limit is refused at once, without
-    being evaluated again, for the next ``query_timeout`` seconds.
+    being evaluated again, for twice ``query_timeout``; one stopped as a long query too many,
+    for its Retry-After (10 s).
 ``max_queued`` / ``queue_timeout``
     At most this many requests wait for a worker, each at most this many seconds; beyond
     either the client gets HTTP 503 with ``Retry-After``.

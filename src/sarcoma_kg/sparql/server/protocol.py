@@ -161,14 +161,12 @@ async def store(request: Request) -> Response:
 
 async def run_catalogue_query(request: Request) -> Response:
     from ...errors import InputError
-    from ..catalogue import load_query
     from ..query import make_term
 
     state: ServerState = request.app.state.server
-    try:
-        entry = load_query(request.path_params["name"])
-    except InputError as exc:
-        return error(404, str(exc))
+    entry = state.catalogue().get(request.path_params["name"])  # names only: never a path on disk
+    if entry is None:
+        return error(404, f"no query named {request.path_params['name']!r} in the catalogue (see {urls.HOME})")
     bindings = {}
     try:
         for name, raw in request.query_params.multi_items():

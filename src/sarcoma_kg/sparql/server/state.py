@@ -20,7 +20,8 @@ from .pool import Reply
 
 def error(status: int, message: str, headers: dict | None = None) -> Response:
     """A refusal: the status and one line of plain text saying why."""
-    return PlainTextResponse(message.rstrip() + "\n", status_code=status, headers=headers or None)
+    return PlainTextResponse(message.rstrip() + "\n", status_code=status,
+                             headers={"X-Content-Type-Options": "nosniff", **(headers or {})})
 
 
 class ServerState:
@@ -29,6 +30,7 @@ class ServerState:
         self.limits = config.limits
         self.dispatcher = dispatcher
         self._home: str | None = None
+        self._catalogue: dict | None = None
 
     async def read(self, request: Request, job: dict, key=None, timeout: float | None = None) -> Reply:
         """Run a reader job for ``request`` (see :meth:`Dispatcher.read`); raises ClientGone."""
@@ -52,13 +54,19 @@ class ServerState:
             return HTMLResponse(pages.results_page(payload["body"], payload["form"], query), headers=pages.HEADERS)
         return Response(payload["body"], media_type=payload["media_type"])
 
-    def home_page(self) -> str:
-        if self._home is None:
+    def catalogue(self) -> dict:
+        """The catalogue's queries by name (``cq-...``, ``qc/qc-...``), read once."""
+        if self._catalogue is None:
             from ..catalogue import catalogue
 
-            entries = [(q.name, q.question or q.summary,
+            self._catalogue = {(f"qc/{q.name}" if q.family == "qc" else q.name): q for q in catalogue(include_qc=True)}
+        return self._catalogue
+
+    def home_page(self) -> str:
+        if self._home is None:
+            entries = [(name, q.question or q.summary,
                         {p.name: p.example for p in q.parameters if p.example is not None})
-                       for q in catalogue(include_qc=False)]
+                       for name, q in self.catalogue().items() if q.family != "qc"]
             self._home = pages.home_page(self.limits.describe(), entries, self.config.writable,
                                          self.config.patient_graphs)
         return self._home
