@@ -83,8 +83,9 @@ def _limit_options(func):
                      metavar="MIB", help="Refuse an answer larger than this: HTTP 422."),
         click.option("--max-concurrent-queries", type=positive_int, default=d.max_concurrent_queries,
                      show_default=True, metavar="N", help="Query worker processes: queries evaluated at once."),
-        click.option("--max-heavy-queries", type=positive_int, default=d.max_heavy_queries, show_default=True,
-                     metavar="N", help="Long queries (past --heavy-after) run at once; one more is stopped: HTTP 503."),
+        click.option("--max-heavy-queries", type=positive_int, default=None, metavar="N",
+                     help="Long queries (past --heavy-after) run at once; one more is stopped: HTTP 503.  "
+                          "[default: half of --max-concurrent-queries, at least 1]"),
         click.option("--heavy-after", type=positive, default=d.heavy_after, show_default=True, metavar="SECONDS",
                      help="A query running this long counts as a long one."),
         click.option("--max-queued", type=positive_int, default=d.max_queued, show_default=True, metavar="N",
@@ -110,7 +111,7 @@ def limits_from_options(options: dict):
         query_timeout=options["query_timeout"], update_timeout=options["update_timeout"],
         max_result_bytes=int(options["max_result_size"] * MIB),
         max_concurrent_queries=options["max_concurrent_queries"],
-        max_heavy_queries=min(options["max_heavy_queries"], options["max_concurrent_queries"]),
+        max_heavy_queries=min(options["max_heavy_queries"] or 0, options["max_concurrent_queries"]),
         heavy_after=options["heavy_after"], max_queued=options["max_queued"],
         queue_timeout=options["queue_timeout"], query_memory_bytes=int(options["query_memory"] * MIB),
         cache_bytes=int(options["cache_size"] * MIB), max_request_bytes=int(options["max_request_size"] * MIB))
