@@ -8,6 +8,7 @@ error is shown on the page as the CLI shows it (status 400). Nothing submitted i
 
 from __future__ import annotations
 
+import logging
 from functools import partial
 from urllib.parse import parse_qs
 
@@ -49,6 +50,9 @@ def _fields(body: bytes) -> dict[str, str]:
 
 def create_app(max_bytes: int = DEFAULT_MAX_BYTES, reasoner: str = "hermit") -> Starlette:
     knowledge = shapes.knowledge_context()  # loaded once, before the first request
+    quiet = logging.getLogger("sarcoma_kg.patients.fhir")  # its report rows quote the record: shown, not logged
+    quiet.addHandler(logging.NullHandler())
+    quiet.propagate = False
     everything = Graph()
     everything += knowledge
     everything += check.terms_graph()
