@@ -278,3 +278,156 @@ def test_ig_brain_metastasis_from_the_code_alone(tmp_path):
     assert "sites: brain" in graph.notes[patient][0]
     primary = next(graph.objects(patient, SKG.hasPrimaryTumour))
     assert (primary, SKG.hasSite, SKG.Lung) in graph
+
+
+# --------------------------------------------------------------------------- every mapping path (generated)
+
+P = "patient-liver-oligo"
+SCT, NCIT_SYSTEM = "http://snomed.info/sct", "http://ncicb.nci.nih.gov/xml/owl/EVS/Thesaurus.owl"
+MCODE_SD = "http://hl7.org/fhir/us/mcode/StructureDefinition/"
+
+
+def _add(bundle: dict, resource: dict) -> None:
+    bundle["entry"].append({"fullUrl": f"http://example.org/fhir/{resource['resourceType']}/{resource['id']}",
+                            "resource": resource})
+
+
+def _size(id_: str, tumor: str, when: str, value, unit: str = "mm", specimen: bool = False) -> dict:
+    size = copy.deepcopy(_entry(_liver(), "Observation/size-liver-2"))
+    size["id"], size["effectiveDateTime"] = id_, when
+    size["component"][0]["valueQuantity"].update(value=value, unit=unit, code=unit)
+    if specimen:
+        del size["focus"]
+        size["specimen"] = {"reference": "Specimen/resected"}
+    else:
+        size["focus"] = [{"reference": f"BodyStructure/{tumor}"}]
+    return size
+
+
+def _remove(bundle: dict, *keys: str) -> None:
+    bundle["entry"] = [e for e in bundle["entry"]
+                       if f"{e['resource']['resourceType']}/{e['resource']['id']}" not in keys]
+
+
+def _secondary_lung() -> dict:
+    lung = copy.deepcopy(_entry(_liver(), "Condition/secondary-liver"))
+    lung["id"], lung["onsetDateTime"] = "secondary-lung", "2024-02-01"
+    lung["bodySite"] = [{"coding": [{"system": SCT, "code": "39607008", "display": "Lung structure (body structure)"}]}]
+    return lung
+
+
+def test_the_later_tumour_size_wins_and_the_earlier_is_reported(tmp_path):
+    bundle = _liver()
+    _add(bundle, _size("size-liver-1-later", "tumor-liver-1", "2024-03-01", 3.1, "cm"))
+    graph = read_fhir(_write(tmp_path, bundle))
+    assert _value(graph, EX[f"{P}-tumor-liver-1"], SKG.longestDiameterMm) == 31
+    assert ("Observation/size-liver-1", "superseded by a later measurement") in {(r.resource, r.reason) for r in graph.unmapped}
+
+
+def test_a_specimen_size_is_not_a_lesion(tmp_path):
+    bundle = _liver()
+    _add(bundle, _size("size-specimen", "", "2023-04-12", 80, specimen=True))
+    graph = read_fhir(_write(tmp_path, bundle))
+    assert len(list(graph.objects(EX[P], SKG.hasLesion))) == 2
+    assert ("Observation/size-specimen", "Observation.specimen", "specimen, not a lesion") in {
+        (r.resource, r.element, r.reason) for r in graph.unmapped}
+
+
+def test_a_secondary_condition_without_tumors_beside_one_with_them(tmp_path):
+    bundle = _liver()
+    _add(bundle, _secondary_lung())
+    path = _write(tmp_path, bundle)
+    graph = read_fhir(path)
+    lesions = set(graph.objects(EX[P], SKG.hasLesion))
+    assert len(lesions) == 3 and (EX[f"{P}-secondary-lung"], SKG.lesionNumberUnknown, Literal(True)) in graph
+    assert (EX[f"{P}-secondary-lung"], SKG.hasSite, SKG.Lung) in graph
+    assert graph.notes[EX[P]] == ["the record has secondary cancer conditions (sites: lung) but no Tumor resource, "
+                                  "and mCODE carries no lesion count"]
+    result = validate_paths([path])
+    facts = result.derivation.facts[0]
+    assert facts.lesion_count is None and [curie(o) for o in facts.organ_sites] == ["skg:Liver", "skg:Lung"]
+    falk = next(a for a in result.derivation.assessments if a.definition.endswith("Falk2015"))
+    assert falk.verdict == SKG.CannotTell and any("at least 3" in m for m in falk.missing)
+
+
+def test_laterality_has_no_row_and_is_reported(tmp_path):
+    bundle = _liver()
+    _entry(bundle, "BodyStructure/tumor-liver-1")["locationQualifier"] = [
+        {"coding": [{"system": SCT, "code": "7771000", "display": "Left (qualifier value)"}]}]
+    graph = read_fhir(_write(tmp_path, bundle))
+    assert _value(graph, EX[f"{P}-tumor-liver-1"], SKG.hasSite) == "skg:Liver"
+    assert ("BodyStructure/tumor-liver-1", "BodyStructure.locationQualifier[0]", f"{SCT}|7771000", "no mapping row") in {
+        (r.resource, r.element, r.code, r.reason) for r in graph.unmapped}
+
+
+def test_a_recorded_date_is_not_a_diagnosis_date(tmp_path):
+    bundle = _liver()
+    primary = _entry(bundle, "Condition/primary-lms")
+    del primary["onsetDateTime"]
+    primary["recordedDate"] = "2023-03-05"
+    graph = read_fhir(_write(tmp_path, bundle))
+    assert _value(graph, EX[f"{P}-primary-lms"], SKG.diagnosisDate) is None
+    assert _value(graph, EX[P], SKG.ageAtDiagnosisYears) is None
+    assert ("Condition/primary-lms", "Condition.recordedDate") in {(r.resource, r.element) for r in graph.unmapped}
+
+
+def test_no_secondary_condition_is_no_metastasis(tmp_path):
+    bundle = _liver()
+    _remove(bundle, "Condition/secondary-liver", "BodyStructure/tumor-liver-1", "BodyStructure/tumor-liver-2",
+            "Observation/size-liver-1", "Observation/size-liver-2")
+    path = _write(tmp_path, bundle)
+    assert not list(read_fhir(path).objects(EX[P], SKG.hasLesion))
+    result = validate_paths([path])
+    assert result.derivation.facts[0].lesion_count == 0
+    assert all(a.verdict == SKG.DoesNotMeet for a in result.derivation.assessments)
+
+
+def test_two_primaries_are_both_kept(tmp_path):
+    bundle = _liver()
+    second = copy.deepcopy(_entry(bundle, "Condition/primary-lms"))
+    second["id"], second["onsetDateTime"] = "primary-second", "2019-05-01"
+    _add(bundle, second)
+    graph = read_fhir(_write(tmp_path, bundle))
+    assert sorted(graph.objects(EX[P], SKG.hasPrimaryTumour)) == [EX[f"{P}-primary-lms"], EX[f"{P}-primary-second"]]
+    assert float(_value(graph, EX[P], SKG.ageAtDiagnosisYears)) == pytest.approx(48.17, abs=0.01)  # the earlier
+
+
+@pytest.mark.parametrize("status, ongoing", [("stopped", False), ("completed", False), ("on-hold", True), ("draft", None)])
+def test_medication_status_gives_ongoing(tmp_path, status, ongoing):
+    bundle = _liver()
+    _entry(bundle, "MedicationRequest/doxorubicin")["status"] = status
+    graph = read_fhir(_write(tmp_path, bundle))
+    assert _value(graph, EX[f"{P}-doxorubicin"], SKG.ongoing) is ongoing
+
+
+def test_two_codings_for_two_terms_are_ambiguous(tmp_path):
+    bundle = _liver()
+    _entry(bundle, "Condition/primary-lms")["extension"][0]["valueCodeableConcept"]["coding"].append(
+        {"system": NCIT_SYSTEM, "code": "C3088", "display": "Angiosarcoma"})
+    graph = read_fhir(_write(tmp_path, bundle))
+    assert _value(graph, EX[f"{P}-primary-lms"], SKG.hasHistology) is None
+    assert ("Condition/primary-lms", "ambiguous: 2 terms") in {(r.resource, r.reason) for r in graph.unmapped}
+
+
+def test_histology_from_a_histologic_behavior_and_type_observation(tmp_path):
+    bundle = _liver()
+    primary = _entry(bundle, "Condition/primary-lms")
+    histology = primary.pop("extension")[0]["valueCodeableConcept"]
+    _add(bundle, {
+        "resourceType": "Observation", "id": "histology-lms", "status": "final",
+        "meta": {"profile": [MCODE_SD + "mcode-histologic-behavior-and-type"]},
+        "extension": [{"url": MCODE_SD + "mcode-related-condition", "valueReference": {"reference": "Condition/primary-lms"}}],
+        "code": {"coding": [{"system": "http://loinc.org", "code": "31206-6"}]},
+        "subject": {"reference": f"Patient/{P}"}, "valueCodeableConcept": histology})
+    graph = read_fhir(_write(tmp_path, bundle))
+    assert _value(graph, EX[f"{P}-primary-lms"], SKG.hasHistology) == "skg:Leiomyosarcoma"
+
+
+def test_a_tumour_of_no_secondary_condition_is_not_a_lesion(tmp_path):
+    bundle = _liver()
+    del _entry(bundle, "BodyStructure/tumor-liver-2")["extension"]
+    graph = read_fhir(_write(tmp_path, bundle))
+    assert list(graph.objects(EX[P], SKG.hasLesion)) == [EX[f"{P}-tumor-liver-1"]]
+    reasons = {(r.resource, r.reason) for r in graph.unmapped}
+    assert ("BodyStructure/tumor-liver-2", "not linked to a secondary cancer condition: not counted as a lesion") in reasons
+    assert ("Observation/size-liver-2", "the size of a tumour that is not a counted lesion") in reasons
