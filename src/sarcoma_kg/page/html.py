@@ -173,7 +173,7 @@ def answer_html(answer: Answer, knowledge: Graph) -> str:
     for patient in (answer.validation or {}).get("patients", []):
         pid = patient["id"]
         notes = "".join(f"<li>{escape(n)}</li>" for n in answer.notes.get(pid, []))
-        parts.append(f'<section class="patient" id="patient-{escape(pid)}"><h2>{link(pid)} '
+        parts.append(f'<section class="patient" id="patient-{escape(pid)}"><h2>{escape(pid)} '
                      f"<small>({escape(answer.name)})</small></h2>{_facts(patient)}"
                      + (f'<ul class="notes">{notes}</ul>' if notes else "") + _verdicts(patient)
                      + (_recommendations(recs[pid], knowledge) if pid in recs else "") + "</section>")
