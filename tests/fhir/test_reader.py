@@ -431,3 +431,19 @@ def test_a_tumour_of_no_secondary_condition_is_not_a_lesion(tmp_path):
     reasons = {(r.resource, r.reason) for r in graph.unmapped}
     assert ("BodyStructure/tumor-liver-2", "not linked to a secondary cancer condition: not counted as a lesion") in reasons
     assert ("Observation/size-liver-2", "the size of a tumour that is not a counted lesion") in reasons
+
+
+def test_a_resource_outside_the_model_needs_no_patient(tmp_path):
+    bundle = _liver()
+    _add(bundle, {"resourceType": "Provenance", "id": "export", "recorded": "2024-02-02T10:00:00Z",
+                  "target": [{"reference": f"Patient/{P}"}], "agent": [{"who": {"display": "registry export"}}]})
+    graph = read_fhir(_write(tmp_path, bundle))
+    assert ("Provenance/export", "Provenance", "not in the patient model") in {
+        (r.resource, r.element, r.reason) for r in graph.unmapped}
+
+
+def test_a_mapped_resource_without_its_patient_is_an_input_error(tmp_path):
+    bundle = _liver()
+    del _entry(bundle, "Observation/ecog-1")["subject"]
+    with pytest.raises(InputError, match="Observation/ecog-1: subject: no reference to a Patient"):
+        read_fhir(_write(tmp_path, bundle))

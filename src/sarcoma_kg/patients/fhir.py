@@ -49,8 +49,9 @@ OBSERVATION_KINDS = {"21889-1": "tumor-size", "89247-1": "ecog-performance-statu
 LONGEST_DIMENSION = "33728-7"
 MM_PER_UNIT = {"mm": Decimal(1), "cm": Decimal(10)}
 ONGOING = {"active": True, "on-hold": True, "in-progress": True, "completed": False, "stopped": False}
-#: Resource types that hold no patient fact (their rows say so once per resource).
-NOT_PATIENT_BOUND = {"Practitioner", "Organization", "PractitionerRole", "Location", "Group", "Medication"}
+#: The resource types the mapping reads: each must name its Patient. Any other type is one report row.
+MAPPED_TYPES = frozenset({"Condition", "Observation", "BodyStructure", "Procedure", "MedicationRequest",
+                          "MedicationAdministration"})
 
 
 @dataclass(frozen=True)
@@ -309,10 +310,10 @@ class _Mapper:
     # ---- joining
     def patient_of(self, res: _Res) -> str | None:
         ref = (res.data.get("subject") or res.data.get("patient") or {}).get("reference")
-        element = "subject" if "subject" in res.data else "patient"
+        element = "patient" if "patient" in res.data or res.data["resourceType"] == "BodyStructure" else "subject"
         if not ref:
-            if res.data["resourceType"] in NOT_PATIENT_BOUND:
-                return None
+            if res.data["resourceType"] not in MAPPED_TYPES:
+                return None  # a practitioner, an organisation, a provenance record ...
             raise self.error(res, element, "no reference to a Patient")
         key = self._key(ref)
         if key not in self.patients:
