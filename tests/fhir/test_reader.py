@@ -447,3 +447,21 @@ def test_a_mapped_resource_without_its_patient_is_an_input_error(tmp_path):
     del _entry(bundle, "Observation/ecog-1")["subject"]
     with pytest.raises(InputError, match="Observation/ecog-1: subject: no reference to a Patient"):
         read_fhir(_write(tmp_path, bundle))
+
+
+def test_a_size_without_a_value_is_reported(tmp_path):
+    bundle = _liver()
+    del _entry(bundle, "Observation/size-liver-2")["component"][0]["valueQuantity"]["value"]
+    graph = read_fhir(_write(tmp_path, bundle))
+    assert _value(graph, EX[f"{P}-tumor-liver-2"], SKG.longestDiameterMm) is None
+    assert ("Observation/size-liver-2", "Observation.component[0].valueQuantity", "no value") in {
+        (r.resource, r.element, r.reason) for r in graph.unmapped}
+
+
+def test_a_mapped_resource_without_an_id_is_an_input_error(tmp_path):
+    lines = [dict(e["resource"]) for e in _liver()["entry"]]
+    del lines[-1]["id"]
+    path = tmp_path / "no-id.ndjson"
+    path.write_text("\n".join(json.dumps(r) for r in lines), encoding="utf-8")
+    with pytest.raises(InputError, match=rf"^{path}:{len(lines)}: MedicationRequest/\?: id: no id"):
+        read_fhir(path)

@@ -203,7 +203,13 @@ class FhirReader:
 def read_fhir(path: Path | str) -> FhirGraph:
     """Read a FHIR Bundle or NDJSON file into a patient graph with its report. Raise InputError."""
     path = Path(path)
-    return _Mapper(path, load_resources(path)).run()
+    mapper = _Mapper(path, load_resources(path))
+    try:
+        return mapper.run()
+    except (KeyError, TypeError, ValueError, ArithmeticError) as exc:  # valid R4 the mapping cannot read
+        where = mapper.current.key if mapper.current is not None else "the file"
+        raise InputError(f"{path}: {where}: cannot be read into the patient graph "
+                         f"({type(exc).__name__}: {exc})") from None
 
 
 def _date(value) -> Literal | None:
@@ -271,6 +277,7 @@ class _Mapper:
         self.secondary_sites: dict[str, URIRef | None] = {}
         self.tumors: dict[str, URIRef] = {}  # BodyStructure key → lesion node
         self.latest: dict[tuple, tuple[str, _Res]] = {}  # (node, property) → (date, resource)
+        self.current: _Res | None = None  # the resource being mapped, named by an unexpected failure
 
     # ---- report
     def report(self, res: _Res, element: str, reason: str, concept: dict | None = None, code: str | None = None) -> None:
@@ -337,6 +344,8 @@ class _Mapper:
     def run(self) -> FhirGraph:
         self.full_urls = {res.full_url: res.key for res in self.found if res.full_url}
         for res in self.found:
+            if "id" not in res.data and res.data["resourceType"] in MAPPED_TYPES | {"Patient"}:
+                raise self.error(res, "id", "no id: the patient graph names every resource it maps by its id")
             if res.key in self.by_key:
                 raise self.error(res, "id", f"{res.key} is given twice in the file")
             self.by_key[res.key] = res
@@ -346,11 +355,14 @@ class _Mapper:
             if res.data["resourceType"] != "Patient":
                 self.patient_of(res)
         for res in self.patients.values():
+            self.current = res
             self.patient(res)
         conditions = [r for r in self.found if r.data["resourceType"] == "Condition"]
         for res in conditions:
+            self.current = res
             self.condition(res)
         for res in self.found:
+            self.current = res
             kind = res.data["resourceType"]
             if kind in ("Patient", "Condition"):
                 continue
@@ -514,6 +526,9 @@ class _Mapper:
                             component.get("code"))
                 continue
             quantity = component.get("valueQuantity") or {}
+            if quantity.get("value") is None:
+                self.report(res, element, "no value", component.get("code"))
+                continue
             unit = quantity.get("code") or quantity.get("unit")
             if unit not in MM_PER_UNIT:
                 raise self.error(res, element, f"unit {unit!r} is not a length in mm or cm")
