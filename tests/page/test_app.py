@@ -67,3 +67,25 @@ def test_the_small_form_becomes_tumour_board_csv():
 ])
 def test_submitted_names_stay_inside_the_temporary_folder(name, kind, expected):
     assert check.safe_name(name, kind) == expected
+
+
+def test_an_outcome_figure_shows_statistic_ci_p_and_its_seed_passage():
+    from rdflib import Graph
+
+    from sarcoma_kg.page import html
+    from sarcoma_kg.patients import shapes
+    from sarcoma_kg.reasoning.recommend import Outcome
+
+    graph = Graph()
+    graph += shapes.knowledge_context()
+    graph += check.terms_graph()
+    figure = html._figure(Outcome(outcome="outcome:Brudvik2015-rfs-median-lms-adjuvant", measure="recurrence-free survival",
+                                  value=7.9, unit="month", timepoint=None, subgroup="LMS, adjuvant chemotherapy",
+                                  sources=["https://w3id.org/sarcoma-kg/source/seed003-table-adjuvant"]), graph)
+    assert "(median)" in figure.lower() and ": 7.9 month" in figure and "p = 0.434" in figure
+    assert '<q class="passage">Median RFS in LMS: 7.9 vs. 9.0 months, p = 0.434</q>' in figure
+    assert 'href="/term/source:seed003-table-adjuvant"' in figure
+    assert 'href="/term/outcome:Brudvik2015-rfs-median-lms-adjuvant"' in figure
+    hazard = html._figure(Outcome(outcome="outcome:Goumard2018-preop-os-hr-univariate", measure="overall survival",
+                                  value=None, unit=None, timepoint=None, subgroup=None, sources=[]), graph)
+    assert ", CI 0.86–" in hazard

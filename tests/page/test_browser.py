@@ -74,8 +74,12 @@ def test_a_pasted_csv_row_gets_verdicts_recommendations_and_evidence(page):
     assert page.locator(".not-applicable .rec").count() >= 1
     meta = page.locator(".applicable .rec .meta").all_inner_texts()
     assert any("level" in m and "grade" in m and "votes" in m for m in meta), meta
+    assert "seed passage:" in page.locator(".applicable .rec").first.inner_text()  # the recommendation's own
     outcomes = page.locator(".applicable .outcome")
-    assert outcomes.count() >= 1 and "seed passage" in outcomes.first.inner_text()
+    assert outcomes.count() >= 1
+    figure = outcomes.first.inner_text()
+    assert "(rate at a timepoint)" in figure and "seed source:seed003" in figure, figure
+    assert outcomes.first.locator("q.passage").count() == 1  # the passage the figure was read from
     evidence = page.locator("a.evidence").first
     study = evidence.get_attribute("href")
     assert study.startswith("/term/study:")

@@ -12,7 +12,7 @@ import logging
 from functools import partial
 from urllib.parse import parse_qs
 
-from rdflib import Graph, URIRef
+from rdflib import Graph
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
@@ -20,7 +20,6 @@ from starlette.responses import HTMLResponse
 from starlette.routing import Route
 
 from ..errors import SarcomaKgError
-from ..namespaces import PREFIXES
 from ..patients import shapes
 from . import check, html
 
@@ -81,9 +80,7 @@ def create_app(max_bytes: int = DEFAULT_MAX_BYTES, reasoner: str = "hermit") -> 
 
     async def term(request: Request) -> HTMLResponse:
         name = request.path_params["name"]
-        prefix, _, local = name.partition(":")
-        namespace = PREFIXES.get(prefix)
-        iri = URIRef(str(namespace) + local) if namespace is not None and local else None
+        iri = html.iri(name)
         if iri is None or (iri, None, None) not in everything and (None, None, iri) not in everything:
             return HTMLResponse(html.page("unknown term", f'<div class="error">error: {name!r} is not a term of the '
                                           "knowledge graph</div>"), 404)

@@ -22,7 +22,7 @@ th{background:#f3f3f3}.v-Meets,.v-MeetsAtStrictBound{background:#e3f4e3}.v-DoesN
 .v-CannotTell{background:#fff6d8}.v-MeetsOnlyAtLenientBound{background:#eaf1fb}
 .error{background:#fbe4e4;border:1px solid #c33;padding:.5rem;white-space:pre-wrap;font-family:monospace}
 .rec{margin:.6rem 0;padding:.5rem;border-left:4px solid #2a7}.rec.no{border-color:#bbb}.rec.maybe{border-color:#d90}
-.meta{color:#555;font-size:.9rem}small{color:#555}ul{margin:.3rem 0}
+.meta{color:#555;font-size:.9rem}q.passage{font-style:italic;color:#333}small{color:#555}ul{margin:.3rem 0}
 """
 
 KINDS = (("csv", "CSV (tumour-board columns, one row per lesion)"), ("turtle", "Turtle patient graph"),
@@ -120,23 +120,48 @@ def _facts(patient: dict) -> str:
             f" · timing: {timing}</p>" + (f"<ul>{problems}</ul>" if problems else ""))
 
 
-def _figure(o) -> str:
-    bits = [escape(o.measure or "figure")]
+def iri(name: str) -> URIRef | None:
+    """The IRI of a CURIE of the project's prefixes (``outcome:Falk2015-os-5y``), or None."""
+    prefix, _, local = name.partition(":")
+    namespace = PREFIXES.get(prefix)
+    return URIRef(str(namespace) + local) if namespace is not None and local else None
+
+
+def _stated(graph: Graph, node, name: str):
+    return graph.value(node, URIRef(str(PREFIXES["skg"]) + name)) if node is not None else None
+
+
+def _figure(o, graph: Graph) -> str:
+    """One outcome figure: measure, timepoint, statistic, value, CI and p as the knowledge graph states them,
+    then the seed passage it was read from (quoted) and the seed section (a link)."""
+    node = iri(o.outcome)
+    bits = [link(node, o.measure or "figure") if node is not None else escape(o.measure or "figure")]
     if o.timepoint:
         bits.append(escape(str(o.timepoint)))
+    statistic = _stated(graph, node, "statistic")
+    if statistic is not None:
+        bits.append(f"({escape(label(graph, statistic))})")
     value = "" if o.value is None else f": {escape(str(o.value))} {escape(o.unit or '')}".rstrip()
+    low, high, p = (_stated(graph, node, n) for n in ("ciLower", "ciUpper", "pValue"))
+    if low is not None and high is not None:
+        value += f", CI {escape(str(low))}–{escape(str(high))}"
+    if p is not None:
+        value += f", p = {escape(str(p))}"
     subgroup = f" [{escape(str(o.subgroup))}]" if o.subgroup else ""
-    sources = ", ".join(link(URIRef(s), "seed passage " + curie(URIRef(s))) for s in o.sources)
-    return f'<li class="outcome">{" ".join(bits)}{value}{subgroup}' + (f" <small>← {sources}</small>" if sources else "") + "</li>"
+    quote = _stated(graph, node, "sourceQuote")
+    sources = ", ".join(link(URIRef(s), "seed " + curie(URIRef(s))) for s in o.sources)
+    passage = (f' <q class="passage">{escape(str(quote))}</q>' if quote is not None else "") + (
+        f" <small>← {sources}</small>" if sources else "")
+    return f'<li class="outcome">{" ".join(bits)}{value}{subgroup}{passage}</li>'
 
 
-def _evidence(r) -> str:
+def _evidence(r, graph: Graph) -> str:
     items = []
     for e in r.evidence:
         who = " ".join(str(x) for x in (e.first_author, e.year) if x)
         head = link(e.study, f"{e.label}" + (f" ({who})" if who else "")) if e.study else escape(e.label)
         extra = ", ".join(x for x in (e.designs, f"n = {e.n}" if e.n is not None else "") if x)
-        outcomes = "".join(_figure(o) for o in e.outcomes)
+        outcomes = "".join(_figure(o, graph) for o in e.outcomes)
         items.append(f'<li class="study">{head.replace("<a ", "<a class=evidence ", 1)}'
                      + (f" <small>{escape(extra)}</small>" if extra else "")
                      + (f"<ul>{outcomes}</ul>" if outcomes else "") + "</li>")
@@ -144,16 +169,17 @@ def _evidence(r) -> str:
 
 
 def _rec(r, knowledge: Graph, css: str) -> str:
-    votes = knowledge.value(r.rec, URIRef(str(PREFIXES["skg"]) + "votesYes"))
-    total = knowledge.value(r.rec, URIRef(str(PREFIXES["skg"]) + "votesTotal"))
+    votes, total = _stated(knowledge, r.rec, "votesYes"), _stated(knowledge, r.rec, "votesTotal")
     meta = [f"level {escape(r.level)}" if r.level else "", f"grade {escape(r.grade)}" if r.grade else "",
             f"votes {votes}/{total}" if votes is not None and total is not None else "",
             escape(r.consensus or ""), f"{r.agreement}% agreement" if r.agreement is not None else ""]
     confirm = "".join(f"<li>to confirm: {escape(n)}</li>" for n in r.not_checked)
+    quote = _stated(knowledge, r.rec, "sourceQuote")
+    passage = f'<div class="meta">seed passage: <q class="passage">{escape(str(quote))}</q></div>' if quote else ""
     return (f'<div class="rec {css}" data-notation="{escape(r.notation)}"><b>{link(r.rec, r.notation)}</b> '
             f'[{escape(r.direction or "for")}] <span class="meta">{" · ".join(m for m in meta if m)}</span>'
-            f"<div>{escape(r.text)}</div><div class=\"meta\">why: {escape(r.reason)}</div>"
-            + (f"<ul>{confirm}</ul>" if confirm else "") + _evidence(r) + "</div>")
+            f"<div>{escape(r.text)}</div>{passage}<div class=\"meta\">why: {escape(r.reason)}</div>"
+            + (f"<ul>{confirm}</ul>" if confirm else "") + _evidence(r, knowledge) + "</div>")
 
 
 def _recommendations(pr, knowledge: Graph) -> str:
