@@ -2,5 +2,5 @@
 # One command: set everything up, then run the whole test suite.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")"
-bash scripts/setup.sh
+bash scripts/setup.sh --with-browser
 exec .venv/bin/python -m pytest "$@"

@@ -18,6 +18,7 @@ from .. import __version__, resources
 from .cohort import cohort_group
 from .common import EPILOG
 from .demo import demo_command
+from .page import page_command
 from .patients import validate_command
 from .reasoning import classify_command, recommend_command
 from .release import build_command, summary_command
@@ -42,5 +43,5 @@ def main() -> None:
 
 
 for command in (build_command, summary_command, validate_command, classify_command, recommend_command,
-                query_command, serve_command, load_command, cohort_group, demo_command):
+                query_command, serve_command, load_command, cohort_group, demo_command, page_command):
     main.add_command(command)

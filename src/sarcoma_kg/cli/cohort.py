@@ -57,6 +57,12 @@ def run_cohort_validation(file: Path, output: Path | None, fmt: str, workers: in
 
         with tempfile.TemporaryDirectory() as tmp:
             target = output if output is not None else Path(tmp) / f"verdicts.{fmt}"
+            if file.suffix.lower() in (".json", ".ndjson"):  # FHIR: read once, checked as N-Triples
+                from ..patients.fhir import write_cohort
+
+                converted = Path(tmp) / f"{file.stem}.nt"
+                write_cohort(file, converted)
+                file = converted
             try:
                 result = validate_cohort(file, out=target, fmt=fmt, workers=workers, progress=progress,
                                          results_out=results, shapes=shapes,
@@ -95,7 +101,7 @@ def run_cohort_validation(file: Path, output: Path | None, fmt: str, workers: in
 def cohort_validate_command(file: Path, output: Path | None, fmt: str, workers: int, results: Path | None,
                             shapes_files: tuple[Path, ...], record_class: str | None, whole_file: bool) -> None:
     """Check a cohort (Turtle or N-Triples; fastest grouped by patient, as `cohort generate` writes
-    it) against the patient shapes and every definition; exit 1 when any sh:Violation is found,
+    it; or FHIR R4 mCODE bulk NDJSON or a Bundle, read as `validate` reads them) against the patient shapes and every definition; exit 1 when any sh:Violation is found,
     2 when nothing was checked (no focus node, or no skg:Patient for the project's shapes)."""
     if record_class is not None and whole_file:
         raise click.UsageError("give either --record-class or --whole-file")

@@ -28,8 +28,9 @@ from .common import reports_errors
               help="With --cohort: worker processes.")
 @reports_errors
 def validate_command(patient_files, fmt, cohort_file, output, workers):
-    """Check patient data (Turtle, N-Triples, JSON-LD or RDF/XML patient graphs, or the
-    tumour-board .csv with one row per lesion; a folder stands for the patient files under it)
+    """Check patient data (Turtle, N-Triples, JSON-LD or RDF/XML patient graphs, the
+    tumour-board .csv with one row per lesion, or FHIR R4 mCODE: a Bundle .json or bulk .ndjson,
+    whose unmapped elements are listed on stderr; a folder stands for the patient files under it)
     against the structural shapes and every definition of oligometastatic disease in the
     knowledge base.
 

@@ -61,7 +61,7 @@ def _command(verb: str, help_text: str) -> click.Command:
 
 
 classify_command = _command("classify", """Classify PATIENTS (patient files or folders: Turtle, N-Triples,
-    JSON-LD, RDF/XML or the tumour-board CSV) into the defined classes of ontology/classes.ttl.
+    JSON-LD, RDF/XML, the tumour-board CSV, or FHIR R4 mCODE Bundles and NDJSON) into the defined classes of ontology/classes.ttl.
 
     Verdicts, counts and timing are written back first (closed world); the reasoner then infers
     every defined class each patient belongs to (open world), with a short explanation.

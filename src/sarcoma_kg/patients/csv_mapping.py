@@ -17,7 +17,7 @@ extrahepatic_disease           P      yes / no
 prior_liver_resection          P      yes / no
 prior_liver_resection_date     P      YYYY-MM-DD
 recorded_timing                P      synchronous / metachronous (as recorded, without dates)
-primary_histology              P      histology class (Leiomyosarcoma or skg:Leiomyosarcoma)
+primary_histology              P      histology class (Leiomyosarcoma, skg:Leiomyosarcoma or NCIT:C3158)
 primary_site                   P      site class (Retroperitoneum)
 diagnosis_date                 P      YYYY-MM-DD
 primary_resected               P      yes / no
@@ -33,6 +33,10 @@ lesion_amenable_radical        L      yes / no
 lesion_amenable_resection      L      yes / no
 lesion_amenable_ablation       L      yes / no
 =============================  =====  ==========================================================
+
+A term cell (histology, site, agent) takes a local name (``Leiomyosarcoma``, ``skg:RightLung``) or a code
+that has a row in ``ontology/mappings/`` (``NCIT:C3158``, ``SNOMEDCT:10200004``, ``UBERON:0002107``): exact
+and close matches only; a code without a row, or whose rows name two terms, is an input error.
 
 A row whose lesion columns are all empty describes a patient with no countable lesion. Cells
 that cannot be read (a number that is not a number, a date that is not YYYY-MM-DD, yes/no that
@@ -52,6 +56,7 @@ from rdflib.namespace import RDF, XSD
 
 from ..errors import InputError
 from ..namespaces import EX, SKG, bind_prefixes
+from . import codes
 
 PATIENT_COLUMNS = (
     "patient_id", "age_at_diagnosis_years", "sex", "ecog", "diffuse_serosal_involvement",
@@ -137,10 +142,23 @@ class _Row:
         value = self.raw(column) if value is None else value.strip()
         if not value:
             return None
+        if ":" in value and not value.startswith("skg:"):
+            return self.code(column, value)
         local = value[4:] if value.startswith("skg:") else value
         if not re.match(r"^[A-Za-z][A-Za-z0-9]*$", local):
             raise self.error(column, f"{value!r} is not a term name (for example Leiomyosarcoma or skg:RightLung)")
         return SKG[local]
+
+    def code(self, column: str, value: str) -> URIRef:
+        """The term a code of a mapping set stands for (``NCIT:C3158``, ``SNOMEDCT:10200004``)."""
+        found = codes.terms_for_curie(value)
+        if found is None:
+            known = ", ".join(sorted(codes.curie_prefixes()))
+            raise self.error(column, f"{value!r} is neither a term name nor a code of a mapping set ({known})")
+        if len(found) != 1:
+            what = "no mapping row" if not found else f"{len(found)} terms ({', '.join(sorted(map(str, found)))})"
+            raise self.error(column, f"{value!r}: {what} in ontology/mappings/")
+        return next(iter(found))
 
     def terms(self, column: str) -> list[URIRef]:
         value = self.raw(column)

@@ -2,7 +2,8 @@
 
 Each input form has one reader class (after KGX's one source per format): :class:`RdfReader` for
 Turtle, N-Triples, JSON-LD and RDF/XML (by suffix), :class:`CsvReader` for the tumour-board CSV of
-:mod:`~sarcoma_kg.patients.csv_mapping`. :data:`READERS` lists them in the order they are asked;
+:mod:`~sarcoma_kg.patients.csv_mapping`, :class:`~sarcoma_kg.patients.fhir.FhirReader` for FHIR R4 mCODE
+Bundles and NDJSON. :data:`READERS` lists them in the order they are asked;
 a new input form is one more class with ``accepts(path)`` and ``read(path) -> Graph``, inserted
 there. A folder stands for the files under it that some reader accepts.
 
@@ -25,6 +26,7 @@ from ..errors import InputError
 from ..namespaces import SKG, bind_prefixes
 from ..rdf import curie, parse_into, patients_in, rdf_format
 from .csv_mapping import read_csv
+from .fhir import FhirReader
 
 
 class PatientReader(Protocol):
@@ -67,7 +69,7 @@ class CsvReader:
 
 
 #: The readers, asked in this order: the first that accepts a file reads it.
-READERS: tuple[PatientReader, ...] = (CsvReader(), RdfReader())
+READERS: tuple[PatientReader, ...] = (CsvReader(), FhirReader(), RdfReader())
 
 
 def reader_for(path: Path) -> PatientReader:
@@ -114,12 +116,13 @@ def read_patient_file(path: Path | str) -> PatientFile:
 
 
 def expand(paths: Iterable[Path | str]) -> list[Path]:
-    """Files as given; a folder stands for the files under it that a reader takes (sorted)."""
-    suffixes = frozenset().union(*(reader.suffixes for reader in READERS))
+    """Files as given; a folder stands for the files under it that a reader takes (sorted): a file
+    whose suffix is one of a reader's and that this reader accepts (a ``.json`` file only when FHIR)."""
     out: list[Path] = []
     for path in map(Path, paths):
         if path.is_dir():
-            found = sorted(p for p in path.rglob("*") if p.suffix.lower() in suffixes and p.is_file())
+            found = sorted(p for p in path.rglob("*") if p.is_file() and any(
+                p.suffix.lower() in reader.suffixes and reader.accepts(p) for reader in READERS))
             out.extend(found or [path])
         else:
             out.append(path)

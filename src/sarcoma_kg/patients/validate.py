@@ -268,7 +268,8 @@ def render_table(result: ValidationResult) -> str:
                 timing += " (as recorded)"
         elif p["timingIntervalMonths"] is not None:
             timing = f"{p['timingIntervalMonths']:g} months after diagnosis"
-        lines.append(f"  lesions: {p['lesionCount']}   organ sites: {count} [{sites}]   timing: {timing}")
+        lesions = p["lesionCount"] if p["lesionCount"] is not None else "unknown (a site is recorded without its number)"
+        lines.append(f"  lesions: {lesions}   organ sites: {count} [{sites}]   timing: {timing}")
         for f in p["violations"] + p["warnings"]:
             mark = "VIOLATION" if f["severity"] == "violation" else "warning  "
             where = f["focus"] + (f" {f['path']}" if f["path"] else "")

@@ -84,7 +84,7 @@ class Assessment:
 @dataclass
 class PatientFacts:
     patient: URIRef
-    lesion_count: int
+    lesion_count: int | None  # None when a lesion node stands for an unknown number (skg:lesionNumberUnknown)
     organ_sites: list[URIRef]
     organ_site_count: int | None  # None when a lesion's organ site is unknown
     timing: URIRef | None = None
@@ -192,7 +192,8 @@ def patient_facts(data: Graph, patient: URIRef, window: int | None) -> PatientFa
             unknown_site = True
         organs |= site_organs
     timing = metastasis_timing(data, patient, lesions, window)
-    return PatientFacts(patient, len(lesions), sorted(organs, key=str), None if unknown_site else len(organs),
+    uncounted = any((lesion, SKG.lesionNumberUnknown, Literal(True)) in data for lesion in lesions)
+    return PatientFacts(patient, None if uncounted else len(lesions), sorted(organs, key=str), None if unknown_site else len(organs),
                         timing.timing, timing.interval_months, timing.basis)
 
 
@@ -223,7 +224,8 @@ def _add_assessment(g: Graph, a: Assessment) -> None:
 
 
 def _add_facts(g: Graph, f: PatientFacts) -> None:
-    g.add((f.patient, SKG.lesionCount, Literal(f.lesion_count, datatype=XSD.integer)))
+    if f.lesion_count is not None:
+        g.add((f.patient, SKG.lesionCount, Literal(f.lesion_count, datatype=XSD.integer)))
     if f.organ_site_count is not None:
         g.add((f.patient, SKG.organSiteCount, Literal(f.organ_site_count, datatype=XSD.integer)))
     for organ in f.organ_sites:
