@@ -21,7 +21,7 @@ from rdflib.namespace import RDF, SH
 
 from sarcoma_kg import resources
 from sarcoma_kg.namespaces import EX, REC, SKG
-from sarcoma_kg.patients import read as patients_mod
+from sarcoma_kg.patients import shapes as shapes_mod
 from sarcoma_kg.patients import verdicts
 from sarcoma_kg.patients.csv_mapping import read_csv
 from sarcoma_kg.reasoning import recommend
@@ -229,7 +229,7 @@ def test_every_expectation_quotes_its_seed_verbatim():
 
 def test_the_patients_are_well_formed(patients, knowledge_graph):
     """No structural violation: the patients are written as a clinician would, and correctly."""
-    report = patients_mod.run_shapes(patients_mod.data_graph(patients, knowledge_graph))
+    report = shapes_mod.run_shapes(shapes_mod.data_graph(patients, knowledge_graph))
     violations = [(report.value(r, SH.focusNode), str(report.value(r, SH.resultMessage)))
                   for r in report.subjects(RDF.type, SH.ValidationResult)
                   if report.value(r, SH.resultSeverity) == SH.Violation]
