@@ -133,7 +133,7 @@ def main() -> None:
     ap.add_argument("--timeout", type=float, default=600)
     ap.add_argument("--criteria", default="",
                     help="keep only the criteria shapes of these criterion kinds, e.g. "
-                         "LesionCount,OrganSiteCount,SerosalExclusion (the issue's workload); default all")
+                         "LesionCount,OrganSiteCount,SerosalExclusion (the three criteria of the headline table); default all")
     args = ap.parse_args()
     sys.path.insert(0, str(ROOT / "src"))
     from rdflib import Graph

@@ -18,7 +18,7 @@ want="$(sha256sum pyproject.toml | cut -d' ' -f1)"
 if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
   echo "setup: installing Python dependencies into .venv (first run takes a minute)" >&2
   .venv/bin/python -m pip install --quiet --upgrade pip >&2
-  .venv/bin/python -m pip install --quiet -e '.[test,bench]' >&2
+  .venv/bin/python -m pip install --quiet --quiet -e '.[test,bench,docs]' >&2
   echo "$want" > "$stamp"
 fi
 # Java for the reasoners: prove the bundled runtime starts.

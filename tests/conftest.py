@@ -1,4 +1,4 @@
-"""Shared fixtures: the assembled graphs (parsed once per session) and golden files.
+"""Shared fixtures: the assembled graphs (parsed once per test run) and golden files.
 
 ``pytest --update-golden`` rewrites every golden file from the results of the run (review the
 diff before committing). The fast subset, without reasoner-heavy and server tests::

@@ -1,7 +1,8 @@
 """The small sample graphs of tests/fixtures/ that the query, release and server tests run on.
 
 ``catalogue.ttl`` is a knowledge-base sample (5 studies, 4 recommendations) on which every
-catalogue query returns rows; ``release-ontology.ttl`` is a small ontology with a version header.
+catalogue query returns rows; ``release-ontology.ttl`` is a small ontology whose header gets the package version as the
+assembled ontology does (:func:`sarcoma_kg.rdf.with_version`).
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from pathlib import Path
 from rdflib import Graph
 
 from sarcoma_kg.namespaces import bind_prefixes
+from sarcoma_kg.rdf import with_version
 
 FIXTURES = Path(__file__).parent / "fixtures"
 CATALOGUE_SAMPLE = FIXTURES / "catalogue.ttl"
@@ -35,4 +37,4 @@ def catalogue_sample() -> Graph:
 
 def release_graphs() -> tuple[Graph, Graph]:
     """(ontology, ontology + knowledge base) of the samples, as a release is built from."""
-    return _graph(ONTOLOGY_SAMPLE), _graph(ONTOLOGY_SAMPLE, CATALOGUE_SAMPLE)
+    return with_version(_graph(ONTOLOGY_SAMPLE)), with_version(_graph(ONTOLOGY_SAMPLE, CATALOGUE_SAMPLE))

@@ -6,7 +6,7 @@ individuals live under typed sub-namespaces (``study:Falk2015``, ``rec:IAC-1.1``
 
 from __future__ import annotations
 
-from rdflib import Namespace
+from rdflib import Namespace, URIRef
 from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SH, SKOS, XSD
 
 BASE = "https://w3id.org/sarcoma-kg/"
@@ -31,8 +31,43 @@ UBERON = Namespace("http://purl.obolibrary.org/obo/UBERON_")
 ONCOTREE = Namespace("https://oncotree.mskcc.org/?version=oncotree_latest_stable&field=CODE&search=")
 SEMAPV = Namespace("https://w3id.org/semapv/vocab/")
 
-#: The ontology IRI (the header in ontology/sarcoma-kg.ttl declares it).
+#: The ontology IRI (the header in ontology/sarcoma-kg.ttl declares it; every term is
+#: ``rdfs:isDefinedBy`` it). It is also the IRI of the full release, ``sarcoma-kg.owl``.
 ONTOLOGY_IRI = SKG["sarcoma-kg.owl"]
+
+
+#: Where ``sarcoma-kg serve`` answers by default. The documentation pages link every project IRI and
+#: every catalogue query there; this is the one place that link base is set.
+LOCAL_SERVER = "http://127.0.0.1:7878"
+#: The path under which ``serve`` answers for ``https://w3id.org/sarcoma-kg/...`` (it also answers
+#: ``/term?iri=IRI``).
+LOCAL_PATH = "/sarcoma-kg/"
+
+
+def local_url(iri: str, server: str = LOCAL_SERVER) -> str:
+    """Where ``serve`` resolves ``iri``: a project IRI ``https://w3id.org/sarcoma-kg/X`` becomes
+    ``SERVER/sarcoma-kg/X`` (HTML for a browser, Turtle for an RDF client); any other IRI is itself."""
+    iri = str(iri)
+    return f"{server}{LOCAL_PATH}{iri[len(BASE):]}" if iri.startswith(BASE) else iri
+
+
+def query_url(text: str, server: str = LOCAL_SERVER) -> str:
+    """The URL that runs the SPARQL query ``text`` on the endpoint of ``serve`` (GET, SPARQL 1.1 Protocol)."""
+    from urllib.parse import quote
+
+    return f"{server}/query?query={quote(text, safe='')}"
+
+
+def release_iri(stem: str) -> URIRef:
+    """The ontology IRI of a release file set (``sarcoma-kg-ontology`` →
+    ``https://w3id.org/sarcoma-kg/sarcoma-kg-ontology.owl``), after the OBO pattern."""
+    return URIRef(f"{BASE}{stem}.owl")
+
+
+def version_iri(stem: str, version: str) -> URIRef:
+    """The version IRI of a release file set: ``https://w3id.org/sarcoma-kg/releases/VERSION/STEM.owl``;
+    ``VERSION`` is the package version, the same text as ``owl:versionInfo``."""
+    return URIRef(f"{BASE}releases/{version}/{stem}.owl")
 
 #: Prefix map used by every serializer, query and message. Order is fixed for deterministic output.
 PREFIXES: dict[str, Namespace] = {
@@ -79,6 +114,6 @@ def sparql_prologue() -> str:
 __all__ = [
     "BASE", "SKG", "STUDY", "OUTCOME", "REC", "QUESTION", "DEFINITION", "SOURCE", "EVIDENCE",
     "EX", "VERDICT", "CITO", "BIBO", "OBO", "NCIT", "MONDO", "UBERON", "ONCOTREE", "SEMAPV",
-    "ONTOLOGY_IRI", "PREFIXES", "bind_prefixes", "sparql_prologue",
+    "ONTOLOGY_IRI", "release_iri", "version_iri", "LOCAL_SERVER", "LOCAL_PATH", "local_url", "query_url", "PREFIXES", "bind_prefixes", "sparql_prologue",
     "RDF", "RDFS", "OWL", "XSD", "SKOS", "DCTERMS", "PROV", "SH",
 ]

@@ -3,7 +3,9 @@
 * :func:`parse_into` / :func:`load` read RDF files (format by suffix) and raise :class:`InputError`
   naming the file and line; :func:`syntax_error` is the one formatter of parser errors (rdflib's and
   pyoxigraph's), so every reader reports ``file:line: not valid Turtle: reason`` the same way;
-* :func:`ontology_graph` / :func:`knowledge_graph` assemble the ontology and knowledge base;
+* :func:`ontology_graph` / :func:`knowledge_graph` assemble the ontology and ontology + knowledge
+  base, :func:`kb_graph` the knowledge base alone
+  (:func:`with_version` puts the package version on the ontology header);
 * :func:`curie` and :func:`label` name a term for people (one shortener, one label rule);
   :func:`local_name` is the last segment of an IRI;
 * :class:`PreparedQueryGraph` parses each SPARQL text once (pySHACL runs the same query per focus node);
@@ -20,11 +22,11 @@ from pathlib import Path
 from typing import Hashable, Iterable
 
 from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import RDF, RDFS
+from rdflib.namespace import OWL, RDF, RDFS
 
 from . import resources
 from .errors import InputError
-from .namespaces import PREFIXES, SKG, bind_prefixes
+from .namespaces import ONTOLOGY_IRI, PREFIXES, SKG, bind_prefixes, version_iri
 
 #: rdflib parser per file suffix; any other suffix is read as Turtle.
 RDF_FORMATS = {
@@ -107,13 +109,28 @@ def load(paths: Iterable[Path | str]) -> Graph:
 
 
 def ontology_graph() -> Graph:
-    """The ontology alone (terms, hierarchies, concept schemes)."""
-    return load(resources.ontology_files())
+    """The ontology alone (terms, hierarchies, concept schemes), its header versioned."""
+    return with_version(load(resources.ontology_files()))
 
 
 def knowledge_graph() -> Graph:
-    """Ontology plus knowledge base: the content of the release."""
-    return load([*resources.ontology_files(), *resources.kb_files()])
+    """Ontology plus knowledge base: the content of the release, its header versioned."""
+    return with_version(load([*resources.ontology_files(), *resources.kb_files()]))
+
+
+def kb_graph() -> Graph:
+    """The knowledge base alone (``ontology/kb/``), without the ontology's terms."""
+    return load(resources.kb_files())
+
+
+def with_version(graph: Graph) -> Graph:
+    """``graph`` with the package version (pyproject.toml, the one version source) on the ontology
+    header: ``owl:versionInfo "VERSION"`` and ``owl:versionIRI <.../releases/VERSION/sarcoma-kg.owl>``."""
+    from . import __version__
+
+    graph.add((ONTOLOGY_IRI, OWL.versionInfo, Literal(__version__)))
+    graph.add((ONTOLOGY_IRI, OWL.versionIRI, version_iri("sarcoma-kg", __version__)))
+    return graph
 
 
 # --------------------------------------------------------------------------- naming terms

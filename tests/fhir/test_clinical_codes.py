@@ -19,6 +19,8 @@ FSH_COPIES = Path(__file__).resolve().parents[1] / "fixtures" / "fhir" / "mcode"
 COLUMNS = ["subject_id", "subject_label", "predicate_id", "object_id", "object_label", "mapping_justification",
            "object_source", "see_also", "comment"]
 SOURCE = re.compile(r"github:HL7/fhir-mCODE-ig@543477b5 input/fsh/(\w+\.fsh) line (\d+) \(([^)]+)\)")
+#: The sources, in words, end the comment of each row; see_also holds them as permalinks.
+VERIFIED_IN = "Source of verification: "
 
 
 def rows() -> list[dict[str, str]]:
@@ -43,8 +45,11 @@ def test_each_row_cites_a_line_showing_code_and_label_together(row):
     assert row["object_source"] == "http://snomed.info/sct"
     code = row["object_id"].removeprefix("SNOMEDCT:")
     assert code.isdigit()
-    sources = row["see_also"].split(" | ")
-    assert sources and all(SOURCE.fullmatch(s) for s in sources), row["see_also"]
+    sources = row["comment"].rpartition(VERIFIED_IN)[2].split(" | ")
+    assert sources and all(SOURCE.fullmatch(s) for s in sources), row["comment"]
+    permalinks = [f"https://github.com/HL7/fhir-mCODE-ig/blob/543477b5/input/fsh/{f}#L{n}"
+                  for f, n, _ in (SOURCE.fullmatch(s).groups() for s in sources)]
+    assert row["see_also"].split("|") == permalinks
     for source in sources:
         file_name, line, _ = SOURCE.fullmatch(source).groups()
         text = (FSH_COPIES / file_name).read_text(encoding="utf-8").splitlines()[int(line) - 1]

@@ -99,7 +99,7 @@ def test_every_statement_has_a_line_or_a_gap_and_verbatim_text(kb):
         assert kb.value(st, SKG.issuedBy) is not None
 
 
-def test_named_statements_of_the_brief(kb):
+def test_named_statements_keep_their_issuer_and_text(kb):
     assert studies_of(kb, REC["Hakime2013-rfa-after-best-response"]) == {"Hakime2013"}
     assert kb.value(REC["Bourcier2019-complete-resection"], SKG.issuedBy) == STUDY.Bourcier2019
     assert "complete surgical resection of all metastatic sites is in fact considered the primary treatment" in \

@@ -1,4 +1,4 @@
-"""The curation-A knowledge keeps the ontology consistent under HermiT, and its studies classify
+"""The knowledge taken from seeds 000, 001 and 004 keeps the ontology consistent under HermiT, and its studies classify
 through the term hierarchies once the typing axioms of the OWL view are added."""
 
 from __future__ import annotations

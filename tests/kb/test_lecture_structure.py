@@ -1,4 +1,4 @@
-"""Structure of the curation-A knowledge (seeds 000, 001, 004): IRIs, provenance, required fields."""
+"""Structure of the knowledge taken from seeds 000, 001 and 004 (the lecture and its sources): IRIs, provenance, required fields."""
 
 from __future__ import annotations
 

@@ -22,6 +22,18 @@ def ontology_xrefs(graph) -> set:
     return {(s, p, o) for p in XREF_PREDICATES for s, o in graph.subject_objects(p)}
 
 
+#: The marker before the verified list's own words in a row's comment (see the mapping set description).
+VERIFIED_IN = "Source of verification: "
+
+
+def as_in_the_shared_list(line: str) -> str:
+    """A project row as the verified list writes it: no subject_id, the source of verification in
+    its own column (the project keeps it in the standard slots see_also and comment)."""
+    _subject, label, predicate, obj, obj_label, justification, _see_also, comment = line.split("\t")
+    remark, _, source = comment.rpartition(VERIFIED_IN)
+    return "\t".join([label, predicate, obj, obj_label, justification, source, remark.strip()])
+
+
 DOWNGRADED = "Downgraded from skos:exactMatch"
 
 #: Verified exact matches the project keeps only as close matches, and why (the row's comment says it).
@@ -39,14 +51,16 @@ def _key(columns: list[str]) -> tuple:
 
 
 def test_every_row_is_copied_from_the_shared_list_or_a_documented_downgrade(project_sssom_lines, shared_sssom_lines):
-    """A row is a line of the shared list unchanged, or that line with skos:exactMatch downgraded to
-    skos:closeMatch and a comment that begins with 'Downgraded from skos:exactMatch' and says why."""
+    """A row is a line of the shared list unchanged (its source of verification moved into the
+    standard slots), or that line with skos:exactMatch downgraded to skos:closeMatch and a comment
+    that begins with 'Downgraded from skos:exactMatch' and says why."""
     shared = set(shared_sssom_lines)
     exact = {_key(ln.split("\t")): ln for ln in shared_sssom_lines if ln.split("\t")[1] == "skos:exactMatch"}
     assert project_sssom_lines, "the project SSSOM has no rows"
     downgraded, not_shared = set(), []
     for line in project_sssom_lines:
-        subject, rest = line.split("\t", 1)
+        subject = line.split("\t", 1)[0]
+        rest = as_in_the_shared_list(line)
         if rest in shared:
             continue
         columns = rest.split("\t")
@@ -65,6 +79,15 @@ def test_downgraded_matches_are_close_only(term, code, ontology_graph):
     iri = {"UBERON": UBERON, "ONCOTREE": ONCOTREE, "NCIT": NCIT, "MONDO": MONDO}[prefix][local]
     assert (subject, SKOS.closeMatch, iri) in ontology_graph
     assert (subject, SKOS.exactMatch, iri) not in ontology_graph
+
+
+def test_see_also_is_a_permalink_to_the_source_of_verification(project_sssom_lines):
+    for line in project_sssom_lines:
+        see_also, comment = line.split("\t")[6:8]
+        source = comment.rpartition(VERIFIED_IN)[2]
+        repo, _, rest = source.removeprefix("github:").partition("@")
+        commit, path = rest.split(" ")[:2]
+        assert see_also == f"https://github.com/{repo}/blob/{commit}/{path}", line
 
 
 def test_every_row_names_a_term_with_a_label(ontology_graph):

@@ -11,6 +11,7 @@ from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS
 from rdflib.plugins.sparql import prepareQuery
 
 from sarcoma_kg.release import qc
+from sarcoma_kg.sparql.catalogue import parse_query_file
 from sarcoma_kg.errors import InputError
 from sarcoma_kg.namespaces import NCIT, ONTOLOGY_IRI, SKG
 
@@ -46,8 +47,9 @@ def test_every_query_has_a_break_case():
 @pytest.mark.parametrize("name", sorted(QUERIES))
 def test_query_is_robot_style(name):
     text = QUERIES[name].read_text(encoding="utf-8")
-    for heading in ("# Problem:", "# Principle:", "# Solution:"):
-        assert heading in text, f"{name} lacks {heading}"
+    header = parse_query_file(QUERIES[name])
+    for key in ("problem", "principle", "solution"):
+        assert getattr(header, key).endswith((".", ")")), f"{name} lacks a {key} sentence"
     assert re.search(r"SELECT DISTINCT \?entity \?property \?value WHERE", text)
     assert "ORDER BY" in text
     prepareQuery(text)
@@ -94,6 +96,7 @@ def test_query_catches_a_broken_copy(name, ontology_graph, mappings):
     assert hits, f"{name} did not catch the broken {entity}"
     severity = qc.load_profile()[name]
     assert all(f.query == name and f.severity == severity for f in hits)
+    assert all(f.solution == parse_query_file(QUERIES[name]).solution != "" for f in hits)
 
 
 def test_missing_ontology_header_is_caught(ontology_graph, mappings):

@@ -9,7 +9,7 @@ import json
 import pytest
 from click.testing import CliRunner
 
-from sarcoma_kg import resources
+from sarcoma_kg import __version__, resources
 from sarcoma_kg.cli import main
 from sarcoma_kg.namespaces import EX
 from sarcoma_kg.rdf import patients_in
@@ -41,7 +41,7 @@ def seen(monkeypatch) -> list:
 def test_a_folder_and_the_csv_reach_the_reasoner(verb, seen):
     result = CliRunner().invoke(main, [verb, str(EDGE_CASES), str(CSV), "--format", "json"])
     assert result.exit_code == 0, result.output
-    assert json.loads(result.output)["patients"] == []
+    assert json.loads(result.stdout)["patients"] == []
     assert EX["TB-001"] in seen and EX["TB-002"] in seen
     assert len(seen) == len(set(seen)) >= len(list(EDGE_CASES.glob("*.ttl"))) + 2
 
@@ -56,7 +56,9 @@ def test_a_malformed_csv_is_an_input_error(verb, tmp_path, seen):
     assert seen == []
 
 
-def test_version_option():
+def test_version_option_says_where_data_and_release_are():
     for flag in ("-V", "--version"):
         result = CliRunner().invoke(main, [flag])
-        assert result.exit_code == 0 and result.output.startswith("sarcoma-kg, version ")
+        assert result.exit_code == 0 and result.output.startswith(f"sarcoma-kg {__version__}\n")
+        assert f"data: {resources.ROOT} (source tree)" in result.output
+        assert f"release: {resources.DIST_DIR}" in result.output

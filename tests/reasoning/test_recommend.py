@@ -84,7 +84,9 @@ def test_cli_classify_json(ra_patients_path):
     result = CliRunner().invoke(main, ["classify", str(ra_patients_path), str(examples / "edge-cases"),
                                        str(examples / "tumour-board.csv"), "--format", "json"])
     assert result.exit_code == 0, result.output
-    data = json.loads(result.output)
+    assert "classifying 8 patient(s) with hermit" not in result.stdout
+    assert "patient(s) with hermit (open world)" in result.stderr
+    data = json.loads(result.stdout)
     ra6 = next(p for p in data["patients"] if p["patient"] == "ex:RA6")
     assert "skg:PaediatricPatient" in {c["class"] for c in ra6["classes"]}
     tb1 = next(p for p in data["patients"] if p["patient"] == "ex:TB-001")
@@ -94,7 +96,7 @@ def test_cli_classify_json(ra_patients_path):
 def test_cli_recommend_ttl_with_pellet(ra_patients_path):
     result = CliRunner().invoke(main, ["recommend", str(ra_patients_path), "--reasoner", "pellet", "--format", "ttl"])
     assert result.exit_code == 0, result.output
-    graph = Graph().parse(data=result.output, format="turtle")
+    graph = Graph().parse(data=result.stdout, format="turtle")
     assert (EX.RA2, SKG.applicableRecommendation, REC["IAC-8.3"]) in graph
     assert (EX.RA1, SKG.applicableRecommendation, REC["IAC-8.3"]) not in graph
 

@@ -3,8 +3,8 @@ and what it cannot infer. Run on a small TBox (core, classes and the hierarchies
 where owlrl is fast; rl_view types each punned class value by its own class."""
 
 import pytest
-from rdflib import Graph
-from rdflib.namespace import RDF
+from rdflib import BNode, Graph
+from rdflib.namespace import OWL, RDF
 
 from bench.rl import RL_ENGINES, materialise_rl
 from sarcoma_kg.namespaces import EX, SKG
@@ -14,14 +14,37 @@ from sarcoma_kg.reasoning import reasoners
 pytest.importorskip("reasonable", reason="the bench extra is not installed")
 pytest.importorskip("owlrl", reason="the bench extra is not installed")
 
-#: The classes OWL 2 RL cannot reach: a datatype restriction (age < 18, more than one organ site,
-#: DFI of at least six months, TFI longer than 12 or 18 months) is outside OWL 2 RL, and so are the
-#: classes that need one of them.
-RL_BLIND = {SKG.PaediatricPatient, SKG.MoreThanOneOrganSite, SKG.NotLiverAndLungOnlyMetastaticDisease,
-            SKG.DiseaseFreeIntervalAtLeastSixMonths, SKG.DiseaseFreeIntervalUnderSixMonths,
-            SKG.TreatmentFreeIntervalOver18Months, SKG.TreatmentFreeIntervalOver12UpTo18Months,
-            SKG.TreatmentFreeIntervalAtMost12Months, SKG.MetachronousOligometastaticLiverDiseaseForSurgery,
-            SKG.OligometastaticLiverRecurrence}
+#: What OWL 2 RL cannot reach: a datatype restriction (age < 18, more than one organ site, DFI of at
+#: least six months, TFI longer than 12 or 18 months) is outside OWL 2 RL, and so is an existential in
+#: superclass position (a lobe of liver ⊑ ∃partOf.Liver creates no individual), so a class whose
+#: definition reads a site through skg:partOf misses lesions recorded in a part; and so does every
+#: class defined through one of them.
+def rl_blind(terms: Graph) -> set:
+    """The defined classes whose definition (followed through blank nodes and named classes) uses a
+    datatype facet or reaches skg:partOf."""
+    def mentions(node, seen):
+        if node in seen:
+            return set()
+        seen.add(node)
+        found = set()
+        for p, o in terms.predicate_objects(node):
+            if p == OWL.withRestrictions or o == SKG.partOf:
+                found.add("gap")
+            if isinstance(o, BNode):
+                found |= mentions(o, seen)
+            elif o in defined and o != node:
+                found.add(o)
+        return found
+
+    defined = set(reasoners.defined_classes(terms))
+    direct = {c: set().union(*(mentions(e, set()) for e in terms.objects(c, OWL.equivalentClass)))
+              for c in defined}
+    blind = {c for c, m in direct.items() if "gap" in m}
+    while True:
+        more = {c for c, m in direct.items() if c not in blind and m & blind}
+        if not more:
+            return blind
+        blind |= more
 
 
 def _defined(result, terms):
@@ -33,9 +56,11 @@ def _defined(result, terms):
 def test_rl_is_sound_and_complete_except_for_datatype_facets(engine, ra_patients, small_terms, small_hermit):
     rl = _defined(materialise_rl(ra_patients, small_terms, engine), small_terms)
     dl = _defined(small_hermit, small_terms)
+    blind = rl_blind(small_terms)
+    assert {SKG.PaediatricPatient, SKG.MoreThanOneOrganSite, SKG.SarcomaSpineMetastasisPatient} <= blind
     for patient in dl:
         assert rl[patient] <= dl[patient], f"{engine} inferred a class HermiT does not: {rl[patient] - dl[patient]}"
-        assert dl[patient] - rl[patient] <= RL_BLIND, f"{engine} missed {dl[patient] - rl[patient]}"
+        assert dl[patient] - rl[patient] <= blind, f"{engine} missed {dl[patient] - rl[patient]}"
     # the documented gap is real: the 12-year-old is paediatric for HermiT, not for OWL RL
     assert SKG.PaediatricPatient in dl[EX.RA6] and SKG.PaediatricPatient not in rl[EX.RA6]
 

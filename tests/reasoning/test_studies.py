@@ -53,6 +53,6 @@ def test_gist_and_histology_classes(study_classes, knowledge_graph):
     assert gist <= study_classes.get(SKG.SoftTissueSarcomaStudy, set())  # GIST is a soft-tissue sarcoma
 
 
-def test_every_study_iri_of_the_brief_exists(knowledge_graph):
+def test_every_study_the_class_tests_name_exists(knowledge_graph):
     for name in LUNG_ABLATION | LIVER_ABLATION | INTRA_ARTERIAL | STEREOTACTIC | {"Falk2015"}:
         assert (STUDY[name], None, None) in knowledge_graph, name

@@ -7,7 +7,7 @@ import types
 from dataclasses import dataclass, field
 
 import pytest
-from samples import release_graphs
+from samples import catalogue_sample, release_graphs
 
 from sarcoma_kg import rdf
 from sarcoma_kg.reasoning import reasoners
@@ -34,6 +34,7 @@ def small_pipeline(monkeypatch):
     onto, full = release_graphs()
     monkeypatch.setattr(rdf, "ontology_graph", lambda: onto)
     monkeypatch.setattr(rdf, "knowledge_graph", lambda: full)
+    monkeypatch.setattr(rdf, "kb_graph", catalogue_sample)
     monkeypatch.setattr(integrity, "check_integrity", lambda graph: FakeIntegrity(True))
     monkeypatch.setattr(qc, "run_qc", lambda graph: [])
     monkeypatch.setattr(reasoners, "check_consistency", lambda graph, reasoner="hermit": FakeConsistency(True))

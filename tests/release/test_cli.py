@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import json
+import re
 
 from click.testing import CliRunner
 
+from sarcoma_kg import __version__
 from sarcoma_kg.cli import main
 from sarcoma_kg.reasoning.reasoners import ConsistencyReport
 
@@ -19,7 +21,11 @@ def test_build_command(small_pipeline, tmp_path):
     assert result.exit_code == 0, result.output
     assert "sarcoma-kg.nt" in result.stdout and "studies: 5" in result.stdout
     manifest = json.loads((tmp_path / "dist" / "manifest.json").read_text())
-    assert manifest["version"] == "0.1.0"
+    assert manifest["version"] == __version__
+    # the steps, with the time since the start, on stderr; stdout keeps the listing only
+    for step in ("assembling", "knowledge-base integrity", "quality control", "consistency", "writing sarcoma-kg-kb"):
+        assert step in result.stderr and step not in result.stdout
+    assert re.match(r"\[ +\d+\.\d s\] assembling", result.stderr)
 
 
 def test_build_command_failure_exits_1(small_pipeline, tmp_path, monkeypatch):

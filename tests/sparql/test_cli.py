@@ -22,6 +22,14 @@ def test_query_list():
     assert "cq-recommendation-evidence\trec=<iri>?" in result.output
 
 
+def test_query_list_without_a_catalogue_is_an_input_error(tmp_path, monkeypatch):
+    from sarcoma_kg import resources
+
+    monkeypatch.setattr(resources, "QUERIES_DIR", tmp_path)
+    result = invoke("query", "--list")
+    assert result.exit_code == 2 and "no catalogue queries" in result.output and not result.stdout.startswith("cq-")
+
+
 def test_query_on_data_files_as_csv():
     result = invoke("query", "cq-studies-by-histology", "--no-kb", "--data", str(CATALOGUE_SAMPLE),
                     "-p", "histology=skg:GastrointestinalStromalTumour", "--format", "csv")
@@ -73,3 +81,21 @@ def test_load_unreachable_store_exits_1(tmp_path):
     (tmp_path / "sarcoma-kg.nt").write_text("")
     result = invoke("load", "--endpoint", f"http://127.0.0.1:{free_port()}/store", "--release", str(tmp_path))
     assert result.exit_code == 1 and "failed" in result.output
+
+
+def test_serve_documents_its_limits_and_refuses_bad_ones(tmp_path):
+    from sarcoma_kg.cli.sparql import limits_from_options
+
+    help_text = invoke("serve", "--help").output
+    for option in ("--query-timeout", "--max-result-size", "--max-concurrent-queries", "--max-heavy-queries",
+                   "--query-memory", "--max-queued", "--cache-size", "--max-request-size", "--allow-remote-fetch"):
+        assert option in help_text, option
+    for bad in (("--query-timeout", "0"), ("--max-concurrent-queries", "0"), ("--max-result-size", "-1")):
+        result = invoke("serve", "--release", str(tmp_path), *bad)
+        assert result.exit_code == 2, bad
+    options = dict(query_timeout=5, update_timeout=9, max_result_size=2, max_concurrent_queries=4,
+                   max_heavy_queries=None, heavy_after=0.5, max_queued=3, queue_timeout=1, query_memory=256,
+                   cache_size=0, max_request_size=1)
+    limits = limits_from_options(options)
+    assert (limits.query_timeout, limits.max_result_bytes, limits.max_heavy_queries, limits.cache_bytes) == \
+        (5, 2 * 1024 * 1024, 2, 0)

@@ -1,4 +1,4 @@
-"""Parameters are bound as RDF terms, never pasted into query text (issue 6.2)."""
+"""Parameters are bound as RDF terms, never pasted into query text."""
 
 from __future__ import annotations
 

@@ -157,3 +157,41 @@ def test_the_csv_and_a_folder_are_served_in_named_graphs(release_dir, tmp_path):
         for patient, source in (("TB-001", csv), ("InFolder", folder / "patient-b.ttl")):
             assert remote.query(f"ASK {{ GRAPH <{patient_graph_iri(source)}> "
                                 f"{{ <https://w3id.org/sarcoma-kg/example/{patient}> a ?c }} }}") is True
+
+
+def test_catalogue_queries_run_by_name_with_bound_parameters(server, release_graph):
+    from serverload import get
+
+    q = catalogue.load_query("cq-studies-by-histology")
+    answer = get(server.url + "/catalogue/cq-studies-by-histology", {"histology": "skg:SoftTissueSarcoma"},
+                 accept="application/sparql-results+json")
+    assert answer.status == 200
+    got = backends.result_set_from_json(__import__("json").loads(answer.body))
+    expected = backends.OxigraphBackend(release_graph).query(q.text, query.parse_params(q, ["histology=skg:SoftTissueSarcoma"]))
+    assert canonical_rows(got) == canonical_rows(expected) and len(got) > 0
+    assert get(server.url + "/catalogue/cq-studies-by-histology").status == 400, "a required parameter is missing"
+    assert get(server.url + "/catalogue/cq-studies-by-histology", {"histology": "skg:a b"}).status == 400
+    assert get(server.url + "/catalogue/cq-studies-by-histology", {"colour": "red"}).status == 400
+    for name in ("no-such-query", "..%2Fqueries%2Fcq-evidence-gaps", "%2Fetc%2Fpasswd", "cq-evidence-gaps.rq"):
+        assert get(server.url + "/catalogue/" + name).status == 404, name
+
+
+def test_a_browser_gets_html_and_every_client_its_format(server):
+    from serverload import get
+
+    text = "SELECT ?s WHERE { ?s a <https://w3id.org/sarcoma-kg/Study> } ORDER BY ?s"
+    html = get(server.query_endpoint, {"query": text}, accept="text/html,*/*;q=0.8")
+    assert html.status == 200 and html.headers["content-type"].startswith("text/html")
+    assert b'href="/sarcoma-kg/study/' in html.body, "IRIs link to their pages"
+    for accept, media in (("application/sparql-results+xml", "application/sparql-results+xml"),
+                          ("text/csv", "text/csv"), ("text/tab-separated-values", "text/tab-separated-values"),
+                          ("*/*", "application/sparql-results+json")):
+        answer = get(server.query_endpoint, {"query": text}, accept=accept)
+        assert answer.status == 200 and answer.headers["content-type"].startswith(media), accept
+    assert get(server.query_endpoint, {"query": text}, accept="image/png").status == 406
+    assert get(server.query_endpoint, {"query": text, "format": "csv"}, accept="text/html").body.startswith(b"s\r\n")
+    assert get(server.query_endpoint, {"query": "SELECT * WHERE { ?s ?p }"}).status == 400
+    page = get(server.url + "/", accept="text/html")
+    assert b"/catalogue/cq-recommendation-evidence" in page.body
+    status = __import__("json").loads(get(server.url + "/status").body)
+    assert status["limits"]["query_timeout"] > 0 and len(status["workers"]) >= 2

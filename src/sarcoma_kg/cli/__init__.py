@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import click
 
-from .. import __version__
+from .. import __version__, resources
 from .cohort import cohort_group
 from .common import EPILOG
 from .demo import demo_command
@@ -24,8 +24,14 @@ from .release import build_command, summary_command
 from .sparql import load_command, query_command, serve_command
 
 
+def _version_message() -> str:
+    lines = [f"sarcoma-kg {__version__}"] + [f"{key}: {value}" for key, value in resources.where().items()]
+    return "\n".join(lines).replace("%", "%%")  # click formats the message with %
+
+
 @click.group(epilog=EPILOG, context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, "-V", "--version", prog_name="sarcoma-kg")
+@click.version_option(__version__, "-V", "--version", prog_name="sarcoma-kg", message=_version_message(),
+                      help="Show the version, where the data is read from and where the release is written.")
 def main() -> None:
     """sarcoma-kg: an open knowledge graph of oligometastatic sarcoma care.
 

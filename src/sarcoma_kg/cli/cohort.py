@@ -35,13 +35,17 @@ def cohort_generate_command(n: int, seed: int, fmt: str, output: Path) -> None:
 
 
 def run_cohort_validation(file: Path, output: Path | None, fmt: str, workers: int, results: Path | None,
-                          shapes_files: tuple[Path, ...] = ()) -> None:
+                          shapes_files: tuple[Path, ...] = (), record_class: str | None = None,
+                          whole_file: bool = False) -> None:
     """Shared by `cohort validate` and `validate --cohort`: progress and summary on stderr."""
-    from ..cohort.compiler import UnsupportedShape
-    from ..cohort.run import validate_cohort, write_summary
+    from ..cohort.compiler import UnsupportedShape, load_shapes
+    from ..cohort.run import PATIENT, validate_cohort, write_summary
     from ..rdf import load
 
-    shapes = load(shapes_files) if shapes_files else None
+    shapes = None
+    if shapes_files:
+        load(shapes_files)  # malformed Turtle: InputError naming file and line
+        shapes = load_shapes(shapes_files)  # the same graph, literals as written
 
     total = max(file.stat().st_size, 1) if file.exists() else 1
     with click.progressbar(length=total, label="validating", file=sys.stderr) as bar:
@@ -55,7 +59,8 @@ def run_cohort_validation(file: Path, output: Path | None, fmt: str, workers: in
             target = output if output is not None else Path(tmp) / f"verdicts.{fmt}"
             try:
                 result = validate_cohort(file, out=target, fmt=fmt, workers=workers, progress=progress,
-                                         results_out=results, shapes=shapes)
+                                         results_out=results, shapes=shapes,
+                                         record_class=None if whole_file else (record_class or PATIENT).strip("<>"))
             except UnsupportedShape as exc:  # raised while compiling, before any chunk is read
                 where = ", ".join(map(str, shapes_files)) if shapes_files else "shapes/patient-*.ttl"
                 raise InputError(f"{where}: the cohort path cannot compile {exc}") from exc
@@ -63,6 +68,8 @@ def run_cohort_validation(file: Path, output: Path | None, fmt: str, workers: in
                 with open(target, encoding="utf-8") as fh:
                     shutil.copyfileobj(fh, sys.stdout)
     click.echo(write_summary(result), err=True, nl=False)
+    if result.focus_nodes == 0:
+        raise InputError(f"{file}: no node of the file is a focus node of the shapes: nothing was validated")
     sys.exit(EXIT_OK if result.conforms else EXIT_NONCONFORMANT)
 
 
@@ -79,9 +86,17 @@ def run_cohort_validation(file: Path, output: Path | None, fmt: str, workers: in
 @click.option("--shapes", "shapes_files", type=click.Path(dir_okay=False, path_type=Path), multiple=True,
               help="Check against these SHACL files instead of shapes/patient-*.ttl (repeatable). "
                    "Criteria of a kind no given shape evaluates come out as unknown.")
+@click.option("--record-class", default=None, metavar="IRI",
+              help="The class whose instances each start a record: the file is checked record by "
+                   "record [default: skg:Patient].")
+@click.option("--whole-file", is_flag=True,
+              help="Check the whole file at once (no records: memory grows with the file).")
 @reports_errors
 def cohort_validate_command(file: Path, output: Path | None, fmt: str, workers: int, results: Path | None,
-                    shapes_files: tuple[Path, ...]) -> None:
+                            shapes_files: tuple[Path, ...], record_class: str | None, whole_file: bool) -> None:
     """Check a cohort (Turtle or N-Triples; fastest grouped by patient, as `cohort generate` writes
-    it) against the patient shapes and every definition; exit 1 when any sh:Violation is found."""
-    run_cohort_validation(file, output, fmt, workers, results, shapes_files)
+    it) against the patient shapes and every definition; exit 1 when any sh:Violation is found,
+    2 when nothing was checked (no focus node, or no skg:Patient for the project's shapes)."""
+    if record_class is not None and whole_file:
+        raise click.UsageError("give either --record-class or --whole-file")
+    run_cohort_validation(file, output, fmt, workers, results, shapes_files, record_class, whole_file)

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import sys
+import time
+from contextlib import contextmanager
 from functools import wraps
+from typing import Callable, Iterator
 
 import click
 
@@ -13,6 +16,10 @@ EPILOG = (
     "Exit codes: 0 ok / conforms; 1 does not conform (violations, failed QC, inconsistency); "
     "2 usage or input error (the message names the file and line)."
 )
+
+#: The help of every --out/--release option.
+RELEASE_DIR_HELP = ("Release directory [default: dist/ in a source tree; for an installed package "
+                    "~/.local/share/sarcoma-kg/VERSION or $SARCOMA_KG_RELEASE_DIR; `sarcoma-kg --version` shows it].")
 
 
 def reports_errors(func):
@@ -32,6 +39,36 @@ def reports_errors(func):
             sys.exit(EXIT_INPUT)
 
     return wrapper
+
+
+class Steps:
+    """Say on stderr which step of a long command runs, with the seconds since the command began
+    (``[  12.3 s] consistency ...``); stdout stays for the data."""
+
+    def __init__(self) -> None:
+        self.start = time.monotonic()
+
+    def __call__(self, step: str) -> None:
+        click.echo(f"[{time.monotonic() - self.start:6.1f} s] {step}", err=True)
+
+    @contextmanager
+    def bar(self, label: str) -> Iterator[Callable[[int, int], None]]:
+        """A progress bar on stderr, driven by the ``progress(done, total)`` callback it yields
+        (click draws it only on a terminal)."""
+        state: dict = {"bar": None, "done": 0}
+
+        def progress(done: int, total: int) -> None:
+            if state["bar"] is None:
+                state["bar"] = click.progressbar(length=total, label=label, file=sys.stderr, show_pos=True)
+                state["bar"].__enter__()
+            state["bar"].update(done - state["done"])
+            state["done"] = done
+
+        try:
+            yield progress
+        finally:
+            if state["bar"] is not None:
+                state["bar"].__exit__(None, None, None)
 
 
 def summary_text(counts: dict) -> str:

@@ -9,7 +9,7 @@ import click
 
 from .. import resources
 from ..errors import EXIT_INPUT, EXIT_OK
-from .common import reports_errors, summary_text
+from .common import RELEASE_DIR_HELP, Steps, reports_errors, summary_text
 
 
 def _heading(text: str) -> None:
@@ -22,7 +22,7 @@ def _heading(text: str) -> None:
     "Exit codes: 0 every step ran (whatever the verdicts); 1 the build's checks failed or the "
     "reasoner could not run; 2 an example file is malformed."))
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
-              help="Release directory [default: dist/ in the repository].")
+              help=RELEASE_DIR_HELP)
 @click.option("--patient", "patient_file", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Patient graph to classify and give recommendations for "
                    "[default: examples/edge-cases/liver-oligometastatic.ttl].")
@@ -38,7 +38,7 @@ def demo_command(out, patient_file):
     from ..release.build import build
 
     _heading("1. build: integrity shapes, QC queries, HermiT consistency, release files")
-    result = build(out)
+    result = build(out, report=Steps())
     click.echo(f"sarcoma-kg {result.version} ({result.version_iri}) -> {result.out_dir}")
     for f in result.files:
         click.echo(f"  {f.path}")

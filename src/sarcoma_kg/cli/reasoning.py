@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from .common import EPILOG, reports_errors
+from .common import EPILOG, Steps, reports_errors
 
 _REASONER_OPTION = click.option(
     "--reasoner", type=click.Choice(["hermit", "pellet"]), default="hermit", show_default=True,
@@ -17,20 +17,27 @@ _FORMAT_OPTION = click.option(
 
 
 def _reason_and_print(verb: str, patients: tuple[Path, ...], reasoner: str, fmt: str) -> None:
-    """Read the patients, run ``classify`` or ``recommend``, print the result in ``fmt``."""
+    """Read the patients, run ``classify`` or ``recommend``, print the result in ``fmt``; the
+    steps and a progress bar of the patients classified go to stderr."""
     from ..patients.read import read_patients
     from ..rdf import knowledge_graph
     from ..reasoning import recommend, render
 
+    steps = Steps()
+    steps(f"reading {len(patients)} patient file(s) or folder(s)")
     data = read_patients(patients).graph
-    if verb == "classify":
-        result = recommend.classify(data, knowledge_graph(), reasoner=reasoner)
-        to_text, to_json, to_graph = (render.classification_to_text, render.classification_to_json,
-                                      render.classification_to_graph)
-    else:
-        result = recommend.recommend(data, knowledge_graph(), reasoner=reasoner)
-        to_text, to_json, to_graph = (render.recommendations_to_text, render.recommendations_to_json,
-                                      render.recommendations_to_graph)
+    steps("assembling the ontology and the knowledge base")
+    knowledge = knowledge_graph()
+    with steps.bar("patients classified") as progress:
+        if verb == "classify":
+            result = recommend.classify(data, knowledge, reasoner=reasoner, report=steps, progress=progress)
+            to_text, to_json, to_graph = (render.classification_to_text, render.classification_to_json,
+                                          render.classification_to_graph)
+        else:
+            result = recommend.recommend(data, knowledge, reasoner=reasoner, report=steps, progress=progress)
+            to_text, to_json, to_graph = (render.recommendations_to_text, render.recommendations_to_json,
+                                          render.recommendations_to_graph)
+    steps("done")
     if fmt == "json":
         click.echo(json.dumps(to_json(result, reasoner), indent=2, ensure_ascii=False, default=str))
     elif fmt == "ttl":

@@ -7,21 +7,21 @@ from pathlib import Path
 
 import click
 
-from .common import EPILOG, reports_errors, summary_text
+from .common import EPILOG, RELEASE_DIR_HELP, Steps, reports_errors, summary_text
 
 
 @click.command("build", epilog=(
     "Exit codes: 0 the release was written; 1 a check failed (KB integrity violation, QC error, "
-    "inconsistency or unsatisfiable class under the reasoner) and dist/ was left untouched; "
+    "inconsistency or unsatisfiable class under the reasoner) and the release directory was left untouched; "
     "2 an ontology or KB file is malformed (file and line named)."))
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
-              help="Output directory [default: dist/ in the repository].")
+              help=RELEASE_DIR_HELP)
 @click.option("--reasoner", "build_reasoner", type=click.Choice(["hermit", "pellet"]), default="hermit",
               show_default=True, help="Reasoner for the consistency check.")
 @click.option("--format", "build_fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
 @reports_errors
 def build_command(out, build_reasoner, build_fmt):
-    """Check the ontology and knowledge base and write the versioned release into dist/.
+    """Check the ontology and knowledge base and write the versioned release into the release directory.
 
     Steps: assemble; KB integrity (SHACL); QC queries; OWL typing axioms of the studies;
     consistency under HermiT; then Turtle, N-Triples, JSON-LD and RDF/XML of the ontology alone
@@ -30,8 +30,9 @@ def build_command(out, build_reasoner, build_fmt):
     """
     from ..release.build import build, read_manifest
 
-    click.echo("building the release (integrity, QC, reasoner) ...", err=True)
-    result = build(out, reasoner=build_reasoner)
+    steps = Steps()
+    result = build(out, reasoner=build_reasoner, report=steps)
+    steps(f"done: {result.out_dir}")
     for warning in result.warnings:
         click.echo(f"warning: {warning}", err=True)
     if build_fmt == "json":

@@ -1,62 +1,77 @@
-"""A SHACL → SPARQL compiler for the subset the project's shapes use (issue 9, fast path).
+"""A SHACL -> SPARQL compiler: every constraint of every shape becomes one query that returns the
+violations for all focus nodes at once (set-at-a-time), on any SPARQL 1.1 engine with named graphs.
 
-Each constraint of each shape becomes one SPARQL SELECT query that returns the *violating* focus
-nodes (``?this``) and, for value-based constraints, the offending value node (``?value``). The
-queries run on any SPARQL 1.1 engine; ``fastpath`` runs them on pyoxigraph, chunk by chunk.
+Compiled program (:class:`Program`):
 
-Supported (W3C SHACL, https://www.w3.org/TR/shacl/):
+* **updates**, run in order on the store first. Each distinct target set (SHACL §2.1.3) is
+  evaluated once and its focus nodes *marked* in the named graph :data:`FOCUS_GRAPH`
+  (``GRAPH <focus> { <mark> <member> ?node }``: objects, so literal focus nodes are marked too).
+  Shapes used by other shapes (``sh:node``, ``sh:property`` of a property shape, the members of
+  ``sh:and``/``sh:or``/``sh:not``/``sh:xone``, qualified value shapes) are checked on the nodes that
+  reach them: their *candidates* are marked from the value nodes that reach them (parents first),
+  then the candidates that violate them are marked (children first). A shape made of value tests
+  only (``sh:datatype``, ``sh:class``, ``sh:in`` ...) needs no marks: its conformance is a FILTER
+  expression.
+* **constraints** (:class:`CompiledConstraint`): one SELECT per constraint; each solution is a
+  validation result (``?this`` the focus node, ``?value``, and for SHACL-SPARQL ``?path`` and
+  ``?message``).
 
-* targets (§2.1.3): ``sh:targetClass`` (through ``rdfs:subClassOf*``), ``sh:targetNode``,
-  ``sh:targetSubjectsOf``, ``sh:targetObjectsOf``, implicit class targets (§2.1.3.3);
-* property paths (§2.3.1): predicate, sequence, alternative, inverse, zero-or-more, one-or-more,
-  zero-or-one;
-* Core constraint components (§4): ``sh:class``, ``sh:datatype``, ``sh:nodeKind``,
-  ``sh:minCount``, ``sh:maxCount``, ``sh:minInclusive``, ``sh:maxInclusive``,
-  ``sh:minExclusive``, ``sh:maxExclusive``, ``sh:minLength``, ``sh:maxLength``, ``sh:pattern``,
-  ``sh:in``, ``sh:hasValue``, ``sh:equals``, ``sh:disjoint``, ``sh:lessThan``,
-  ``sh:lessThanOrEquals``; ``sh:deactivated``; ``sh:severity``; ``sh:message``;
-* SHACL-SPARQL constraints (§5): ``sh:sparql`` with a SELECT, ``$this``, ``$PATH``,
-  ``sh:prefixes``/``sh:declare``, ``?value``/``?message`` projections.
+Supported (https://www.w3.org/TR/shacl/): every target of SHACL Core and SPARQL-based targets
+(SHACL-AF ``sh:SPARQLTarget``); every SHACL path; every SHACL Core constraint component
+(:mod:`.components`, one function each); SHACL-SPARQL constraints (``sh:sparql``) and SPARQL-based
+constraint components (``sh:ConstraintComponent`` with ASK or SELECT validators), with the spec's
+pre-binding (:mod:`.prebinding`); ``sh:deactivated``, ``sh:severity``, ``sh:message``.
 
-Anything else (``sh:node``, ``sh:or``, ``sh:qualifiedValueShape``, ``sh:closed``, SPARQL-based
-constraint components ...) raises :class:`UnsupportedShape` naming the shape and the feature:
-the compiler never silently skips a constraint, so drift in the shape files is caught.
+Recursive shapes (SHACL leaves their validation undefined) are checked to a fixpoint, the recursive
+validation on data without cycles, when no negation lies on the cycle. Anything else raises
+:class:`UnsupportedShape` naming the shape and the feature, never a silent skip: recursion through
+``sh:not``/``sh:xone``/``sh:qualifiedMaxCount``, ``$shapesGraph``, SPARQL constructs pre-binding
+forbids, ill-formed property shapes, SHACL-AF rules and node expressions. A ``sh:`` property that
+SHACL does not define is ignored, as SHACL says, and named in :attr:`Program.notes`.
 
-Known semantic difference, documented and avoided in our shapes: a ``sh:sparql`` query is
-evaluated by *joining* the focus nodes into its outermost group, not by pre-binding ``$this``
-(SHACL §5.3.1). The two agree unless a sub-SELECT or aggregate inside the query relies on
-``$this`` being bound before it is evaluated. The join goes first, or last when ``?this`` is bound
-in every solution of the group anyway (:func:`_this_always_bound`, conservative), or becomes a
-FILTER when the group opens with a triple pattern on ``$this``: the same solutions each way.
+Literals: the store rewrites some (``"5"^^xsd:int`` as ``xsd:integer``), so data is loaded through
+:class:`literals.Encoder`, which keeps them as written (stand-ins), and the queries read a
+literal's datatype and value through it; :attr:`Program.constants` are the literals the queries
+name, which the encoder must know. SHACL-SPARQL queries also come in a variant for stores that
+hold stand-ins (:attr:`CompiledConstraint.decoding`, :attr:`Program.updates_with_standins`).
+:mod:`.evaluate` runs a program on a store.
 
-Focus nodes: with ``compile_shapes(..., marks={})`` each distinct target set becomes one SPARQL
-UPDATE that marks its focus nodes in the named graph :data:`FOCUS_GRAPH`; the queries then find
-and test their focus nodes with one triple pattern instead of re-evaluating the targets.
+``closure`` (optional): a function from a class IRI to its subclasses (itself included), computed
+from reference data. With it, ``rdf:type/rdfs:subClassOf*`` in targets and ``sh:class``, and
+``?x rdfs:subClassOf* C`` in SHACL-SPARQL queries, become ``VALUES`` over the closure: the same
+solutions as long as the validated data adds no ``rdfs:subClassOf`` triple.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import logging
 import re
+import warnings
 import zlib
-from dataclasses import dataclass
-from typing import Iterable
+from dataclasses import dataclass, field
+from itertools import product
+from typing import Callable, Iterable
 
+import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.collection import Collection
-from rdflib.namespace import OWL, RDF, RDFS, SH, XSD
+from rdflib.namespace import OWL, RDF, RDFS, SH
 
-SUPPORTED_VALUE_PARAMS = {
-    SH["class"], SH.datatype, SH.nodeKind, SH.minInclusive, SH.maxInclusive, SH.minExclusive,
-    SH.maxExclusive, SH.minLength, SH.maxLength, SH.pattern, SH["in"],
-}
-SUPPORTED_FOCUS_PARAMS = {SH.minCount, SH.maxCount, SH.hasValue, SH.equals, SH.disjoint,
-                          SH.lessThan, SH.lessThanOrEquals, SH.sparql}
-UNSUPPORTED_PARAMS = {
-    SH.node, SH["not"], SH["and"], SH.xone, SH.qualifiedValueShape, SH.closed,
-    SH.uniqueLang, SH.languageIn,
-}
-PATH_KINDS = {SH.inversePath, SH.alternativePath, SH.zeroOrMorePath, SH.oneOrMorePath, SH.zeroOrOnePath}
+from . import literals
+
+FOCUS_GRAPH = "urn:sarcoma-kg:focus"
+MEMBER = "urn:sarcoma-kg:member"
+SPEC = "https://www.w3.org/TR/shacl/"
+
+#: Properties of the SHACL vocabulary that hold no constraint of their own.
+DESCRIPTIVE = {SH.name, SH.description, SH.order, SH.group, SH.defaultValue, SH.message, SH.severity,
+               SH.deactivated, SH.targetClass, SH.targetNode, SH.targetSubjectsOf, SH.targetObjectsOf,
+               SH.target, SH.path, SH.property, SH.declare, SH.prefixes, SH.labelTemplate, SH.parameter,
+               SH.validator, SH.nodeValidator, SH.propertyValidator, SH.select, SH.ask, SH.optional,
+               SH.suggestedShapesGraph, SH.shapesGraph, SH.entailment, SH.namespace, SH.prefix,
+               SH.resultAnnotation}
 
 
 class UnsupportedShape(Exception):
@@ -67,547 +82,501 @@ class UnsupportedShape(Exception):
 class CompiledConstraint:
     """One SELECT query; every solution is one validation result of ``source_shape``."""
 
-    source_shape: object          # URIRef or BNode of the shapes graph
+    source_shape: object                 # URIRef or BNode of the shapes graph
     severity: URIRef
-    component: URIRef             # e.g. sh:MinCountConstraintComponent
-    path: str | None              # SPARQL path text, or None for node shapes
+    component: URIRef                    # e.g. sh:MinCountConstraintComponent
+    path: str | None                     # SPARQL path of a property shape (the result path)
     query: str
     message: str | None
-    has_value: bool               # the query projects ?value
+    has_value: bool                      # the query projects ?value
+    value_is_focus: bool = False         # an unbound ?value means the focus node (node shapes)
+    projects_path: bool = False          # a bound ?path is the result path
+    source_constraint: object | None = None
+    projects_message: bool = False       # a bound ?message is the result message
+    decoding: str = ""                   # the query for stores holding stand-ins (SHACL-SPARQL; see literals)
+
+    @property
+    def with_standins(self) -> str:
+        return self.decoding or self.query
 
 
-def _n3(term) -> str:
-    if isinstance(term, URIRef):
-        return f"<{term}>"
-    if isinstance(term, Literal):
-        return term.n3()
-    raise UnsupportedShape(f"cannot use blank node {term} as a constant in a compiled query")
+@dataclass(frozen=True)
+class Program:
+    """What to run on a store: ``updates`` in order, then each constraint's query."""
+
+    updates: tuple                       # str, or a tuple of str to run until the marks stop growing
+    constraints: tuple[CompiledConstraint, ...]
+    updates_with_standins: tuple = ()    # the updates for stores holding stand-ins (see literals)
+    constants: frozenset = frozenset()   # (lexical form, datatype) of the literals the queries name
+    lexical: bool = False                # a constraint tests lexical forms (see literals)
+    sparql: bool = False                 # SHACL-SPARQL queries read the data
+    notes: tuple[str, ...] = ()          # what was ignored, for the user
+
+    def __iter__(self):
+        return iter(self.constraints)
+
+    def __len__(self):
+        return len(self.constraints)
 
 
-def _path(shapes: Graph, node) -> str:
+@dataclass(frozen=True)
+class Check:
+    """One compiled constraint, before it is bound to a report or to a nested shape."""
+
+    component: URIRef
+    query: str
+    has_value: bool = True
+    message: str | None = None
+    value_is_focus: bool = False
+    projects_path: bool = False
+    source_constraint: object | None = None
+    projects_message: bool = False
+    decoding: str = ""
+
+
+# ---------------------------------------------------------------------------------------------
+# context, focus marks, terms
+
+
+@dataclass(frozen=True)
+class Focus:
+    """A marked set of nodes: ``?this`` (or any variable) ranges over the mark's members."""
+
+    iri: str
+
+    def bind(self, var: str = "?this") -> str:
+        return f"GRAPH <{FOCUS_GRAPH}> {{ <{self.iri}> <{MEMBER}> {var} }}"
+
+    @property
+    def pattern(self) -> str:
+        return "{ " + self.bind() + " }"
+
+    def test(self, var: str = "?this") -> str:
+        return f"EXISTS {{ {self.bind(var)} }}"
+
+
+@dataclass
+class Nested:
+    """A shape checked on the nodes that reach it (its candidates), for its conformance."""
+
+    candidates: Focus
+    violators: Focus
+    sources: list[str] = field(default_factory=list)   # updates marking candidates
+    checks: list[str] = field(default_factory=list)    # updates marking violators
+    decoding: list[str] = field(default_factory=list)  # the same, for stores holding stand-ins
+    done: bool = False
+
+
+@dataclass
+class Context:
+    """Everything one compilation shares (no module-level state)."""
+
+    shapes: Graph
+    closure: Callable[[str], list[str]] | None = None
+    focus_updates: list[str] = field(default_factory=list)
+    marks: dict[str, Focus] = field(default_factory=dict)
+    nested: dict[object, Nested] = field(default_factory=dict)
+    order: list[object] = field(default_factory=list)     # nested shapes, children first
+    constants: set = field(default_factory=set)
+    encoder: literals.Encoder = field(default_factory=literals.Encoder)
+    lexical: bool = False
+    sparql: bool = False
+    components: dict = field(default_factory=dict)        # parameter -> custom constraint components
+    notes: list[str] = field(default_factory=list)
+    stack: list = field(default_factory=list)             # (nested shape being compiled, negations then)
+    negations: int = 0                                    # inside sh:not, sh:xone, sh:qualifiedMaxCount
+    loop_root: dict = field(default_factory=dict)         # shape of a recursive cycle -> the cycle's first
+
+    def note(self, text: str, shape) -> None:
+        line = f"{name(self.shapes, shape)}: {text}"
+        if line not in self.notes:
+            self.notes.append(line)
+
+    def mark(self, kind: str, key: str, select: str, shape) -> Focus:
+        """The mark of the nodes ``select`` (a SELECT of ?this) gives; written by an update."""
+        iri = ctx_mark_iri(kind, key)
+        if iri not in self.marks:
+            self.marks[iri] = Focus(iri)
+            update = f"INSERT {{ {Focus(iri).bind()} }} WHERE {{ {select} }}"
+            self.focus_updates.append(parses(self, shape, update, f"the {kind} of its focus nodes"))
+        return self.marks[iri]
+
+    def term(self, node) -> str:
+        """SPARQL text of a constant of the shapes graph, as the store holds it (see literals)."""
+        if isinstance(node, URIRef):
+            return f"<{node}>"
+        if isinstance(node, Literal):
+            if node.language:
+                return Literal(str(node), lang=node.language).n3()
+            key = (str(node), str(node.datatype or literals.XSD + "string"))
+            if self.encoder.kind(key) == "standin":
+                s = literals.standin(*key)
+                return Literal(s.value, datatype=URIRef(s.datatype.value)).n3()
+            self.constants.add(key)
+            return node.n3()
+        raise UnsupportedShape(f"the blank node {node} cannot be named in a query (a constant of the shapes)")
+
+    def value(self, node) -> str:
+        """SPARQL text of a constant used for its value (comparisons)."""
+        if isinstance(node, Literal):
+            return node.n3()
+        return self.term(node)
+
+    def instances(self, var: str, cls) -> str:
+        """``var rdf:type/rdfs:subClassOf* cls`` (SHACL instance), through the closure when known."""
+        if self.closure is None or not isinstance(cls, URIRef):
+            return f"{var} <{RDF.type}>/<{RDFS.subClassOf}>* {self.term(cls)} ."
+        tvar = "?_k" + str(zlib.crc32(f"{var} {cls}".encode()) % 10**8)
+        subs = " ".join(f"<{c}>" for c in self.closure(str(cls)))
+        return f"VALUES {tvar} {{ {subs} }} {var} <{RDF.type}> {tvar} ."
+
+
+def name(shapes: Graph, node) -> str:
+    """A shape or term as the user wrote it (prefixed when possible) for messages."""
+    if isinstance(node, BNode):
+        return f"a blank-node shape (_:{node})"
+    try:
+        return node.n3(shapes.namespace_manager)
+    except Exception:  # noqa: BLE001 - a term rdflib cannot shorten
+        return str(node)
+
+
+def refuse(ctx: Context, shape, feature: str) -> UnsupportedShape:
+    return UnsupportedShape(f"{name(ctx.shapes, shape)}: {feature}")
+
+
+def parses(ctx: Context, shape, query: str, what: str) -> str:
+    """``query`` (a query or an update) if the store reads it; else ``shape`` is refused with the
+    store's message (a SHACL-SPARQL query that is not valid SPARQL)."""
+    try:
+        if query.lstrip().startswith("INSERT"):
+            ox.Store().update(query)
+        else:
+            ox.Store().query(query)
+    except SyntaxError as exc:
+        raise refuse(ctx, shape, f"{what} is not valid SPARQL once compiled: {exc}") from exc
+    return query
+
+
+def active(shapes: Graph, node) -> bool:
+    return (node, SH.deactivated, Literal(True)) not in shapes
+
+
+# ---------------------------------------------------------------------------------------------
+# paths
+
+
+def sparql_path(shapes: Graph, node) -> str:
     """SPARQL property path for a SHACL path node (§2.3.1)."""
     if isinstance(node, URIRef):
         return f"<{node}>"
     if (node, RDF.first, None) in shapes:
-        return "(" + "/".join(_path(shapes, m) for m in Collection(shapes, node)) + ")"
-    for kind in PATH_KINDS:
+        members = list(Collection(shapes, node))
+        if len(members) < 2:
+            raise UnsupportedShape(f"a sequence path needs two members or more (at {node})")
+        return "(" + "/".join(sparql_path(shapes, m) for m in members) + ")"
+    kinds = {SH.inversePath: "^{}", SH.zeroOrMorePath: "({})*", SH.oneOrMorePath: "({})+",
+             SH.zeroOrOnePath: "({})?"}
+    for kind, template in kinds.items():
         inner = shapes.value(node, kind)
-        if inner is None:
-            continue
-        if kind == SH.inversePath:
-            return f"^{_path(shapes, inner)}"
-        if kind == SH.alternativePath:
-            return "(" + "|".join(_path(shapes, m) for m in Collection(shapes, inner)) + ")"
-        suffix = {SH.zeroOrMorePath: "*", SH.oneOrMorePath: "+", SH.zeroOrOnePath: "?"}[kind]
-        return f"({_path(shapes, inner)}){suffix}"
-    raise UnsupportedShape(f"unsupported SHACL path at {node}")
+        if inner is not None:
+            return template.format(sparql_path(shapes, inner))
+    alternatives = shapes.value(node, SH.alternativePath)
+    if alternatives is not None:
+        return "(" + "|".join(sparql_path(shapes, m) for m in Collection(shapes, alternatives)) + ")"
+    raise UnsupportedShape(f"{node} is not a SHACL path (§2.3.1)")
 
-
-#: Optional subclass closure (class IRI -> its subclasses, itself included), set by compile_shapes.
-_CLOSURE: dict = {}
-
-
-def _instances(var: str, cls) -> str:
-    """``var rdf:type/rdfs:subClassOf* cls`` (SHACL instance), with a precomputed closure when known."""
-    subs = _CLOSURE["fn"](str(cls)) if _CLOSURE and isinstance(cls, URIRef) else None
-    if subs is None:
-        return f"{var} <{RDF.type}>/<{RDFS.subClassOf}>* {_n3(cls)} ."
-    tvar = "?_k" + str(zlib.crc32(f"{var} {cls}".encode()) % 10**8)
-    return f"VALUES {tvar} {{ " + " ".join(f"<{c}>" for c in subs) + f" }} {var} <{RDF.type}> {tvar} ."
-
-
-_SUBCLASS_STAR = re.compile(
-    r"(\?\w+)\s+(?:rdfs:subClassOf|<http://www\.w3\.org/2000/01/rdf-schema#subClassOf>)\*\s+"
-    r"([A-Za-z][\w-]*:[\w-]+|<[^>\s]+>)\s*\.?")
-
-
-def _rewrite_subclass_paths(body: str, prefixes: dict[str, str]) -> str:
-    """``?x rdfs:subClassOf* C`` -> ``VALUES ?x { closure of C }`` (same solutions; see compile_shapes)."""
-    def repl(m):
-        cls = m.group(2)
-        if cls.startswith("<"):
-            iri = cls[1:-1]
-        else:
-            pfx, local = cls.split(":", 1)
-            if pfx not in prefixes:
-                return m.group(0)
-            iri = prefixes[pfx] + local
-        subs = _CLOSURE["fn"](iri)
-        return f"VALUES {m.group(1)} {{ " + " ".join(f"<{c}>" for c in subs) + " } "
-    return _SUBCLASS_STAR.sub(repl, body)
-
-
-def _target_forms(shapes: Graph, shape) -> list[tuple[str, str]]:
-    """Each target of ``shape`` (§2.1.3) as (pattern binding ``?this``, test on a bound ``?this``)."""
-    forms = []
-    classes = sorted(shapes.objects(shape, SH.targetClass))
-    if (shape, RDF.type, RDFS.Class) in shapes or (shape, RDF.type, OWL.Class) in shapes:
-        classes.append(shape)  # implicit class target
-    for c in classes:
-        forms.append((f"{{ {_instances('?this', c)} }}", f"EXISTS {{ {_instances('?this', c)} }}"))
-    nodes = sorted(shapes.objects(shape, SH.targetNode))
-    if nodes:
-        terms = [_n3(n) for n in nodes]
-        forms.append(("{ VALUES ?this { " + " ".join(terms) + " } }", "?this IN (" + ", ".join(terms) + ")"))
-    for p in sorted(shapes.objects(shape, SH.targetSubjectsOf)):
-        forms.append((f"{{ ?this {_n3(p)} ?_t . }}", f"EXISTS {{ ?this {_n3(p)} ?_t }}"))
-    for p in sorted(shapes.objects(shape, SH.targetObjectsOf)):
-        forms.append((f"{{ ?_t {_n3(p)} ?this . }}", f"EXISTS {{ ?_t {_n3(p)} ?this }}"))
-    if shapes.value(shape, SH.target) is not None:
-        raise UnsupportedShape(f"{shape}: SHACL-AF custom targets (sh:target) are not supported")
-    return forms
-
-
-def _targets(shapes: Graph, shape) -> list[str]:
-    return [pattern for pattern, _ in _target_forms(shapes, shape)]
-
-
-def _focus_filter(shapes: Graph, shape) -> str:
-    """A boolean SPARQL expression, true when a BOUND ``?this`` is a focus node of ``shape``.
-
-    Used by the value-first queries: they find candidate violations from the data first (a scan of
-    one predicate) and test focus membership only for those, instead of enumerating every focus
-    node; ``_targets`` gives the same set as a pattern.
-    """
-    tests = [test for _, test in _target_forms(shapes, shape)]
-    return "(" + " || ".join(tests) + ")" if tests else "false"
-
-
-#: Value constraints and SHACL-SPARQL queries opening with ``$this <p> ?x``: value-first (scan the
-#: path's predicate, then test focus membership) or focus-first (enumerate focus nodes, then look
-#: their values up). Value-first measured ~10-20 % faster in total on a 10k cohort in Oxigraph;
-#: with it, sh:maxCount on a one-predicate path counts every subject's values in a grouped
-#: sub-select and tests focus membership for the few over the bound (~2x faster than the self-join).
-VALUE_FIRST = True
 
 #: A path the value-first queries may scan from an unbound subject: one predicate, or its inverse.
-_SIMPLE_PATH = re.compile(r"^\^?<[^<>\s]+>$")
+SIMPLE_PATH = re.compile(r"^\^?<[^<>\s]+>$")
 
 
-def _focus_select(targets: list[str]) -> str:
-    if len(targets) == 1 and targets[0].startswith(_MARK_PATTERN_START):
-        return targets[0]
-    return "{ SELECT DISTINCT ?this WHERE { " + " UNION ".join(targets) + " } }"
+# ---------------------------------------------------------------------------------------------
+# where a constraint is checked
 
 
-#: Focus marks (compile_shapes(..., marks=)): each distinct target set is evaluated once per
-#: store by an INSERT into this named graph; the queries then find and test their focus nodes
-#: with one triple pattern each. Queries read the default graph only, so the marks are invisible
-#: to the shapes' own patterns.
-FOCUS_GRAPH = "urn:sarcoma-kg:focus"
-FOCUS_OF = "urn:sarcoma-kg:focusOf"
-_MARK_PATTERN_START = f"{{ GRAPH <{FOCUS_GRAPH}> "
+@dataclass(frozen=True)
+class Site:
+    """A shape checked on a set of focus nodes: what every component function receives."""
+
+    ctx: Context
+    shape: object
+    focus: Focus
+    path: str | None          # SPARQL path when the shape is a property shape
+
+    def values(self, var: str = "?value") -> str:
+        """Pattern binding ``var`` to each value node of the bound ``?this``."""
+        return f"?this {self.path} {var} ." if self.path else f"BIND(?this AS {var})"
+
+    @property
+    def simple(self) -> bool:
+        return self.path is not None and SIMPLE_PATH.match(self.path) is not None
+
+    def value_query(self, violation: str) -> str:
+        """(?this, ?value) for every value node of every focus node for which ``violation`` holds.
+
+        With a one-predicate path, the predicate's triples are scanned first and focus membership
+        is tested only for the violating values (fewer rows than every focus node's values)."""
+        if self.simple:
+            return (f"SELECT DISTINCT ?this ?value WHERE {{ ?this {self.path} ?value . FILTER({violation}) "
+                    f"FILTER({self.focus.test()}) }}")
+        return f"SELECT DISTINCT ?this ?value WHERE {{ {self.focus.pattern} {self.values()} FILTER({violation}) }}"
+
+    def param(self, p):
+        return self.ctx.shapes.value(self.shape, p)
 
 
-def _mark(targets: list[str], marks: dict[str, str]) -> tuple[list[str], str]:
-    """(targets, focus test) reading the mark of this target set; registers its INSERT in ``marks``."""
-    key = "\n".join(targets)
-    iri = f"urn:sarcoma-kg:target:{hashlib.sha1(key.encode()).hexdigest()[:12]}"
-    marks.setdefault(iri, f"INSERT {{ GRAPH <{FOCUS_GRAPH}> {{ ?this <{FOCUS_OF}> <{iri}> }} }} "
-                          f"WHERE {{ {_focus_select(targets)} }}")
-    pattern = f"GRAPH <{FOCUS_GRAPH}> {{ ?this <{FOCUS_OF}> <{iri}> }}"
-    return [f"{{ {pattern} }}"], f"(EXISTS {{ {pattern} }})"
+# ---------------------------------------------------------------------------------------------
+# conformance of shapes used by other shapes
 
 
-def _msg(shapes: Graph, node) -> str | None:
-    msgs = sorted(str(m) for m in shapes.objects(node, SH.message))
-    return msgs[0] if msgs else None
+def conforms(site: Site, shape, var: str = "?value") -> str:
+    """SPARQL expression: the node ``var`` (a value node of ``site``) conforms to ``shape``."""
+    ctx = site.ctx
+    if not active(ctx.shapes, shape):
+        return "true"
+    expression = _expression(site, shape, var)
+    if expression is not None:
+        return expression
+    nested = _nested(ctx, shape)
+    select = f"SELECT DISTINCT ?value WHERE {{ {site.focus.pattern} {site.values()} }}"
+    update = f"INSERT {{ {nested.candidates.bind('?value')} }} WHERE {{ {select} }}"
+    if update not in nested.sources:
+        nested.sources.append(update)
+    return f"NOT {nested.violators.test(var)}"
 
 
-def _value_filter(shapes: Graph, param, arg, shape) -> str:
-    """A boolean SPARQL expression that is true when ``?value`` VIOLATES the constraint."""
-    if param == SH["class"]:
-        return f"NOT EXISTS {{ {_instances('?value', arg)} }}"
-    if param == SH.datatype:
-        if arg == RDF.langString:
-            return "!(isLiteral(?value) && langMatches(lang(?value), \"*\"))"
-        return f"!(isLiteral(?value) && datatype(?value) = {_n3(arg)} && lang(?value) = \"\")"
-    if param == SH.nodeKind:
-        tests = {
-            SH.IRI: "isIRI(?value)", SH.BlankNode: "isBlank(?value)", SH.Literal: "isLiteral(?value)",
-            SH.BlankNodeOrIRI: "(isBlank(?value) || isIRI(?value))",
-            SH.BlankNodeOrLiteral: "(isBlank(?value) || isLiteral(?value))",
-            SH.IRIOrLiteral: "(isIRI(?value) || isLiteral(?value))",
-        }
-        return f"!{tests[arg]}"
-    ops = {SH.minInclusive: ">=", SH.maxInclusive: "<=", SH.minExclusive: ">", SH.maxExclusive: "<"}
-    if param in ops:
-        return f"!COALESCE(?value {ops[param]} {_n3(arg)}, false)"
-    if param == SH.minLength:
-        return f"!COALESCE(!isBlank(?value) && STRLEN(STR(?value)) >= {int(arg)}, false)"
-    if param == SH.maxLength:
-        return f"!COALESCE(!isBlank(?value) && STRLEN(STR(?value)) <= {int(arg)}, false)"
-    if param == SH.pattern:
-        flags = shapes.value(shape, SH.flags)
-        pat = Literal(str(arg)).n3()
-        fl = f", {Literal(str(flags)).n3()}" if flags is not None else ""
-        return f"!COALESCE(!isBlank(?value) && REGEX(STR(?value), {pat}{fl}), false)"
-    if param == SH["in"]:
-        members = list(Collection(shapes, arg))
-        if not members:
-            return "true"
-        return "!(" + " || ".join(f"sameTerm(?value, {_n3(m)})" for m in members) + ")"
-    raise UnsupportedShape(f"{shape}: {param}")  # pragma: no cover
+def _expression(site: Site, shape, var: str) -> str | None:
+    """Conformance as a FILTER expression, when ``shape`` holds value tests only (else None)."""
+    from .components import VALUE_TESTS  # noqa: PLC0415 - the components use this module
+
+    ctx = site.ctx
+    if ctx.shapes.value(shape, SH.path) is not None or ctx.shapes.value(shape, SH.property) is not None:
+        return None
+    tests = []
+    for p, o in sorted(ctx.shapes.predicate_objects(shape), key=str):
+        if p in VALUE_TESTS:
+            tests.append(VALUE_TESTS[p](Site(ctx, shape, site.focus, site.path), o, var, site))
+        elif p in ctx.components or (str(p).startswith(str(SH)) and p not in DESCRIPTIVE and p not in COMPANIONS):
+            return None
+    return "(" + " && ".join(f"!({t})" for t in tests) + ")" if tests else "true"
 
 
-COMPONENT = {
-    SH["class"]: SH.ClassConstraintComponent, SH.datatype: SH.DatatypeConstraintComponent,
-    SH.nodeKind: SH.NodeKindConstraintComponent, SH.minInclusive: SH.MinInclusiveConstraintComponent,
-    SH.maxInclusive: SH.MaxInclusiveConstraintComponent, SH.minExclusive: SH.MinExclusiveConstraintComponent,
-    SH.maxExclusive: SH.MaxExclusiveConstraintComponent, SH.minLength: SH.MinLengthConstraintComponent,
-    SH.maxLength: SH.MaxLengthConstraintComponent, SH.pattern: SH.PatternConstraintComponent,
-    SH["in"]: SH.InConstraintComponent, SH.minCount: SH.MinCountConstraintComponent,
-    SH.maxCount: SH.MaxCountConstraintComponent, SH.hasValue: SH.HasValueConstraintComponent,
-    SH.equals: SH.EqualsConstraintComponent, SH.disjoint: SH.DisjointConstraintComponent,
-    SH.lessThan: SH.LessThanConstraintComponent, SH.lessThanOrEquals: SH.LessThanOrEqualsConstraintComponent,
-    SH.sparql: SH.SPARQLConstraintComponent, SH["or"]: SH.OrConstraintComponent,
-}
+def _nested(ctx: Context, shape) -> Nested:
+    """The marks of ``shape``'s candidates and violators; compiles its checks once."""
+    found = ctx.nested.get(shape)
+    if found is not None:
+        if not found.done:
+            _recursion(ctx, shape)
+        return found
+    key = str(shape) if isinstance(shape, URIRef) else f"_:{shape}"
+    nested = Nested(Focus(ctx_mark_iri("candidates", key)), Focus(ctx_mark_iri("violators", key)))
+    ctx.nested[shape] = nested
+    ctx.stack.append((shape, ctx.negations))
+    for source, check in shape_checks(ctx, shape, nested.candidates, report=False):
+        for query, into in ((check.query, nested.checks), (check.decoding or check.query, nested.decoding)):
+            update = f"INSERT {{ {nested.violators.bind()} }} WHERE {{ SELECT DISTINCT ?this WHERE {{ {{ {query} }} }} }}"
+            into.append(parses(ctx, source, update, "a constraint it must meet where another shape uses it"))
+    ctx.stack.pop()
+    nested.done = True
+    ctx.order.append(shape)
+    return nested
 
 
-def _member_violation(shapes: Graph, member, shape) -> str:
-    """Expression true when ?value violates member shape ``member`` (value constraints only)."""
-    conds = []
-    for p, o in shapes.predicate_objects(member):
-        if p in SUPPORTED_VALUE_PARAMS:
-            conds.append(f"({_value_filter(shapes, p, o, member)})")
-        elif p not in (RDF.type, SH.message, SH.name, SH.description, SH.severity, SH.flags):
-            raise UnsupportedShape(f"{shape}: sh:or member with {p} is not supported by the compiler")
-    return "(" + (" || ".join(sorted(conds)) or "false") + ")"
+def _recursion(ctx: Context, shape) -> None:
+    """``shape`` reaches itself: the shapes of the cycle are checked together, to a fixpoint (their
+    candidates grow until stable, then their violators). That is the recursive validation on data
+    without cycles, and needs the cycle to be monotone: a negation on it (sh:not, sh:xone,
+    sh:qualifiedMaxCount) is refused."""
+    start = next(i for i, (s, _) in enumerate(ctx.stack) if s == shape)
+    if any(negations != ctx.negations for _, negations in ctx.stack[start:]):
+        raise refuse(ctx, shape, "a recursive shape that reaches itself through sh:not, sh:xone or "
+                                 "sh:qualifiedMaxCount (its validation has no fixpoint)")
+    root = ctx.loop_root.get(shape, shape)
+    for member, _ in ctx.stack[start:]:
+        old = ctx.loop_root.get(member, member)
+        for other, r in list(ctx.loop_root.items()):
+            if r == old:
+                ctx.loop_root[other] = root
+        ctx.loop_root[member] = root
 
 
-def _sparql_prefixes(shapes: Graph, constraint) -> str:
-    decls = []
-    for owner in shapes.objects(constraint, SH.prefixes):
-        for decl in shapes.objects(owner, SH.declare):
-            prefix = shapes.value(decl, SH.prefix)
-            ns = shapes.value(decl, SH.namespace)
-            if prefix is not None and ns is not None:
-                decls.append(f"PREFIX {prefix}: <{ns}>")
-    return "\n".join(sorted(set(decls))) + "\n"
+def _ordered_updates(ctx: Context, checks: str = "checks") -> list:
+    """Focus marks; then candidates, parents first; then violators, children first (``checks``:
+    the Nested list to read them from). The shapes of a recursive cycle are one block each time (a
+    tuple: run until the marks stop growing)."""
+    updates: list = list(ctx.focus_updates)
+    for kind, order in (("sources", list(reversed(ctx.order))), (checks, ctx.order)):
+        for shape in order:
+            root = ctx.loop_root.get(shape)
+            if root is None:
+                updates += getattr(ctx.nested[shape], kind)
+            elif root == shape:
+                members = [s for s in ctx.order if ctx.loop_root.get(s) == root]
+                updates.append(tuple(u for m in members for u in getattr(ctx.nested[m], kind)))
+    return updates
 
 
-_SELECT = re.compile(r"\bSELECT\b(\s+(?:DISTINCT|REDUCED)\b)?(.*?)\bWHERE\b\s*\{", re.IGNORECASE | re.DOTALL)
+def ctx_mark_iri(kind: str, key: str) -> str:
+    return f"urn:sarcoma-kg:{kind}:{hashlib.sha1(key.encode()).hexdigest()[:12]}"
 
 
-#: The outermost group of a SHACL-SPARQL query opens with a triple pattern ``$this <p> ?x`` or
-#: ``?x <p> $this`` (checked after $this has become ?this).
-_PRED = r"(?:[A-Za-z][\w-]*:[\w-]*|<[^<>\s]+>)"
-_THIS_FIRST = re.compile(rf"^\s*(?:\?this\s+{_PRED}\s+\?\w+\s*[.;]|\?\w+\s+{_PRED}\s+\?this\s*\.)")
+# ---------------------------------------------------------------------------------------------
+# shapes
 
 
-def _compile_sparql(shapes: Graph, shape, constraint, targets: list[str], path: str | None,
-                    in_focus: str | None = None) -> str:
-    """Rewrite a SHACL-SPARQL SELECT so the focus nodes are joined in (see module docstring).
-
-    When the outermost group opens with a triple pattern ``$this <p> ?x`` (or ``?x <p> $this``), ``?this`` is bound in
-    every solution of that group, so the focus test is a FILTER on it (value-first: only the rows
-    the query produces are tested) instead of a join with every focus node.
-    """
-    text = shapes.value(constraint, SH.select)
-    if text is None:
-        raise UnsupportedShape(f"{shape}: sh:sparql without sh:select (only SELECT-based constraints)")
-    body = str(text)
-    if _CLOSURE:
-        prefixes = dict(re.findall(r"PREFIX\s+([\w-]*):\s*<([^>]*)>", body, re.IGNORECASE))
-        for owner in shapes.objects(constraint, SH.prefixes):
-            for decl in shapes.objects(owner, SH.declare):
-                pfx, ns = shapes.value(decl, SH.prefix), shapes.value(decl, SH.namespace)
-                if pfx is not None and ns is not None:
-                    prefixes.setdefault(str(pfx), str(ns))
-        body = _rewrite_subclass_paths(body, prefixes)
-    if path is not None:
-        body = body.replace("$PATH", path)
-    body = re.sub(r"\$this\b", "?this", body)
-    if re.search(r"\$(currentShape|shapesGraph)\b", body):
-        raise UnsupportedShape(f"{shape}: $currentShape/$shapesGraph in sh:sparql are not supported")
-    m = _SELECT.search(body)
-    if m is None:
-        raise UnsupportedShape(f"{shape}: cannot find the SELECT ... WHERE {{ of its sh:sparql query")
-    modifier, projection = m.group(1) or "", m.group(2)
-    if projection.strip() != "*" and not re.search(r"\?this\b", projection):
-        projection = " ?this" + projection
-    prefixes = _sparql_prefixes(shapes, constraint)
-    head = f"SELECT{modifier}{projection}WHERE {{ "
-    if VALUE_FIRST and in_focus is not None and _THIS_FIRST.match(body[m.end():]):
-        return prefixes + body[: m.start()] + head + f"FILTER{in_focus} " + body[m.end():]
-    end = _group_end(body, m.end() - 1)
-    if end is not None and _this_always_bound(body[m.end(): end]):
-        # ?this is bound in every solution of the query's own patterns: join the focus nodes in
-        # last (Oxigraph: joining them first cost 2x on the per-patient sub-select criteria).
-        return (prefixes + body[: m.start()] + head + body[m.end(): end] + f" {_focus_select(targets)}\n"
-                + body[end:])
-    return prefixes + body[: m.start()] + head + f"{_focus_select(targets)} " + body[m.end():]
+#: Parameters read by the component of another parameter.
+COMPANIONS = {SH.flags, SH.ignoredProperties, SH.qualifiedMinCount, SH.qualifiedMaxCount,
+               SH.qualifiedValueShapesDisjoint}
 
 
-#: Tokens skipped when matching braces: string literals (long and short), IRIs, comments.
-_SKIP = re.compile("|".join([
-    r'"""(?:[^"\\]|\\.|"(?!""))*"""',
-    r"'''(?:[^'\\]|\\.|'(?!''))*'''",
-    r'"(?:[^"\\\n]|\\.)*"',
-    r"'(?:[^'\\\n]|\\.)*'",
-    r'<[^<>"{}|^`\\\s]*>',
-    r"#[^\n]*",
-]))
+def shape_checks(ctx: Context, shape, focus: Focus, report: bool) -> list[tuple[object, Check]]:
+    """(source shape, check) of ``shape`` and its property shapes on the nodes of ``focus``.
 
+    ``report``: the checks report results (property shapes of a property shape are then checked
+    on its value nodes); otherwise they only decide conformance (a property shape of a property
+    shape is then a shape its value nodes must conform to)."""
+    from .components import compile_components  # noqa: PLC0415
 
-def _closing(text: str, start: int, pair: str = "{}") -> int | None:
-    """Offset of the bracket closing the one at ``start`` (``pair`` = "{}" or "()"), skipping
-    strings, IRIs and comments; None if unbalanced."""
-    depth = 0
-    i = start
-    while i < len(text):
-        skip = _SKIP.match(text, i)
-        if skip and skip.end() > i:
-            i = skip.end()
+    if not active(ctx.shapes, shape):
+        return []
+    path_node = ctx.shapes.value(shape, SH.path)
+    site = Site(ctx, shape, focus, sparql_path(ctx.shapes, path_node) if path_node is not None else None)
+    checks = [(shape, c) for c in compile_components(site)]
+    for prop in sorted(ctx.shapes.objects(shape, SH.property), key=str):
+        if not active(ctx.shapes, prop):
             continue
-        if text[i] == pair[0]:
-            depth += 1
-        elif text[i] == pair[1]:
-            depth -= 1
-            if depth == 0:
-                return i
-        i += 1
-    return None
-
-
-def _group_end(text: str, open_brace: int) -> int | None:
-    """Offset of the ``}`` closing the group whose ``{`` is at ``open_brace`` (None if unbalanced)."""
-    return _closing(text, open_brace, "{}")
-
-
-def _this_always_bound(group: str) -> bool:
-    """True when every solution of the SPARQL group ``group`` (the text inside its braces) binds
-    ``?this``: it occurs in a triple pattern of the group itself, or in a plain sub-group or a
-    sub-SELECT that projects it (and groups by it, if grouped) and always binds it, or in every
-    branch of a UNION. Conservative: OPTIONAL, MINUS, GRAPH, SERVICE, VALUES, FILTER and BIND parts
-    never count."""
-    plain: list[str] = []
-    i = 0
-    previous = ""
-    while i < len(group):
-        skip = _SKIP.match(group, i)
-        if skip and skip.end() > i:
-            i = skip.end()
-            continue
-        word = _WORD.match(group, i)
-        if word:
-            token = word.group(0)
-            if token.upper() == "VALUES":  # its variables and rows
-                end = _group_end(group, group.index("{", i)) if "{" in group[i:] else None
-                if end is None:
-                    return False
-                i, previous = end + 1, "VALUES"
-                continue
-            plain.append(token)
-            previous = token.upper()
-            i = word.end()
-            continue
-        ch = group[i]
-        if ch in "({":
-            end = (_group_end(group, i) if ch == "{" else _paren_end(group, i))
-            if end is None:
-                return False
-            if ch == "{" and previous not in _NOT_MANDATORY:
-                branches = [group[i + 1: end]]  # a group, or a chain {A} UNION {B} ...: every branch must bind
-                while True:
-                    after = _WORD.match(group, _skip_space(group, end + 1))
-                    if after is None or after.group(0).upper() != "UNION":
-                        break
-                    start = _skip_space(group, after.end())
-                    end = _group_end(group, start) if group.startswith("{", start) else None
-                    if end is None:
-                        return False
-                    branches.append(group[start + 1: end])
-                if all(_group_binds_this(b) for b in branches):
-                    return True
-            previous = ch
-            i = end + 1
-            continue
-        if not ch.isspace():
-            previous = ch
-        i += 1
-    return "?this" in plain or "$this" in plain
-
-
-_WORD = re.compile(r"[?$]?[A-Za-z_][\w-]*(?::[\w.-]*)?|[A-Za-z_][\w-]*")
-_NOT_MANDATORY = {"OPTIONAL", "MINUS", "GRAPH", "SERVICE", "EXISTS", "FILTER", "VALUES", "SILENT"}
-_SUBSELECT = re.compile(r"\s*SELECT\b(.*?)\bWHERE\s*\{", re.IGNORECASE | re.DOTALL)
-
-
-def _group_binds_this(inner: str) -> bool:
-    m = _SUBSELECT.match(inner)
-    if m is None:
-        return _this_always_bound(inner)
-    projection = m.group(1)
-    if not re.search(r"(?<!AS )[?$]this\b", projection, re.IGNORECASE):
-        return False
-    end = _group_end(inner, m.end() - 1)
-    if end is None:
-        return False
-    modifiers = inner[end + 1:]
-    grouped = re.search(r"\bGROUP\s+BY\b(.*?)(?:\bHAVING\b|\bORDER\b|\bLIMIT\b|\bOFFSET\b|$)", modifiers,
-                        re.IGNORECASE | re.DOTALL)
-    if grouped and not re.search(r"[?$]this\b", grouped.group(1)):
-        return False
-    return _this_always_bound(inner[m.end(): end])
-
-
-def _skip_space(text: str, i: int) -> int:
-    while i < len(text):
-        skip = _SKIP.match(text, i)
-        if skip and skip.end() > i and text[i] == "#":
-            i = skip.end()
-        elif text[i].isspace():
-            i += 1
+        if len(set(ctx.shapes.objects(prop, SH.path))) != 1:
+            raise refuse(ctx, shape, f"its sh:property {name(ctx.shapes, prop)} has no sh:path, or more than "
+                                     "one (an ill-formed property shape, §2.3)")
+        if site.path is None:
+            checks += shape_checks(ctx, prop, focus, report)
+        elif report:
+            values = ctx.mark("values", f"{focus.iri} {site.path}",
+                              f"SELECT DISTINCT ?this WHERE {{ {focus.bind('?_f')} ?_f {site.path} ?this }}", shape)
+            checks += shape_checks(ctx, prop, values, report)
         else:
-            break
-    return i
+            violation = f"!({conforms(site, prop)})"
+            checks.append((shape, Check(SH.NodeConstraintComponent, site.value_query(violation))))
+    return checks
 
 
-def _paren_end(text: str, open_paren: int) -> int | None:
-    """Offset of the ``)`` closing the ``(`` at ``open_paren`` (None if unbalanced)."""
-    return _closing(text, open_paren, "()")
-
-
-def _shapes(shapes: Graph) -> list:
+def all_shapes(shapes: Graph) -> list:
+    """Shapes by type, by a target, or classes that carry SHACL properties (implicit class targets)."""
     found = set(shapes.subjects(RDF.type, SH.NodeShape)) | set(shapes.subjects(RDF.type, SH.PropertyShape))
-    for p in (SH.targetClass, SH.targetNode, SH.targetSubjectsOf, SH.targetObjectsOf, SH.property, SH.path):
+    for p in (SH.targetClass, SH.targetNode, SH.targetSubjectsOf, SH.targetObjectsOf, SH.target):
         found |= set(shapes.subjects(p, None))
+    for cls in (RDFS.Class, OWL.Class):
+        found |= {c for c in shapes.subjects(RDF.type, cls)
+                  if any(str(p).startswith(str(SH)) for p in shapes.predicates(c, None))}
     return sorted(found, key=str)
 
 
-def compile_shapes(shapes: Graph, closure=None, marks: dict[str, str] | None = None) -> list[CompiledConstraint]:
-    """Compile every active shape with targets (and its property shapes) to SPARQL queries.
+def target_focus(ctx: Context, shape) -> Focus | None:
+    """The mark of ``shape``'s focus nodes (§2.1.3), or None when it has no target."""
+    shapes = ctx.shapes
+    forms = []
+    classes = sorted(shapes.objects(shape, SH.targetClass), key=str)
+    if (shape, RDF.type, RDFS.Class) in shapes or (shape, RDF.type, OWL.Class) in shapes:
+        classes.append(shape)  # implicit class target (§2.1.3.3)
+    forms += [f"{{ {ctx.instances('?this', c)} }}" for c in classes]
+    nodes = sorted(shapes.objects(shape, SH.targetNode), key=str)
+    if nodes:
+        forms.append("{ VALUES ?this { " + " ".join(ctx.term(n) for n in nodes) + " } }")
+    forms += [f"{{ ?this {ctx.term(p)} ?_t . }}" for p in sorted(shapes.objects(shape, SH.targetSubjectsOf), key=str)]
+    forms += [f"{{ ?_t {ctx.term(p)} ?this . }}" for p in sorted(shapes.objects(shape, SH.targetObjectsOf), key=str)]
+    from .sparql_components import sparql_targets  # noqa: PLC0415
 
-    ``closure`` (optional) maps a class IRI to all its subclasses (itself included), as
-    computed from the reference data. With it, ``rdf:type/rdfs:subClassOf* C`` in targets and
-    ``sh:class``, and ``?x rdfs:subClassOf* C`` in SHACL-SPARQL queries, become ``VALUES`` over
-    the closure: the same solutions as long as the data being validated adds no
-    ``rdfs:subClassOf`` triple (fastpath checks that per chunk), and far faster in Oxigraph.
-
-    ``marks`` (optional, a dict filled by this call): the queries then read their focus nodes
-    from marks in the named graph :data:`FOCUS_GRAPH`, and ``marks`` maps each mark to the SPARQL
-    UPDATE that writes it; run every one of them on the store before the queries.
-    """
-    global _CLOSURE
-    _CLOSURE = {"fn": closure} if closure else {}
-    try:
-        return _compile_all(shapes, marks)
-    finally:
-        _CLOSURE = {}
+    forms += sparql_targets(ctx, shape)
+    if not forms:
+        return None
+    key = "\n".join(sorted(forms))
+    return ctx.mark("target", key, "SELECT DISTINCT ?this WHERE { " + " UNION ".join(sorted(forms)) + " }", shape)
 
 
-def _compile_all(shapes: Graph, marks: dict[str, str] | None) -> list[CompiledConstraint]:
-    out: list[CompiledConstraint] = []
-    for shape in _shapes(shapes):
-        if (shape, SH.deactivated, Literal(True)) in shapes:
+def compile_shapes(shapes: Graph, closure: Callable[[str], list[str]] | None = None) -> Program:
+    """Compiles every active shape with targets, and the shapes they use (see the module docstring)."""
+    from .sparql_components import custom_components  # noqa: PLC0415
+
+    ctx = Context(shapes, closure)
+    ctx.components = custom_components(ctx)
+    constraints = []
+    for shape in all_shapes(shapes):
+        if not active(shapes, shape):
             continue
-        targets = _targets(shapes, shape)
-        if not targets:
-            continue  # only reachable through sh:property of another shape (handled there) or unused
-        in_focus = _focus_filter(shapes, shape)
-        if marks is not None:
-            targets, in_focus = _mark(targets, marks)
-        out.extend(_compile_shape(shapes, shape, targets, in_focus))
-        for prop in sorted(shapes.objects(shape, SH.property), key=str):
-            if (prop, SH.deactivated, Literal(True)) in shapes:
-                continue
-            out.extend(_compile_shape(shapes, prop, targets, in_focus))
-    return out
+        focus = target_focus(ctx, shape)
+        if focus is None:
+            continue  # reached only through other shapes, or unused
+        for source, check in shape_checks(ctx, shape, focus, report=True):
+            constraints.append(_report(ctx, source, check))
+    return Program(tuple(_ordered_updates(ctx)), tuple(constraints), tuple(_ordered_updates(ctx, "decoding")),
+                   frozenset(ctx.constants), ctx.lexical, ctx.sparql, tuple(ctx.notes))
 
 
-def _compile_shape(shapes: Graph, shape, targets: list[str], in_focus: str) -> list[CompiledConstraint]:
-    for bad in UNSUPPORTED_PARAMS:
-        if shapes.value(shape, bad) is not None:
-            raise UnsupportedShape(f"{shape}: {bad.n3(shapes.namespace_manager)} is not supported by the compiler")
-    if shapes.value(shape, SH.property) is not None and shapes.value(shape, SH.path) is not None:
-        raise UnsupportedShape(f"{shape}: nested property shapes are not supported")
-    severity = shapes.value(shape, SH.severity) or SH.Violation
+def _report(ctx: Context, shape, check: Check) -> CompiledConstraint:
+    shapes = ctx.shapes
     path_node = shapes.value(shape, SH.path)
-    path = _path(shapes, path_node) if path_node is not None else None
-    focus = _focus_select(targets)
-    message = _msg(shapes, shape)
-    results: list[CompiledConstraint] = []
-
-    def add(param, query, has_value, msg=message):
-        results.append(CompiledConstraint(shape, severity, COMPONENT[param], path, query, msg, has_value))
-
-    value_nodes = f"?this {path} ?value ." if path else "BIND(?this AS ?value)"
-    # Value-first: with a one-predicate path, scan that predicate's triples, keep the violating
-    # values and only then test focus membership (few rows), instead of joining every focus node.
-    simple = path is not None and _SIMPLE_PATH.match(path) is not None
-
-    def value_query(cond: str) -> str:
-        if simple and VALUE_FIRST:
-            return f"SELECT DISTINCT ?this ?value WHERE {{ ?this {path} ?value . FILTER({cond}) FILTER{in_focus} }}"
-        return f"SELECT DISTINCT ?this ?value WHERE {{ {focus} {value_nodes} FILTER({cond}) }}"
-
-    for param in sorted(SUPPORTED_VALUE_PARAMS, key=str):
-        for arg in sorted(shapes.objects(shape, param), key=str):
-            add(param, value_query(_value_filter(shapes, param, arg, shape)), True)
-    if path:
-        for arg in shapes.objects(shape, SH.minCount):
-            n = int(arg)
-            if n == 1:  # MINUS: ?this is bound on both sides, so the same as FILTER NOT EXISTS, faster
-                add(SH.minCount, f"SELECT ?this WHERE {{ {focus} MINUS {{ ?this {path} ?_v }} }}", False)
-            elif n > 1:
-                add(SH.minCount, f"SELECT ?this WHERE {{ {focus} OPTIONAL {{ ?this {path} ?value . }} }} "
-                                 f"GROUP BY ?this HAVING (COUNT(DISTINCT ?value) < {n})", False)
-        for arg in shapes.objects(shape, SH.maxCount):
-            n = int(arg)
-            if n == 0:
-                q = f"SELECT DISTINCT ?this WHERE {{ {focus} ?this {path} ?_a . }}"
-            elif simple and VALUE_FIRST:  # count every subject's values, then test the few over n
-                q = (f"SELECT ?this WHERE {{ {{ SELECT ?this WHERE {{ ?this {path} ?_a . }} GROUP BY ?this "
-                     f"HAVING (COUNT(DISTINCT ?_a) > {n}) }} FILTER{in_focus} }}")
-            elif n == 1:  # two different values: a self-join, no grouping
-                q = (f"SELECT DISTINCT ?this WHERE {{ {focus} ?this {path} ?_a . ?this {path} ?_b . "
-                     f"FILTER(!sameTerm(?_a, ?_b)) }}")
-            else:
-                q = (f"SELECT ?this WHERE {{ {focus} ?this {path} ?value . }} "
-                     f"GROUP BY ?this HAVING (COUNT(DISTINCT ?value) > {n})")
-            add(SH.maxCount, q, False)
-    elif shapes.value(shape, SH.minCount) is not None or shapes.value(shape, SH.maxCount) is not None:
-        raise UnsupportedShape(f"{shape}: sh:minCount/sh:maxCount on a node shape")
-    for arg in shapes.objects(shape, SH.hasValue):
-        if path:
-            add(SH.hasValue, f"SELECT ?this WHERE {{ {focus} FILTER NOT EXISTS {{ ?this {path} ?_v . "
-                             f"FILTER(sameTerm(?_v, {_n3(arg)})) }} }}", False)
-        else:
-            add(SH.hasValue, f"SELECT ?this WHERE {{ {focus} FILTER(!sameTerm(?this, {_n3(arg)})) }}", False)
-    for arg in shapes.objects(shape, SH["or"]):
-        members = list(Collection(shapes, arg))
-        cond = " && ".join(_member_violation(shapes, m, shape) for m in members) or "true"
-        add(SH["or"], value_query(cond), True)
-    for param in (SH.equals, SH.disjoint, SH.lessThan, SH.lessThanOrEquals):
-        for other in shapes.objects(shape, param):
-            vn = f"?this {path} ?value ." if path else "BIND(?this AS ?value)"
-            o = _n3(other)
-            if param == SH.equals:
-                q = (f"SELECT DISTINCT ?this ?value WHERE {{ {focus} {{ {vn} FILTER NOT EXISTS {{ ?this {o} ?_o . "
-                     f"FILTER(sameTerm(?_o, ?value)) }} }} UNION {{ ?this {o} ?value . "
-                     + (f"FILTER NOT EXISTS {{ ?this {path} ?_v . FILTER(sameTerm(?_v, ?value)) }} }} }}" if path
-                        else "FILTER(!sameTerm(?this, ?value)) } }"))
-            elif param == SH.disjoint:
-                q = f"SELECT DISTINCT ?this ?value WHERE {{ {focus} {vn} ?this {o} ?_o . FILTER(sameTerm(?_o, ?value)) }}"
-            else:
-                op = "<" if param == SH.lessThan else "<="
-                q = (f"SELECT DISTINCT ?this ?value WHERE {{ {focus} {vn} ?this {o} ?_o . "
-                     f"FILTER(!COALESCE(?value {op} ?_o, false)) }}")
-            add(param, q, True)
-    for constraint in sorted(shapes.objects(shape, SH.sparql), key=str):
-        if (constraint, SH.deactivated, Literal(True)) in shapes:
-            continue
-        q = _compile_sparql(shapes, shape, constraint, targets, path, in_focus)
-        add(SH.sparql, q, True, _msg(shapes, constraint) or message)
-    return results
+    message = check.message
+    if message is None:
+        messages = sorted(str(m) for m in shapes.objects(shape, SH.message))
+        message = messages[0] if messages else None
+    parses(ctx, shape, check.query, f"its {name(shapes, check.component)}")
+    return CompiledConstraint(
+        shape, shapes.value(shape, SH.severity) or SH.Violation, check.component,
+        sparql_path(shapes, path_node) if path_node is not None else None, check.query, message,
+        check.has_value, check.value_is_focus, check.projects_path, check.source_constraint, check.projects_message,
+        parses(ctx, shape, check.decoding, f"its {name(shapes, check.component)}") if check.decoding else "")
 
 
 def load_shapes(paths: Iterable) -> Graph:
+    """The shapes graph of Turtle files, literals as written (rdflib would normalise
+    ``"1"^^xsd:boolean`` to ``true``, ``"01"^^xsd:integer`` to ``1``)."""
     g = Graph()
-    for p in paths:
-        g.parse(p, format="turtle")
+    with ill_typed_quietly():
+        for path in paths:
+            h = Graph()
+            h.parse(path, format="turtle")  # prefixes for messages; raises on malformed Turtle
+            for prefix, ns in h.namespaces():
+                g.bind(prefix, ns, override=False)
+            for q in ox.parse(path=str(path), format=ox.RdfFormat.TURTLE, rename_blank_nodes=True):
+                g.add((rdflib_term(q.subject), rdflib_term(q.predicate), rdflib_term(q.object)))
     return g
 
 
-__all__ = ["CompiledConstraint", "UnsupportedShape", "compile_shapes", "load_shapes", "XSD"]
+@contextlib.contextmanager
+def ill_typed_quietly():
+    """rdflib logs a traceback for each ill-typed literal it reads (``"abc"^^xsd:integer``); such
+    literals are data to validate here, not errors."""
+    logger = logging.getLogger("rdflib.term")
+    level = logger.level
+    logger.setLevel(logging.CRITICAL)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", UserWarning)
+            yield
+    finally:
+        logger.setLevel(level)
+
+
+def rdflib_term(t):
+    """The rdflib term of a pyoxigraph term, literals kept as written."""
+    if isinstance(t, ox.NamedNode):
+        return URIRef(t.value)
+    if isinstance(t, ox.BlankNode):
+        return BNode(t.value)
+    if t.language:
+        return Literal(t.value, lang=t.language)
+    if t.datatype.value == literals.XSD + "string":
+        return Literal(t.value)
+    return Literal(t.value, datatype=URIRef(t.datatype.value), normalize=False)
+
+
+def combinations(values: dict) -> Iterable[dict]:
+    """Every choice of one value per key (a parameter given twice makes two constraints)."""
+    keys = sorted(values, key=str)
+    for choice in product(*(sorted(values[k], key=str) for k in keys)):
+        yield dict(zip(keys, choice))
+
+
+__all__ = ["CompiledConstraint", "Program", "UnsupportedShape", "compile_shapes", "load_shapes",
+           "FOCUS_GRAPH", "MEMBER", "sparql_path"]

@@ -1,27 +1,33 @@
-"""Registry-scale validation: the project's shapes compiled to SPARQL, run chunk by chunk.
+"""Registry-scale validation: SHACL shapes compiled to SPARQL, run on a cohort chunk by chunk.
 
 Pipeline (see bench/README.md for measurements):
 
-1. **read** (main process): the cohort file is cut into chunks of whole patients. A cut is made
-   only just before a *patient-start line*, i.e. a line whose statement types its subject
-   ``skg:Patient`` (``<P> rdf:type skg:Patient .`` in N-Triples, ``ex:P a skg:Patient ;`` at column 0
-   in Turtle). The cohort generator writes each patient as one block that starts this way.
+1. **read** (main process): the cohort file is cut into chunks of whole records. A record is a
+   patient by default (another class with ``record_class``, or the whole file with None). A cut is
+   made only just before a *record-start line*, i.e. a line whose statement types its subject with
+   the record class (``<P> rdf:type skg:Patient .`` in N-Triples, ``ex:P a skg:Patient ;`` at
+   column 0 in Turtle). The cohort generator writes each patient as one block that starts this way.
    Turtle chunks get the ``@prefix``/``@base`` lines seen so far prepended.
-2. **parse + check** (worker processes, ``workers`` of them): each chunk is bulk-loaded into a
-   fresh in-memory pyoxigraph store together with the reference data (ontology + knowledge base,
-   ~12,500 triples, 20 ms), both in the default graph; each distinct target set of the shapes is
-   evaluated once into *focus marks* (a named graph the shapes' own patterns never read), then every
-   compiled shape query (:mod:`sarcoma_kg.cohort.compiler`) runs on it, reading its focus nodes from the
-   marks. The store is dropped after the chunk, so a worker's
-   memory is bounded by the chunk size. Each worker also checks that the chunk is *self-contained*:
-   no node is described in the chunk that is neither a patient nor the object of a triple in the
-   chunk (an "orphan", whose patient sits in another chunk), and main checks that no patient
-   appears in two chunks. Either finding means the file is not grouped by patient.
+2. **parse + check** (worker processes, ``workers`` of them): each chunk is loaded into a fresh
+   in-memory pyoxigraph store together with the reference data (ontology + knowledge base,
+   ~12,500 triples), both in the default graph, through :class:`literals.Encoder` (literals the
+   store would rewrite are kept as written); the compiled program (:mod:`.compiler`) then runs
+   (:mod:`.evaluate`): its updates mark the focus nodes of each distinct target set in a named
+   graph the shapes' own patterns never read, then every compiled query runs, reading its focus
+   nodes from the marks. The store is dropped after the chunk, so a worker's memory is bounded
+   by the chunk size. Each worker also checks that the chunk is *self-contained*: no node is
+   described in the chunk that is neither a record nor the object of a triple in the chunk (an
+   "orphan", whose record sits in another chunk), and main checks that no patient appears in two
+   chunks. Either finding means the file is not grouped by record.
 3. **report**: the workers render the per-patient × per-definition verdict rows (CSV or JSONL) and
    count them; the main process writes them in file order to a temporary file that is renamed on
    success, so the output is complete or absent, and adds the counts up for the summary.
 
-Files that are not grouped by patient (e.g. shuffled N-Triples) are detected and regrouped
+No silent pass: criteria shapes on a file without any skg:Patient, and a file without an instance
+of the record class, are input errors; a run in which no shape found a focus node says so
+(:attr:`CohortResult.focus_nodes`; the CLI exits 2).
+
+Files that are not grouped by record (e.g. shuffled N-Triples) are detected and regrouped
 through an on-disk pyoxigraph store (:func:`regroup`: bounded memory, slower);
 :class:`CohortResult`.notes says so and the CLI prints it.
 
@@ -61,14 +67,26 @@ from .. import rdf, resources
 from ..errors import InputError
 from ..namespaces import SKG, sparql_prologue
 from ..patients.verdicts import decide, sort_listed_names
-from .compiler import CompiledConstraint, compile_shapes, load_shapes
+from .compiler import Program, compile_shapes, load_shapes
+from .evaluate import queries, results, run_updates
+from .literals import Encoder
 
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
-NT_PATIENT_START = f" <{RDF_TYPE}> <{SKG}Patient> .".encode()
-TTL_PATIENT_START = re.compile(
-    rb"\n(?=[^\s#@][^\s]*[ \t]+(?:a|rdf:type|<http://www\.w3\.org/1999/02/22-rdf-syntax-ns#type>)[ \t]+"
-    rb"(?:skg:Patient|<https://w3id\.org/sarcoma-kg/Patient>)[\s;.,])"
-)
+PATIENT = f"{SKG}Patient"
+
+
+def record_starts(record_class: str) -> tuple[bytes, re.Pattern]:
+    """How a record's block starts: ``<R> rdf:type <class> .`` in N-Triples; ``ex:R a pfx:Class``
+    at column 0 in Turtle (any prefix with the class's local name: a cut in a wrong place is caught
+    by the grouping check, never validated wrongly)."""
+    local = re.escape(re.split(r"[/#]", record_class)[-1].encode())
+    ttl = re.compile(
+        rb"\n(?=[^\s#@][^\s]*[ \t]+(?:a|rdf:type|<http://www\.w3\.org/1999/02/22-rdf-syntax-ns#type>)[ \t]+"
+        rb"(?:[\w-]*:" + local + rb"|<" + re.escape(record_class.encode()) + rb">)[\s;.,])")
+    return f" <{RDF_TYPE}> <{record_class}> .".encode(), ttl
+
+
+NT_PATIENT_START, TTL_PATIENT_START = record_starts(PATIENT)
 DIRECTIVES = (b"@prefix", b"@base", b"PREFIX", b"prefix", b"BASE", b"base")
 VERDICTS = ("Meets", "MeetsAtStrictBound", "MeetsOnlyAtLenientBound", "CannotTell", "DoesNotMeet", "OutsidePopulation")
 FIELDS = ("patient", "definition", "verdict", "failed_criteria", "unknown_criteria", "lenient_criteria",
@@ -177,6 +195,7 @@ class Chunk:
     header_lines: int
     path: str
     end_offset: int
+    renamed: dict | None = None   # stored -> written literals (chunks cut out of a regrouping store)
 
 
 def cohort_format(path: Path) -> str:
@@ -188,18 +207,18 @@ def cohort_format(path: Path) -> str:
     raise InputError(f"{path}: unknown cohort format {suffix!r} (use .ttl or .nt)")
 
 
-def _next_cut(buf: bytes, fmt: str, start: int) -> int:
-    """Offset of the first patient-start line at or after ``start`` (or -1)."""
+def _next_cut(buf: bytes, fmt: str, start: int, starts=(NT_PATIENT_START, TTL_PATIENT_START)) -> int:
+    """Offset of the first record-start line at or after ``start`` (or -1)."""
     if fmt == "nt":
         while True:
-            hit = buf.find(NT_PATIENT_START, start)
+            hit = buf.find(starts[0], start)
             if hit < 0:
                 return -1
             line = buf.rfind(b"\n", 0, hit) + 1
             if line > 0 and line >= start:
                 return line
             start = hit + 1
-    m = TTL_PATIENT_START.search(buf, start - 1 if start else 0)
+    m = starts[1].search(buf, start - 1 if start else 0)
     return m.start() + 1 if m else -1
 
 
@@ -216,8 +235,10 @@ def _directives(body: bytes) -> list[bytes]:
     return [line for _, line in sorted(found)]
 
 
-def iter_chunks(path: Path, fmt: str, chunk_bytes: int = 8 << 20, whole: bool = False) -> Iterator[Chunk]:
-    """Cut ``path`` into chunks of whole patients (see the module docstring)."""
+def iter_chunks(path: Path, fmt: str, chunk_bytes: int = 8 << 20, whole: bool = False,
+                record_class: str = PATIENT) -> Iterator[Chunk]:
+    """Cut ``path`` into chunks of whole records (see the module docstring)."""
+    starts = record_starts(record_class)
     header: list[bytes] = []
     line = 1
     index = 0
@@ -232,7 +253,7 @@ def iter_chunks(path: Path, fmt: str, chunk_bytes: int = 8 << 20, whole: bool = 
                     buf += block
                     continue
                 eof = True
-            cut = -1 if whole else _next_cut(buf, fmt, chunk_bytes)
+            cut = -1 if whole else _next_cut(buf, fmt, chunk_bytes, starts)
             if cut < 0 and not eof:
                 block = fh.read(chunk_bytes)
                 if block:
@@ -267,22 +288,30 @@ class ChunkOutput:
     check_s: float = 0.0
     text: str = ""                                       # rows rendered as CSV or JSONL lines
     counts: dict = field(default_factory=dict)           # Counters for the summary (see _count)
+    report: list = field(default_factory=list)           # evaluate.Result of every result (when kept)
+    focus_nodes: int = 0                                 # focus nodes of the shapes' targets
+    standins: bool = False                               # some literal is held as a stand-in
 
 
 _STATE: dict = {}
 
 
-def _init_worker(reference: bytes, constraints: list, marks: list[str], definitions: list[Definition],
-                 outcomes: dict[str, str], fmt: str = "csv", keep: bool = True) -> None:
-    """``fmt``: how rows are rendered (ChunkOutput.text); ``keep``: also return rows and results."""
+def _init_worker(reference: bytes, programs: tuple[Program, Program], encoder: Encoder,
+                 definitions: list[Definition], outcomes: dict[str, str], fmt: str = "csv", keep: bool = True,
+                 record_class: str | None = PATIENT) -> None:
+    """``programs``: (with the reference data's subclass closure, without); ``fmt``: how rows are
+    rendered (ChunkOutput.text); ``keep``: also return rows and results; ``record_class``: the
+    class whose instances group a record (None: the file is one record)."""
     _STATE.clear()
     _STATE["fmt"], _STATE["keep"] = fmt, keep
     _STATE["reference"] = reference
-    _STATE["marks"] = marks
+    # per program: (updates, queries) for stores without stand-in literals, and with
+    _STATE["programs"] = tuple(((p.updates, queries(p)), (p.updates_with_standins, queries(p, standins=True)))
+                               for p in programs)
+    _STATE["encoder"] = encoder
     _STATE["outcomes"] = outcomes
-    _STATE["constraints"] = [(str(p.source_shape), str(p.severity), str(p.component), f.query, p.query,
-                              p.message, p.has_value) for f, p in constraints]
     _STATE["definitions"] = definitions
+    _STATE["records"] = record_class
 
 
 SUBCLASS_COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?a <http://www.w3.org/2000/01/rdf-schema#subClassOf> ?b }"
@@ -293,10 +322,15 @@ SUBCLASS_COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?a <http://www.w3.org/2000/01/
 ORPHANS_QUERY = "SELECT DISTINCT ?s WHERE { ?s ?p ?o FILTER NOT EXISTS { ?x ?q ?s } }"
 
 
-def _orphans(store: ox.Store) -> tuple[list, set]:
-    """(orphan subjects, patient terms) of ``store``."""
+def _orphans(store: ox.Store, record_class: str | None = PATIENT) -> tuple[list, set]:
+    """(orphan subjects, patient terms) of ``store``; no orphans when the file is one record."""
     patients = {r["p"] for r in store.query(PATIENTS_QUERY)}
-    return [r["s"] for r in store.query(ORPHANS_QUERY) if r["s"] not in patients], patients
+    if record_class is None:
+        return [], patients
+    records = patients if record_class == PATIENT else {r["p"] for r in store.query(
+        f"SELECT DISTINCT ?p WHERE {{ ?p <{RDF_TYPE}>/<http://www.w3.org/2000/01/rdf-schema#subClassOf>* "
+        f"<{record_class}> }}")}
+    return [r["s"] for r in store.query(ORPHANS_QUERY) if r["s"] not in records], patients
 
 
 def _reference_store() -> ox.Store:
@@ -310,47 +344,47 @@ def _term(t) -> str:
     return "" if t is None else t.value
 
 
+
+def _reference_facts() -> None:
+    """What the reference data alone holds (orphans, subclass triples, patients), once per worker."""
+    if "ref_orphans" in _STATE:
+        return
+    ref = _reference_store()
+    orphans, patients = _orphans(ref, _STATE["records"])
+    # blank-node labels differ between loads: the reference's blank orphans are counted, not named
+    _STATE["ref_orphans"] = {o.value for o in orphans if not isinstance(o, ox.BlankNode)}
+    _STATE["ref_blank_orphans"] = sum(isinstance(o, ox.BlankNode) for o in orphans)
+    _STATE["ref_subclass"] = next(iter(ref.query(SUBCLASS_COUNT)))["n"].value
+    _STATE["ref_patients"] = {p.value for p in patients}
+
+
 def check_chunk(chunk: Chunk) -> ChunkOutput:
     out = ChunkOutput(chunk.index, chunk.end_offset)
     t0 = time.perf_counter()
-    if "ref_orphans" not in _STATE:
-        ref = _reference_store()
-        orphans, patients = _orphans(ref)
-        # blank-node labels differ between loads: the reference's blank orphans are counted, not named
-        _STATE["ref_orphans"] = {o.value for o in orphans if not isinstance(o, ox.BlankNode)}
-        _STATE["ref_blank_orphans"] = sum(isinstance(o, ox.BlankNode) for o in orphans)
-        _STATE["ref_subclass"] = next(iter(ref.query(SUBCLASS_COUNT)))["n"].value
-        _STATE["ref_patients"] = {p.value for p in patients}
+    _reference_facts()
     # One store per chunk, reference data and chunk in the DEFAULT graph: queries then scan one
     # graph (no union-graph deduplication), and the store's memory is freed with it (an in-memory
     # store does not give space back on clear_graph: RSS grew to ~465 MB per worker over 100k).
     store = _reference_store()
-    fmt = ox.RdfFormat.N_TRIPLES if chunk.fmt == "nt" else ox.RdfFormat.TURTLE
     try:
-        store.bulk_load(chunk.data, format=fmt)
+        decode = _STATE["encoder"].load(store, chunk.data, chunk.fmt)
+        if chunk.renamed:
+            decode.renamed.update(chunk.renamed)
     except SyntaxError as exc:
         out.error = str(rdf.syntax_error(chunk.path, chunk.fmt, exc, default_line=chunk.first_line,
                                          line_offset=chunk.first_line - 1 - chunk.header_lines))
         return out
     t1 = time.perf_counter()
     out.load_s = t1 - t0
-    q = store.query
-    adds_subclasses = next(iter(q(SUBCLASS_COUNT)))["n"].value != _STATE["ref_subclass"]
-    orphans, patients = _orphans(store)  # before the focus marks (a named graph) exist
-    if not adds_subclasses:
-        for update in _STATE["marks"]:
-            store.update(update)
-    for shape, severity, component, fast_query, plain_query, message, has_value in _STATE["constraints"]:
-        for sol in q(plain_query if adds_subclasses else fast_query):
-            value = _term(sol["value"]) if has_value else ""
-            msg = message
-            try:
-                m = sol["message"]
-                if m is not None:
-                    msg = m.value
-            except (KeyError, ValueError):
-                pass
-            out.results.append((_term(sol["this"]), shape, severity, component, value, msg or ""))
+    adds_subclasses = next(iter(store.query(SUBCLASS_COUNT)))["n"].value != _STATE["ref_subclass"]
+    orphans, patients = _orphans(store, _STATE["records"])  # before the focus marks (a named graph) exist
+    updates, compiled = _STATE["programs"][1 if adds_subclasses else 0][1 if decode.standins else 0]
+    out.focus_nodes = run_updates(store, updates)
+    out.standins = decode.standins > 0
+    for r in results(store, compiled, decode):
+        out.results.append((_term(r.focus), r.shape, r.severity, r.component, _term(r.value), r.message))
+        if _STATE["keep"]:
+            out.report.append(r)
     named = sorted({o.value for o in orphans if not isinstance(o, ox.BlankNode)} - _STATE["ref_orphans"])
     blank = sorted(o.value for o in orphans if isinstance(o, ox.BlankNode))
     out.orphans = (named + ([f"_:{blank[0]}"] if len(blank) > _STATE["ref_blank_orphans"] else []))[:5]
@@ -367,7 +401,7 @@ def check_chunk(chunk: Chunk) -> ChunkOutput:
     out.text = render_rows(out.rows, _STATE["fmt"])
     out.counts = _count(out)
     if not _STATE["keep"]:
-        out.rows, out.results = [], []
+        out.rows, out.results, out.report = [], [], []
     out.check_s = time.perf_counter() - t1
     return out
 
@@ -422,6 +456,9 @@ class CohortResult:
     all_rows: list[tuple] | None = None
     notes: list[str] = field(default_factory=list)
     timings: dict = field(default_factory=dict)
+    all_report: list | None = None                            # evaluate.Result of every result (collect=True)
+    focus_nodes: int = 0                                      # focus nodes of the shapes' targets, all chunks
+    standins: bool = False                                    # some chunk held a literal as a stand-in
 
     @property
     def conforms(self) -> bool:
@@ -456,12 +493,16 @@ def patient_shapes() -> Graph:
 def validate_cohort(path, out=None, fmt: str = "csv", workers: int = 2,
                     progress: Callable[[int, int], None] | None = None, *,
                     shapes: Graph | None = None, reference: bytes | None = None,
-                    results_out=None, collect: bool = False, chunk_bytes: int | None = None) -> CohortResult:
+                    results_out=None, collect: bool = False, chunk_bytes: int | None = None,
+                    record_class: str | None = PATIENT) -> CohortResult:
     """Validate the cohort at ``path``; write verdict rows (``csv``/``jsonl``) to ``out`` or return them.
 
     ``out`` is a path (written via a temporary file and renamed: complete or absent) or None.
-    ``progress(done_bytes, total_bytes)`` is called as chunks complete. Raises InputError for
-    malformed input (file and line named) and for an unknown format.
+    ``progress(done_bytes, total_bytes)`` is called as chunks complete. ``record_class``: the class
+    whose instances each start a record the file is cut into (default skg:Patient); None checks
+    the whole file at once. Raises InputError for malformed input (file and line named), an unknown
+    format, a file with no instance of the record class, and a file without any skg:Patient when
+    the shapes are criteria shapes (``skg:criterionOutcome``).
     """
     path = Path(path)
     if not path.exists():
@@ -476,35 +517,63 @@ def validate_cohort(path, out=None, fmt: str = "csv", workers: int = 2,
     reference = reference if reference is not None else reference_data()
     ref_store = ox.Store()
     ref_store.bulk_load(reference, format=ox.RdfFormat.N_TRIPLES)
-    constraints, marks = _fast_constraints(shapes, ref_store)
+    programs = _programs(shapes, ref_store)
+    encoder = Encoder(lexical=programs[0].lexical)
+    encoded_reference = encoder.fix(programs[0].constants | programs[1].constants, reference)
     evaluated = {str(o) for o in shapes.objects(None, SKG.criterionClass)}
     definitions = [Definition(d.iri, tuple(
         Criterion(c.iri, c.kind, c.lower, c.upper, c.inclusive, c.lenient, str(SKG[c.kind]) in evaluated)
         for c in d.criteria)) for d in load_definitions(ref_store)]
     outcomes = criterion_outcomes(shapes)
-    patient_classes = tuple(subclass_closure(ref_store, f"{SKG}Patient"))
+    record_classes = tuple(subclass_closure(ref_store, record_class)) if record_class else ()
     del ref_store
     total = path.stat().st_size
-    result = CohortResult(all_results=[] if collect else None, all_rows=[] if collect else None)
+    result = CohortResult(all_results=[] if collect else None, all_rows=[] if collect else None,
+                          all_report=[] if collect else None)
     result.timings["setup_s"] = time.perf_counter() - t_start
 
+    setup = (encoded_reference, programs, encoder, definitions, outcomes, fmt, collect or results_out is not None,
+             record_class)
     try:
-        setup = (reference, constraints, marks, definitions, outcomes, fmt, collect or results_out is not None)
-        outputs = _run(path, in_fmt, workers, setup, chunk_bytes, whole=False)
+        outputs = _run(path, in_fmt, workers, setup, chunk_bytes, whole=record_class is None)
         _consume(outputs, result, out, fmt, results_out, progress, total)
     except _NotGrouped as exc:
-        result.grouped = False
-        result.notes.append(f"{path}: {exc}; regrouped it by patient through an on-disk store first "
-                            "(slower; write patients grouped, as `cohort generate` does, to skip that)")
-        keep_notes, keep_timings = result.notes, result.timings
-        result = CohortResult(all_results=[] if collect else None, all_rows=[] if collect else None,
-                              grouped=False, notes=keep_notes, timings=keep_timings)
-        with tempfile.TemporaryDirectory(prefix="sarcoma-kg-regroup-") as tmp:
-            outputs = _run(path, in_fmt, workers, setup, chunk_bytes, whole=True, regroup_dir=tmp,
-                           patient_classes=patient_classes)
-            _consume(outputs, result, out, fmt, results_out, progress, total)
+        result = _regrouped(path, in_fmt, workers, setup, chunk_bytes, record_classes, result, exc,
+                            (out, fmt, results_out, progress, total), collect)
+    result.notes.extend(programs[0].notes)
+    _check_edges(path, result, out, outcomes, programs[0])
     result.timings["wall_s"] = time.perf_counter() - t_start
     return result
+
+
+def _regrouped(path, in_fmt, workers, setup, chunk_bytes, record_classes, result, reason, consume, collect):
+    """The run again, records cut out of an on-disk store (a file not grouped by record)."""
+    note = (f"{path}: {reason}; regrouped it by record through an on-disk store first (slower; write each "
+            "record as one block, as `cohort generate` does, to skip that)")
+    result = CohortResult(all_results=[] if collect else None, all_rows=[] if collect else None,
+                          all_report=[] if collect else None, grouped=False, notes=result.notes + [note],
+                          timings=result.timings)
+    with tempfile.TemporaryDirectory(prefix="sarcoma-kg-regroup-") as tmp:
+        outputs = _run(path, in_fmt, workers, setup, chunk_bytes, whole=True, regroup_dir=tmp,
+                       patient_classes=record_classes, notes=result.notes)
+        _consume(outputs, result, *consume)
+    return result
+
+
+def _check_edges(path, result: CohortResult, out, outcomes: dict, program: Program) -> None:
+    """No silent pass: a run that checked nothing is an error or says so loudly."""
+    if outcomes and result.patients == 0:
+        if out is not None and Path(out).exists():
+            Path(out).unlink()
+        raise InputError(f"{path}: no skg:Patient in the file, so no patient was checked against the "
+                         "definitions (is it a cohort of this project's patient model?)")
+    if result.focus_nodes == 0:
+        result.notes.append(f"{path}: no focus node: no target of any shape matched a node of the file, "
+                            "so nothing was validated (shapes for another vocabulary?)")
+    if result.standins and program.sparql:
+        result.notes.append(f"{path}: some literals are held as stand-ins, the store would rewrite them (e.g. "
+                            "\"5\"^^xsd:int): SHACL Core constraints see them as written; SHACL-SPARQL queries "
+                            "read their values, with the datatype the store gives them (xsd:integer for xsd:int)")
 
 
 SUBCLASS_OF = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#subClassOf")
@@ -517,12 +586,9 @@ def subclass_closure(store: ox.Store, iri: str) -> list[str]:
     return sorted({c.value for c in below if isinstance(c, ox.NamedNode)} | {iri})
 
 
-def _fast_constraints(shapes: Graph, ref_store: ox.Store) -> tuple[list[tuple[CompiledConstraint, CompiledConstraint]], list[str]]:
-    """(fast, plain) compiled pairs, and the focus-mark updates the fast queries need.
-
-    Fast queries use the reference data's subclass closure (VALUES) and read their focus nodes
-    from marks written by the updates (compiler.compile_shapes ``marks``); they are used for chunks
-    that add no rdfs:subClassOf triple. Plain is the literal compilation, self-contained."""
+def _programs(shapes: Graph, ref_store: ox.Store) -> tuple[Program, Program]:
+    """(fast, plain) compilations of ``shapes``: fast inlines the reference data's subclass closure
+    (VALUES), for chunks that add no rdfs:subClassOf triple; plain is the literal compilation."""
     cache: dict[str, list[str]] = {}
 
     def closure(iri: str) -> list[str]:
@@ -530,26 +596,7 @@ def _fast_constraints(shapes: Graph, ref_store: ox.Store) -> tuple[list[tuple[Co
             cache[iri] = subclass_closure(ref_store, iri)
         return cache[iri]
 
-    plain = compile_shapes(shapes)
-    marks: dict[str, str] = {}
-    fast = compile_shapes(shapes, closure=closure, marks=marks)
-    if len(plain) != len(fast):  # pragma: no cover - both walk the same shapes in the same order
-        return [(c, c) for c in plain], []
-    empty = ox.Store()
-    try:
-        for update in marks.values():
-            empty.update(update)
-    except SyntaxError:  # pragma: no cover - the marks are built by the compiler from parsed targets
-        return [(p, p) for p in plain], []
-    pairs = []
-    for f, p in zip(fast, plain):
-        try:
-            list(empty.query(f.query))
-        except SyntaxError:
-            f = p
-        list(empty.query(p.query))  # a shape whose query does not parse fails here, loudly
-        pairs.append((f, p))
-    return pairs, sorted(marks.values())
+    return compile_shapes(shapes, closure=closure), compile_shapes(shapes)
 
 
 class _NotGrouped(Exception):
@@ -560,41 +607,76 @@ REGROUP_BATCH = 40
 
 
 def regroup(path: Path, in_fmt: str, store_dir: str, batch: int = REGROUP_BATCH,
-            patient_classes: tuple[str, ...] = (f"{SKG}Patient",)) -> Iterator[Chunk]:
-    """Chunks of whole patients from a file in any order (e.g. shuffled N-Triples).
+            patient_classes: tuple[str, ...] = (f"{SKG}Patient",), encoder: Encoder | None = None,
+            notes: list | None = None) -> Iterator[Chunk]:
+    """Chunks of whole records from a file in any order (e.g. shuffled N-Triples).
 
-    The file is bulk-loaded into an on-disk pyoxigraph store (RocksDB in ``store_dir``: memory stays
-    bounded); each batch of patients is then cut out as everything reachable from them by forward
-    links (``?patient (<x>|!<x>)* ?node``). Nodes reachable from no patient are not validated.
-    Patients are instances of ``patient_classes`` (skg:Patient and its subclasses in the reference
-    data) or of a class the file itself declares a subclass of one of them.
+    The file is loaded into an on-disk pyoxigraph store (RocksDB in ``store_dir``: memory stays
+    bounded), its literals as ``encoder`` plans them (stand-ins; the chunks carry the stored ->
+    written map of the renamed ones); each batch of records is then cut out as everything reachable
+    from them by forward links (``?record (<x>|!<x>)* ?node``). Nodes reachable from no record are
+    not validated: ``notes`` says how many. Records are instances of ``patient_classes`` (the record class and its
+    subclasses in the reference data) or of a class the file itself declares a subclass of one.
     """
+    encoder = encoder or Encoder()
     store = ox.Store(store_dir)
     fmt = ox.RdfFormat.N_TRIPLES if in_fmt == "nt" else ox.RdfFormat.TURTLE
     try:
-        store.bulk_load(path=str(path), format=fmt)
+        keys = set()
+        for q in ox.parse(path=str(path), format=fmt):
+            if isinstance(q.object, ox.Literal) and q.object.language is None:
+                keys.add((q.object.value, q.object.datatype.value))
+        swap, renamed = encoder.plan(keys, encoder.fixed)
+        store.bulk_extend(_swapped(ox.parse(path=str(path), format=fmt), swap))
     except SyntaxError as exc:
         raise rdf.syntax_error(path, in_fmt, exc) from exc
     classes = " ".join(f"<{c}>" for c in patient_classes)
-    patients = [r["p"].value for r in store.query(
+    records = [r["p"].value for r in store.query(
         f"SELECT DISTINCT ?p WHERE {{ VALUES ?c {{ {classes} }} {{ ?p <{RDF_TYPE}> ?c }} UNION "
         f"{{ ?p <{RDF_TYPE}>/<http://www.w3.org/2000/01/rdf-schema#subClassOf>+ ?c }} }} ORDER BY ?p")]
+    if not records:
+        raise InputError(f"{path}: no instance of <{patient_classes[0]}> in the file, the class whose instances "
+                         "group a record (for shapes of another vocabulary, name its record class with "
+                         "--record-class, or check the whole file with --whole-file)")
     total = Path(path).stat().st_size
-    for i in range(0, len(patients), batch):
-        values = " ".join(f"<{p}>" for p in patients[i: i + batch])
+    for i in range(0, len(records), batch):
+        values = " ".join(f"<{p}>" for p in records[i: i + batch])
         q = (f"CONSTRUCT {{ ?s ?pp ?o }} WHERE {{ VALUES ?p {{ {values} }} "
              f"?p (<urn:sarcoma-kg:none>|!<urn:sarcoma-kg:none>)* ?s . ?s ?pp ?o }}")
         data = ox.serialize(store.query(q), format=ox.RdfFormat.N_TRIPLES)
-        end = total * min(i + batch, len(patients)) // max(len(patients), 1)
-        yield Chunk(i // batch, "nt", data, 1, 0, str(path), end)
+        end = total * min(i + batch, len(records)) // max(len(records), 1)
+        yield Chunk(i // batch, "nt", data, 1, 0, str(path), end, renamed)
+    if notes is not None:
+        unreached = _unreached(store, classes)
+        if unreached:
+            notes.append(f"{path}: {unreached} described nodes are reachable from no record "
+                         f"(instance of <{patient_classes[0]}>) and were not validated")
 
 
-def _run(path, in_fmt, workers, setup: tuple, chunk_bytes, whole, regroup_dir=None, patient_classes=()):
+def _unreached(store: ox.Store, classes: str) -> int:
+    count = "SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE {{ {} ?s ?p ?o }}"
+    reached = (f"VALUES ?c {{ {classes} }} ?r <{RDF_TYPE}>/<http://www.w3.org/2000/01/rdf-schema#subClassOf>* ?c . "
+               f"?r (<urn:sarcoma-kg:none>|!<urn:sarcoma-kg:none>)* ?s .")
+    total = int(next(iter(store.query(count.format(""))))["n"].value)
+    return total - int(next(iter(store.query(count.format(reached))))["n"].value)
+
+
+def _swapped(quads, swap: set):
+    from .literals import standin
+
+    for q in quads:
+        o = q.object
+        if swap and isinstance(o, ox.Literal) and o.language is None and (o.value, o.datatype.value) in swap:
+            q = ox.Quad(q.subject, q.predicate, standin(o.value, o.datatype.value))
+        yield q
+
+
+def _run(path, in_fmt, workers, setup: tuple, chunk_bytes, whole, regroup_dir=None, patient_classes=(), notes=None):
     """Chunk outputs in file order; ``setup`` is _init_worker's arguments."""
     if regroup_dir is not None:
-        chunks = regroup(path, in_fmt, regroup_dir, patient_classes=patient_classes)
+        chunks = regroup(path, in_fmt, regroup_dir, patient_classes=patient_classes, encoder=setup[2], notes=notes)
     else:
-        chunks = iter_chunks(path, in_fmt, chunk_bytes, whole=whole)
+        chunks = iter_chunks(path, in_fmt, chunk_bytes, whole=whole, record_class=setup[7] or PATIENT)
     if workers <= 1:
         _init_worker(*setup)
         for chunk in chunks:
@@ -641,6 +723,8 @@ def _consume(outputs, result: CohortResult, out, fmt, results_out, progress, tot
                 seen.add(h)
             result.patients += len(o.patients)
             result.chunks += 1
+            result.focus_nodes += o.focus_nodes
+            result.standins |= o.standins
             load_s += o.load_s
             check_s += o.check_s
             for name, counter in o.counts.items():
@@ -652,6 +736,7 @@ def _consume(outputs, result: CohortResult, out, fmt, results_out, progress, tot
             if result.all_results is not None:
                 result.all_results.extend(o.results)
                 result.all_rows.extend(o.rows)
+                result.all_report.extend(o.report)
             report_s += time.perf_counter() - t
             if progress:
                 progress(o.end_offset, total)

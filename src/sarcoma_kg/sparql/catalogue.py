@@ -10,6 +10,9 @@ sib-swiss/sparql-examples and grlc)::
     #+ returns: [rec, notation, study, ...]
     #+ golden: tests/golden/queries/cq-recommendation-evidence.srj
 
+A quality-control query (``queries/qc/``) also has ``problem``, ``principle`` and ``solution``
+(after ROBOT's report queries); a long value goes on over ``#+   `` lines.
+
 This module parses those headers (a tiny, strict subset of YAML: no PyYAML dependency). It knows
 nothing about engines (see :mod:`~sarcoma_kg.sparql.query`); the catalogue page of the release is
 written by :mod:`~sarcoma_kg.release.pages`.
@@ -30,6 +33,8 @@ PARAM_TYPES = ("iri", "string", "integer", "decimal", "boolean")
 _HEADER = re.compile(r"^#\+\s?(.*)$")
 _KEY = re.compile(r"^([A-Za-z_]+):\s*(.*)$")
 _ITEM = re.compile(r"^\s+-\s*\{(.*)\}\s*$")
+#: Header keys whose value may go on over the following ``#+   `` lines.
+_TEXT_KEYS = ("summary", "question", "notes", "problem", "principle", "solution")
 _KIND = re.compile(r"^\s*(SELECT|CONSTRUCT|ASK|DESCRIBE)\b", re.IGNORECASE | re.MULTILINE)
 
 
@@ -54,6 +59,11 @@ class CatalogueQuery:
     returns: list[str] = field(default_factory=list)
     golden: str | None = None
     notes: str = ""
+    #: Quality-control queries (``queries/qc/``) say, as ROBOT's report queries do, what is wrong
+    #: with a row, the principle it breaks and how to fix it.
+    problem: str = ""
+    principle: str = ""
+    solution: str = ""
 
     @property
     def family(self) -> str:
@@ -148,7 +158,7 @@ def parse_query_file(path: Path) -> CatalogueQuery:
             elif value not in ("", "[]"):
                 raise InputError(f"{where}: list parameters on the following lines as '#+   - {{name: ..., type: ...}}'")
             continue
-        if current in ("question", "notes", "summary") and content.strip():
+        if current in _TEXT_KEYS and content.strip():
             fields[current] = f"{fields.get(current, '')} {content.strip()}".strip()
     kind = _KIND.search(re.sub(r"(?m)^\s*#.*$", "", text))
     return CatalogueQuery(
@@ -157,6 +167,8 @@ def parse_query_file(path: Path) -> CatalogueQuery:
         summary=str(fields.get("summary", "")), question=str(fields.get("question", "")),
         parameters=params, returns=list(fields.get("returns", [])),
         golden=fields.get("golden") or None, notes=str(fields.get("notes", "")),
+        problem=str(fields.get("problem", "")), principle=str(fields.get("principle", "")),
+        solution=str(fields.get("solution", "")),
     )
 
 
