@@ -77,7 +77,6 @@ def test_outputs(results):
     assert (EX.RA1, SKG.notApplicableRecommendation, REC["IAC-5.4"]) in graph
 
 
-@pytest.mark.xfail(strict=True, reason="the CSV patient's present lesions (skg:hasPresentLesion) are not yet written back by validation")
 def test_cli_classify_json(ra_patients_path):
     """One HermiT run over a Turtle file, a folder and the tumour-board CSV."""
     examples = resources.EXAMPLES_DIR
