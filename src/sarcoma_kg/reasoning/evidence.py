@@ -58,6 +58,8 @@ class StudyEvidence:
     line: str | None
     line_sources: list[str]
     outcomes: list[Outcome] = field(default_factory=list)
+    #: associations the study reports by their p-value only (skg:reportsAssociation: no value, no unit)
+    associations: list[Outcome] = field(default_factory=list)
     # how directly the line bears on the recommendation (cq-evidence-directness)
     population: str | None = None
     sites: str | None = None
@@ -79,16 +81,32 @@ def _label(knowledge: Graph, term) -> str | None:
 def figures(backend, knowledge: Graph) -> dict[str, dict]:
     """Every figure of every study, by its IRI: statistic, interval, p-value, comparison, n/N, and the
     inconsistency note (``cq-study-figures``)."""
-    out: dict[str, dict] = {}
-    for row in query.run(query.resolve("cq-study-figures"), backend, {}).result.as_dicts():
-        out[str(row["figure"])] = {
-            "statistic": _label(knowledge, row.get("statistic")),
-            "ci_lower": plain(row.get("ciLower")), "ci_upper": plain(row.get("ciUpper")),
-            "p_value": plain(row.get("pValue")), "comparison": plain(row.get("comparison")),
-            "numerator": plain(row.get("numerator")), "denominator": plain(row.get("denominator")),
-            "inconsistent_as_printed": bool(plain(row.get("inconsistentAsPrinted"))),
-            "note": plain(row.get("note")),
-        }
+    return {str(row["figure"]): _printed(row, knowledge) for row in _figure_rows(backend)}
+
+
+def _figure_rows(backend) -> list[dict]:
+    return list(query.run(query.resolve("cq-study-figures"), backend, {}).result.as_dicts())
+
+
+def _printed(row: dict, knowledge: Graph) -> dict:
+    return {
+        "statistic": _label(knowledge, row.get("statistic")),
+        "ci_lower": plain(row.get("ciLower")), "ci_upper": plain(row.get("ciUpper")),
+        "p_value": plain(row.get("pValue")), "comparison": plain(row.get("comparison")),
+        "numerator": plain(row.get("numerator")), "denominator": plain(row.get("denominator")),
+        "inconsistent_as_printed": bool(plain(row.get("inconsistentAsPrinted"))),
+        "note": plain(row.get("note")),
+    }
+
+
+def associations(backend, knowledge: Graph) -> dict[str, list[Outcome]]:
+    """The associations each study reports by a p-value only, by study IRI (``cq-study-figures``)."""
+    out: dict[str, list[Outcome]] = {}
+    for row in _figure_rows(backend):
+        if str(row.get("kind")) == "association":
+            out.setdefault(str(row["study"]), []).append(Outcome(
+                outcome=curie(row["figure"]), measure=_label(knowledge, row.get("measure")), value=None,
+                unit=None, timepoint=None, subgroup=None, sources=[], **_printed(row, knowledge)))
     return out
 
 
@@ -121,6 +139,7 @@ def evidence_for(backend, rec: URIRef | None, knowledge: Graph) -> dict[URIRef, 
     bindings = {"rec": rec} if rec is not None else {}
     outcome = query.run(query.resolve("cq-recommendation-evidence"), backend, bindings)
     printed, direct = figures(backend, knowledge), directness(backend, knowledge)
+    reported = associations(backend, knowledge)
     by_key: dict[tuple, StudyEvidence] = {}
     per_rec: dict[URIRef, list[StudyEvidence]] = {}
     for row in outcome.result.as_dicts():
@@ -137,6 +156,7 @@ def evidence_for(backend, rec: URIRef | None, knowledge: Graph) -> dict[URIRef, 
                 n=plain(row.get("n")),
                 line=curie(line) if line is not None else None,
                 line_sources=sorted(_listed(row.get("lineSources"))),
+                associations=list(reported.get(str(study), [])),
                 **direct.get(str(line), {}),
             )
             by_key[key] = item

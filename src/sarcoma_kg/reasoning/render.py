@@ -59,7 +59,8 @@ def _evidence_json(e: StudyEvidence) -> dict:
             "lineSources": e.line_sources,
             "directness": {"directness": e.directness, "population": e.population, "sites": e.sites,
                            "setting": e.setting, "sarcomaScope": e.scope, "note": e.directness_note},
-            "outcomes": [vars(o) for o in e.outcomes]}
+            "outcomes": [vars(o) for o in e.outcomes],
+            "associations": [vars(o) for o in e.associations]}
 
 
 def _rec_json(r: RecommendationResult) -> dict:
@@ -140,6 +141,8 @@ def _evidence_lines(e: StudyEvidence) -> list[str]:
     for o in e.outcomes:
         src = f"  <- {', '.join(curie(URIRef(s)) for s in o.sources)}" if o.sources else ""
         lines.append(f"        - {_figure(o)}{src}")
+    for o in e.associations:
+        lines.append(f"        - association reported: {_figure(o)}")
     return lines
 
 
