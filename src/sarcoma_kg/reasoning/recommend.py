@@ -366,7 +366,7 @@ def _judge_recommendation(rec: URIRef, pc: PatientClassification, view: applicab
     target = everything.value(rec, SKG.appliesTo)
     outcome = applicability.evaluate(everything, rec, view)
     named = f"{curie(target)} ({label(everything, target)})"
-    why = "" if outcome.status == applicability.APPLIES else why_not(everything, target, view.types, pc.facts)
+    why = why_not(everything, target, view.types, pc.facts) if outcome.status == applicability.TO_CONFIRM else ""
     population = next(iter(outcome.of_kind("population")), None)
     return RecommendationResult(
         rec=rec, notation=notation_of(everything, rec),
