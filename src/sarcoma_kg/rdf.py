@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Hashable, Iterable
 
 from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import OWL, RDF, RDFS
+from rdflib.namespace import OWL, RDF, RDFS, SKOS
 
 from . import resources
 from .errors import InputError
@@ -201,3 +201,22 @@ def subclass_closure(edges: Iterable[tuple[Hashable, Hashable]], root: Hashable)
 def patients_in(graph: Graph) -> list[URIRef]:
     """The patients of a graph (IRIs typed ``skg:Patient``), sorted for deterministic output."""
     return sorted({s for s in graph.subjects(RDF.type, SKG.Patient) if isinstance(s, URIRef)}, key=str)
+
+
+def notation_of(graph: Graph, rec: URIRef) -> str:
+    """A recommendation's skos:notation, or its local name without the source prefix (``IAC-5.4`` → ``5.4``)."""
+    value = graph.value(rec, SKOS.notation)
+    if value is not None:
+        return str(value)
+    local = str(rec).rsplit("/", 1)[-1]
+    return local[4:] if local.startswith("IAC-") else local
+
+
+def _notation_key(notation: str):
+    return [(0, int(p), "") if p.isdigit() else (1, 0, p) for p in notation.replace("-", ".").split(".")]
+
+
+def recommendations(graph: Graph) -> list[URIRef]:
+    """Every recommendation and actionable statement with an skg:appliesTo, in notation order (5.2 before 5.10)."""
+    recs = {r for r in graph.subjects(SKG.appliesTo, None) if isinstance(r, URIRef)}
+    return sorted(recs, key=lambda r: (_notation_key(notation_of(graph, r)), str(r)))

@@ -42,7 +42,34 @@ def test_patient_without_lesion_row(tmp_path):
     assert (EX.P2, SKG.hasLesion, None) not in g
 
 
+TREATED = ("patient_id,surgical_candidate,on_systemic_therapy,adjuvant_chemotherapy,induction_therapy_planned,"
+           "primary_resection_date,systemic_agents,therapy_ongoing,lesion_id,lesion_site,lesion_status,lesion_treatment_date\n")
+
+
+def test_candidacy_therapy_and_treated_lesions(tmp_path):
+    g = read_csv(write(tmp_path, TREATED
+                       + "P3,no,yes,no,yes,2021-02-01,Doxorubicin,yes,L1,RightLobeOfLiver,resected,2021-06-01\n"
+                       + "P3,,,,,,,,L2,RightLung,ablated,2022-01-10\n"
+                       + "P3,,,,,,,,L3,LeftLung,present,\n"))
+    assert (EX.P3, SKG.surgicalCandidate, Literal(False)) in g
+    assert (EX.P3, SKG.onSystemicTherapy, Literal(True)) in g
+    assert (EX.P3, SKG.receivedAdjuvantChemotherapy, Literal(False)) in g
+    assert (EX.P3, SKG.preoperativeSystemicTherapyPlanned, Literal(True)) in g
+    assert (EX["P3-primary"], SKG.primaryResectionDate, Literal("2021-02-01", datatype=XSD.date)) in g
+    assert (EX["P3-systemic"], SKG.ongoing, Literal(True)) in g
+    assert (EX["P3-L1"], SKG.lesionStatus, SKG.LesionResected) in g
+    assert (EX["P3-L1"], SKG.resectionDate, Literal("2021-06-01", datatype=XSD.date)) in g
+    assert (EX["P3-L2"], SKG.ablationDate, Literal("2022-01-10", datatype=XSD.date)) in g
+    assert (EX["P3-L2"], SKG.resectionDate, None) not in g
+    assert (EX["P3-L3"], SKG.lesionStatus, SKG.LesionPresent) in g
+
+
 @pytest.mark.parametrize("text, where", [
+    (TREATED + "P1,,,,,,,,L1,Liver,gone,\n", ":2: column lesion_status"),
+    (TREATED + "P1,,,,,,,,L1,Liver,,2021-06-01\n", ":2: column lesion_treatment_date"),
+    (TREATED + "P1,,,,,,,,L1,Liver,present,2021-06-01\n", ":2: column lesion_treatment_date"),
+    (TREATED + "P1,perhaps,,,,,,,L1,Liver,,\n", ":2: column surgical_candidate"),
+    (TREATED + "P1,,,,,June 2021,,,L1,Liver,,\n", ":2: column primary_resection_date"),
     (HEADER + "P1,no,Leiomyosarcoma,2023-03-01,RightLung,twelve,2023-10-01,yes\n", ":2: column lesion_diameter_mm"),
     (HEADER + "P1,no,Leiomyosarcoma,01/03/2023,RightLung,12,2023-10-01,yes\n", ":2: column diagnosis_date"),
     (HEADER + "P1,no,Leiomyosarcoma,2023-03-01,RightLung,12,2023-10-01,maybe\n", ":2: column lesion_amenable_ablation"),

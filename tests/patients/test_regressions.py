@@ -97,4 +97,4 @@ def test_write_back_is_deterministic_and_hermit_safe(knowledge_graph):
     g = Graph().parse(data=first, format="turtle")
     assert not any(isinstance(x, BNode) for t in g for x in t)
     datatypes = {o.datatype for o in g.objects() if hasattr(o, "datatype") and o.datatype is not None}
-    assert datatypes <= {XSD.integer, XSD.decimal}
+    assert datatypes <= {XSD.integer, XSD.decimal, XSD.boolean, XSD.string}

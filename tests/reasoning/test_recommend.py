@@ -77,7 +77,6 @@ def test_outputs(results):
     assert (EX.RA1, SKG.notApplicableRecommendation, REC["IAC-5.4"]) in graph
 
 
-@pytest.mark.xfail(strict=True, reason="the CSV patient's present lesions (skg:hasPresentLesion) are not yet written back by validation")
 def test_cli_classify_json(ra_patients_path):
     """One HermiT run over a Turtle file, a folder and the tumour-board CSV."""
     examples = resources.EXAMPLES_DIR
@@ -132,3 +131,56 @@ def test_regression_study_designs_are_listed_in_a_stable_order():
     text = str(results)
     assert "multicentre study | retrospective study" in text
     assert "retrospective study | multicentre study" not in text
+
+
+def _block(text: str, start: str) -> str:
+    """The lines of one recommendation in the text output, from its heading to the next heading."""
+    block = text[text.index(start):]
+    ends = [i for i in (block.find("\n  *", 1), block.find("\n  ?", 1), block.find("\n  NOT APPLICABLE"),
+                        block.find("\n  TO CONFIRM")) if i > 0]
+    return block[:min(ends)] if ends else block
+
+
+def test_text_and_json_show_what_to_confirm_the_conflicts_and_the_missing_consensus(results):
+    ra1 = results[EX.RA1]
+    data = render.recommendations_to_json([ra1], "hermit")["patients"][0]
+    r55 = next(r for r in data["applicable"] if r["notation"] == "5.5")
+    assert r55["status"] == "applies" and r55["noConsensus"] is True
+    assert any("complex hepatectomies" in t and "left to the clinician" in t for t in r55["toConfirm"])
+    assert "rec:IAC-5.3" in r55["conflictsWith"]
+    r53 = next(r for r in data["applicable"] if r["notation"] == "5.3")
+    assert r53["noConsensus"] is False and "rec:IAC-5.5" in r53["conflictsWith"]
+    block = _block(render.recommendations_to_text([ra1], "hermit"), "* 5.5 ")
+    assert "NO CONSENSUS" in block and "CONFLICTS WITH: rec:IAC-5.3" in block
+    assert "to confirm: \"" in block and "complex hepatectomies" in block
+
+
+def test_outside_the_population_is_said_and_not_computed(results):
+    ra6 = results[EX.RA6]   # osteosarcoma: outside the consensus definition's soft tissue sarcoma
+    r11 = next(r for r in ra6.not_applicable if r.rec == REC["IAC-1.1"])
+    assert r11.status == "does not apply" and r11.outside_population
+    text = render.recommendations_to_text([ra6], "hermit")
+    assert "- 1.1 (OUTSIDE THE POPULATION: \"What is the definition of oligometastatic disease in soft tissue sarcoma?\")" in text
+    data = render.recommendations_to_json([ra6], "hermit")["patients"][0]
+    assert next(r for r in data["notApplicable"] if r["notation"] == "1.1")["outsidePopulation"] is True
+
+
+def test_the_branch_of_9_2_and_the_range_of_9_1_are_shown(results):
+    ra5 = results[EX.RA5]   # no adjuvant chemotherapy after the first resection; TFI 20 months
+    r92 = next(r for r in ra5.applicable if r.rec == REC["IAC-9.2"])
+    assert r92.branch == "should receive preoperative systemic treatment"
+    r91 = next(r for r in ra5.applicable if r.rec == REC["IAC-9.1"])
+    assert not r91.at_lenient_bound and "treatment-free interval (months): 20" in r91.reason
+    text = render.recommendations_to_text([ra5], "hermit")
+    assert 'branch that holds: "should receive preoperative systemic treatment"' in _block(text, "* 9.2 ")
+    assert "good performance status" in _block(text, "* 9.1 ")
+
+
+def test_to_confirm_is_its_own_section_naming_the_facts_to_record(results):
+    ra9 = results[EX.RA9]
+    assert ra9.to_confirm and all(r.status == "to confirm" for r in ra9.to_confirm)
+    text = render.recommendations_to_text([ra9], "hermit")
+    assert "TO CONFIRM: would apply once the facts below are recorded and hold" in text
+    data = render.recommendations_to_json([ra9], "hermit")["patients"][0]
+    r22 = next(r for r in data["toConfirm"] if r["notation"] == "2.2")
+    assert any("record" in t for t in r22["toConfirm"])

@@ -88,7 +88,7 @@ def record_starts(record_class: str) -> tuple[bytes, re.Pattern]:
 
 NT_PATIENT_START, TTL_PATIENT_START = record_starts(PATIENT)
 DIRECTIVES = (b"@prefix", b"@base", b"PREFIX", b"prefix", b"BASE", b"base")
-VERDICTS = ("Meets", "MeetsAtStrictBound", "MeetsOnlyAtLenientBound", "CannotTell", "DoesNotMeet")
+VERDICTS = ("Meets", "MeetsAtStrictBound", "MeetsOnlyAtLenientBound", "CannotTell", "DoesNotMeet", "OutsidePopulation")
 FIELDS = ("patient", "definition", "verdict", "failed_criteria", "unknown_criteria", "lenient_criteria",
           "reasons")
 
@@ -137,6 +137,7 @@ OUTCOMES = {
     str(SKG.CriterionNotMet): "failed",
     str(SKG.CriterionMetOnlyAtLenientBound): "lenient",
     str(SKG.CriterionUnknown): "unknown",
+    str(SKG.PopulationNotMet): "outside",
 }
 
 
@@ -154,6 +155,11 @@ def judge(outcomes: dict[str, tuple[str, str]], definition: Definition) -> tuple
     :func:`~sarcoma_kg.patients.verdicts.decide`'s. Returns (verdict, failed, unknown, lenient, reasons).
     """
     failed, unknown, lenient, reasons = [], [], [], []
+    population = outcomes.get(definition.iri)  # the population shapes' results carry the definition itself
+    if population is not None:
+        if population[0] == "unknown":
+            unknown.append(definition.iri.rsplit("/", 1)[-1])
+        reasons.append(population[1])
     for c in definition.criteria:
         if not c.evaluated:
             unknown.append(c.iri.rsplit("/", 1)[-1])
@@ -168,7 +174,8 @@ def judge(outcomes: dict[str, tuple[str, str]], definition: Definition) -> tuple
     if not definition.criteria:
         unknown.append("the definition has no criteria")
     has_range = any(c.lenient is not None for c in definition.criteria)
-    return decide(bool(failed), bool(unknown), bool(lenient), has_range), failed, unknown, lenient, reasons
+    outside = population is not None and population[0] == "outside"
+    return decide(bool(failed), bool(unknown), bool(lenient), has_range, outside), failed, unknown, lenient, reasons
 
 
 PATIENTS_QUERY = sparql_prologue() + """

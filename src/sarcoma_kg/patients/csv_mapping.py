@@ -16,6 +16,10 @@ serosal_sites                  P      site names separated by ``;`` (Pleura; Per
 extrahepatic_disease           P      yes / no
 prior_liver_resection          P      yes / no
 prior_liver_resection_date     P      YYYY-MM-DD
+surgical_candidate             P      yes / no (a candidate for surgery, as the tumour board judges)
+on_systemic_therapy            P      yes / no (receiving systemic therapy now)
+adjuvant_chemotherapy          P      yes / no (adjuvant chemotherapy after the first liver resection)
+induction_therapy_planned      P      yes / no (induction / preoperative systemic therapy planned)
 recorded_timing                P      synchronous / metachronous (as recorded, without dates)
 primary_histology              P      histology class (Leiomyosarcoma, skg:Leiomyosarcoma or NCIT:C3158)
 primary_site                   P      site class (Retroperitoneum)
@@ -23,8 +27,10 @@ diagnosis_date                 P      YYYY-MM-DD
 primary_resected               P      yes / no
 primary_resectable             P      yes / no
 primary_amenable_radical       P      yes / no
+primary_resection_date         P      YYYY-MM-DD (start of the disease-free interval)
 systemic_agents                P      agent classes separated by ``;`` (Doxorubicin; Ifosfamide)
 best_response                  P      CR / PR / SD / PD (or CompleteResponse ...)
+therapy_ongoing                P      yes / no (the course of systemic_agents is still given)
 lesion_id                      L      identifier of the lesion within the patient (default L1, L2 ...)
 lesion_site                    L      site class (RightLung, ThoracicSpine ...)
 lesion_diameter_mm             L      number (longest diameter in millimetres)
@@ -32,6 +38,9 @@ detection_date                 L      YYYY-MM-DD
 lesion_amenable_radical        L      yes / no
 lesion_amenable_resection      L      yes / no
 lesion_amenable_ablation       L      yes / no
+lesion_status                  L      present / resected / ablated (empty: present)
+lesion_treatment_date          L      YYYY-MM-DD: the resection or ablation date (lesion_status
+                                      resected or ablated is then required)
 =============================  =====  ==========================================================
 
 A term cell (histology, site, agent) takes a local name (``Leiomyosarcoma``, ``skg:RightLung``) or a code
@@ -63,10 +72,12 @@ PATIENT_COLUMNS = (
     "serosal_sites", "extrahepatic_disease", "prior_liver_resection", "prior_liver_resection_date",
     "recorded_timing", "primary_histology", "primary_site", "diagnosis_date", "primary_resected",
     "primary_resectable", "primary_amenable_radical", "systemic_agents", "best_response",
+    "surgical_candidate", "on_systemic_therapy", "adjuvant_chemotherapy", "induction_therapy_planned",
+    "primary_resection_date", "therapy_ongoing",
 )
 LESION_COLUMNS = (
     "lesion_id", "lesion_site", "lesion_diameter_mm", "detection_date", "lesion_amenable_radical",
-    "lesion_amenable_resection", "lesion_amenable_ablation",
+    "lesion_amenable_resection", "lesion_amenable_ablation", "lesion_status", "lesion_treatment_date",
 )
 COLUMNS = PATIENT_COLUMNS + LESION_COLUMNS
 
@@ -82,6 +93,9 @@ _RESPONSES = {
 }
 _SEX = {"m": SKG.Male, "male": SKG.Male, "f": SKG.Female, "female": SKG.Female}
 _TIMING = {"synchronous": SKG.Synchronous, "metachronous": SKG.Metachronous}
+_STATUS = {"present": SKG.LesionPresent, "resected": SKG.LesionResected, "ablated": SKG.LesionAblated}
+#: the date property of a treated lesion, by its status
+_TREATMENT_DATE = {SKG.LesionResected: SKG.resectionDate, SKG.LesionAblated: SKG.ablationDate}
 
 
 class _Row:
@@ -275,6 +289,7 @@ _PRIMARY_CELLS = (
     ("diagnosis_date", SKG.diagnosisDate, _Row.date), ("primary_resected", SKG.primaryResected, _Row.boolean),
     ("primary_resectable", SKG.primaryResectable, _Row.boolean),
     ("primary_amenable_radical", SKG.amenableToRadicalTreatment, _Row.boolean),
+    ("primary_resection_date", SKG.primaryResectionDate, _Row.date),
 )
 _LESION_CELLS = (
     ("lesion_site", SKG.hasSite, _Row.term), ("lesion_diameter_mm", SKG.longestDiameterMm, _Row.number),
@@ -304,6 +319,10 @@ def _add_patient_facts(graph: Graph, row: _Row, pid: str) -> None:
     _add(graph, patient, SKG.priorLiverResection, row.boolean("prior_liver_resection"))
     _add(graph, patient, SKG.priorLiverResectionDate, row.date("prior_liver_resection_date"))
     _add(graph, patient, SKG.recordedMetastasisTiming, row.coded("recorded_timing", _TIMING, "synchronous or metachronous"))
+    _add(graph, patient, SKG.surgicalCandidate, row.boolean("surgical_candidate"))
+    _add(graph, patient, SKG.onSystemicTherapy, row.boolean("on_systemic_therapy"))
+    _add(graph, patient, SKG.receivedAdjuvantChemotherapy, row.boolean("adjuvant_chemotherapy"))
+    _add(graph, patient, SKG.preoperativeSystemicTherapyPlanned, row.boolean("induction_therapy_planned"))
 
     if any(row.raw(column) is not None for column, _, _ in _PRIMARY_CELLS):
         primary = EX[f"{pid}-primary"]
@@ -313,10 +332,12 @@ def _add_patient_facts(graph: Graph, row: _Row, pid: str) -> None:
 
     agents = row.terms("systemic_agents")
     response = row.raw("best_response")
-    if agents or response is not None:
+    ongoing = row.boolean("therapy_ongoing")
+    if agents or response is not None or ongoing is not None:
         course = EX[f"{pid}-systemic"]
         graph.add((patient, SKG.receivedSystemicTherapy, course))
         graph.add((course, RDF.type, SKG.SystemicTherapyCourse))
+        _add(graph, course, SKG.ongoing, ongoing)
         for agent in agents:
             graph.add((course, SKG.usesAgent, agent))
         if response is not None:
@@ -331,3 +352,10 @@ def _add_lesion(graph: Graph, row: _Row, pid: str, lid: str) -> None:
     graph.add((EX[pid], SKG.hasLesion, lesion))
     graph.add((lesion, RDF.type, SKG.MetastaticLesion))
     _add_cells(graph, row, lesion, _LESION_CELLS)
+    status = row.coded("lesion_status", _STATUS, "present, resected or ablated")
+    _add(graph, lesion, SKG.lesionStatus, status)
+    treated = row.date("lesion_treatment_date")
+    if treated is not None:
+        if status not in _TREATMENT_DATE:
+            raise row.error("lesion_treatment_date", "a treatment date needs lesion_status resected or ablated")
+        graph.add((lesion, _TREATMENT_DATE[status], treated))

@@ -181,7 +181,32 @@ def _verdict_label(verdict: URIRef) -> str:
         SKG.Meets: "meets", SKG.DoesNotMeet: "does not meet", SKG.CannotTell: "cannot tell",
         SKG.MeetsAtStrictBound: "meets at the strict bound",
         SKG.MeetsOnlyAtLenientBound: "meets only at the lenient bound",
+        SKG.OutsidePopulation: "outside its population",
     }.get(verdict, str(verdict))
+
+
+def _number(value) -> float | None:
+    return float(value) if value is not None else None
+
+
+def _facts_dict(f) -> dict:
+    """The derived facts of one patient (:class:`~sarcoma_kg.patients.verdicts.PatientFacts`) as JSON."""
+    if f is None:
+        return {"lesionCount": None, "organSiteCount": None, "organSites": [], "timing": None}
+    return {
+        "lesionCount": f.lesion_count,
+        "presentLesions": [curie(x) for x in f.present],
+        "organSiteCount": f.organ_site_count,
+        "organSites": [curie(o) for o in f.organ_sites],
+        "diffuseOrgansCounted": [curie(o) for o in f.diffuse_organs],
+        "timing": curie(f.timing) if f.timing else None,
+        "timingIntervalMonths": _number(f.interval_months),
+        "timingBasis": f.timing_basis,
+        "currentEpisodeDetected": f.episode_date.isoformat() if f.episode_date else None,
+        "diseaseFreeIntervalMonths": _number(f.dfi_months),
+        "treatmentFreeIntervalMonths": _number(f.tfi_months),
+        "derived": {curie(k): v for k, v in sorted(f.flags.items())},
+    }
 
 
 def as_dict(result: ValidationResult) -> dict:
@@ -190,17 +215,11 @@ def as_dict(result: ValidationResult) -> dict:
     facts = {f.patient: f for f in d.facts} if d else {}
     out_patients = []
     for patient in result.patients:
-        f = facts.get(patient)
         out_patients.append({
             "patient": str(patient),
             "id": curie(patient),
             "file": str(result.file_of(patient)),
-            "lesionCount": f.lesion_count if f else None,
-            "organSiteCount": f.organ_site_count if f else None,
-            "organSites": [curie(o) for o in f.organ_sites] if f else [],
-            "timing": curie(f.timing) if f and f.timing else None,
-            "timingIntervalMonths": float(f.interval_months) if f and f.interval_months is not None else None,
-            "timingBasis": f.timing_basis if f else None,
+            **_facts_dict(facts.get(patient)),
             "violations": [_finding_dict(result, x) for x in result.violations if x.patient == patient],
             "warnings": [_finding_dict(result, x) for x in result.warnings if x.patient == patient],
             "assessments": [
@@ -210,6 +229,7 @@ def as_dict(result: ValidationResult) -> dict:
                     "verdictLabel": _verdict_label(a.verdict),
                     "reasons": a.reasons,
                     "missingFacts": a.missing,
+                    "notChecked": a.not_checked,
                 }
                 for a in (d.assessments if d else []) if a.patient == patient
             ],
@@ -245,46 +265,74 @@ def render_turtle(result: ValidationResult) -> str:
     return result.graph.serialize(format="turtle")
 
 
+def _timing_words(p: dict) -> str:
+    timing = "unknown" if p["lesionCount"] else "unknown (no present lesion)"
+    if p["timing"]:
+        timing = p["timing"].split(":")[-1].lower() + " (current episode"
+        if p["timingIntervalMonths"] is not None:
+            timing += f", {p['timingIntervalMonths']:g} months after diagnosis"
+        elif p["timingBasis"] == "recorded":
+            timing += ", as recorded"
+        timing += ")"
+    elif p["timingIntervalMonths"] is not None:
+        timing = f"{p['timingIntervalMonths']:g} months after diagnosis"
+    return timing
+
+
+def _facts_lines(p: dict, outside: list[str]) -> list[str]:
+    """The derived-facts lines of one patient in the table."""
+    sites = ", ".join(s.split(":")[-1] for s in p["organSites"]) or "none"
+    count = p["organSiteCount"] if p["organSiteCount"] is not None else f"≥{len(p['organSites'])} (a lesion site is unknown)"
+    diffuse = " (diffuse sarcomatosis counted as an organ site)" if p.get("diffuseOrgansCounted") else ""
+    lesions = p["lesionCount"] if p["lesionCount"] is not None else "unknown (a site is recorded without its number)"
+    lines = [f"  present lesions: {lesions}   organ sites: {count} [{sites}]{diffuse}   "
+             f"timing: {_timing_words(p)}"]
+    intervals = [f"{name}: {p[key]:g} months" for key, name in
+                 (("diseaseFreeIntervalMonths", "disease-free interval"), ("treatmentFreeIntervalMonths", "treatment-free interval"))
+                 if p.get(key) is not None]
+    if intervals:
+        lines.append("  " + "   ".join(intervals))
+    if p["timing"] and outside:
+        lines.append("  the six-month rule (Ibero-American consensus 2.1, 2.2) is outside this patient's population "
+                     "like the consensus definition: the timing is shown, not a consensus class")
+    return lines
+
+
+def _assessment_lines(p: dict) -> list[str]:
+    lines = []
+    width = max((len(a["definition"]) for a in p["assessments"]), default=10)
+    for a in p["assessments"]:
+        why = "; ".join(a["reasons"])
+        if a["missingFacts"]:
+            why = (why + "; " if why else "") + "missing: " + "; ".join(a["missingFacts"])
+        lines.append(f"  {a['definition']:<{width}}  {a['verdictLabel']:<31}  {why}".rstrip())
+        if a["verdict"] != "skg:OutsidePopulation":
+            lines.extend(f"  {'':<{width}}  not checked: {clause}" for clause in a.get("notChecked", []))
+    return lines
+
+
 def render_table(result: ValidationResult) -> str:
     """A readable report: per patient, data problems, derived facts and one line per definition."""
     d = as_dict(result)
-    lines: list[str] = []
-    for e in d["errors"]:
-        lines.append(f"ERROR  {e['message']}")
+    lines: list[str] = [f"ERROR  {e['message']}" for e in d["errors"]]
     if d["errors"]:
         lines.append("")
     for p in d["patients"]:
         nv, nw = len(p["violations"]), len(p["warnings"])
         status = "data ok" if not nv and not nw else f"{nv} violation(s), {nw} warning(s)"
         lines.append(f"{p['id']}  ({p['file']})  {status}")
-        sites = ", ".join(s.split(":")[-1] for s in p["organSites"]) or "none"
-        count = p["organSiteCount"] if p["organSiteCount"] is not None else f"≥{len(p['organSites'])} (a lesion site is unknown)"
-        timing = "unknown"
-        if p["timing"]:
-            timing = p["timing"].split(":")[-1].lower()
-            if p["timingIntervalMonths"] is not None:
-                timing += f" ({p['timingIntervalMonths']:g} months after diagnosis)"
-            elif p["timingBasis"] == "recorded":
-                timing += " (as recorded)"
-        elif p["timingIntervalMonths"] is not None:
-            timing = f"{p['timingIntervalMonths']:g} months after diagnosis"
-        lesions = p["lesionCount"] if p["lesionCount"] is not None else "unknown (a site is recorded without its number)"
-        lines.append(f"  lesions: {lesions}   organ sites: {count} [{sites}]   timing: {timing}")
+        outside = [r for a in p["assessments"] if a["verdict"] == "skg:OutsidePopulation"
+                   and a["definition"] == "definition:IberoAmerican2025" for r in a["reasons"]]
+        lines.extend(_facts_lines(p, outside))
         for f in p["violations"] + p["warnings"]:
             mark = "VIOLATION" if f["severity"] == "violation" else "warning  "
             where = f["focus"] + (f" {f['path']}" if f["path"] else "")
             lines.append(f"  {mark} {where}: {f['message']}")
-        width = max((len(a["definition"]) for a in p["assessments"]), default=10)
-        for a in p["assessments"]:
-            why = "; ".join(a["reasons"])
-            if a["missingFacts"]:
-                why = (why + "; " if why else "") + "missing: " + "; ".join(a["missingFacts"])
-            lines.append(f"  {a['definition']:<{width}}  {a['verdictLabel']:<31}  {why}".rstrip())
+        lines.extend(_assessment_lines(p))
         lines.append("")
     for f in d["otherFindings"]:
         lines.append(f"{f['severity'].upper()} {f['focus']}: {f['message']}")
-    nviol = len(result.violations)
     lines.append(
         f"{len(d['patients'])} patient(s) in {len(d['files'])} file(s); "
-        f"{nviol} violation(s), {len(result.warnings)} warning(s), {len(d['errors'])} unreadable file(s)")
+        f"{len(result.violations)} violation(s), {len(result.warnings)} warning(s), {len(d['errors'])} unreadable file(s)")
     return "\n".join(lines) + "\n"

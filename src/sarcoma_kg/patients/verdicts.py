@@ -5,13 +5,18 @@ metastasis timing (:mod:`~sarcoma_kg.patients.timing`), written back as RDF with
 
 The verdict rule is :func:`decide`, the one place it is written (the cohort path uses it too).
 For one patient and one definition, over the results whose ``sh:value`` is one of the
-definition's criteria:
+definition's criteria, or the definition itself (its population, ``skg:populationHistology``):
 
+0. ``skg:PopulationNotMet`` on the definition  → ``skg:OutsidePopulation`` (written for other patients:
+   said so, never computed)
 1. any ``skg:CriterionNotMet``                → ``skg:DoesNotMeet`` (a reason per failed criterion)
-2. else any ``skg:CriterionUnknown``          → ``skg:CannotTell`` (a missing fact per criterion)
+2. else any ``skg:CriterionUnknown`` (a criterion, or the population) → ``skg:CannotTell`` (a missing fact each)
 3. else any ``skg:CriterionMetOnlyAtLenientBound`` → ``skg:MeetsOnlyAtLenientBound``
 4. else, when a criterion gives a range (``skg:lenientUpperBound``) → ``skg:MeetsAtStrictBound``
 5. else                                        → ``skg:Meets``
+
+Words of a definition the graph does not check (``skg:uncheckedClause``) go with every assessment of
+it as notes ("not checked: ...").
 
 A criterion whose class no criteria shape evaluates (``skg:criterionClass``) cannot be checked,
 so its definition gets at best ``skg:CannotTell``, naming it: a new *kind* of criterion needs
@@ -31,15 +36,20 @@ from .. import __version__
 from ..namespaces import DEFINITION, EX, SKG, VERDICT, bind_prefixes
 from ..rdf import curie, patients_in, subclass_closure
 from . import shapes
-from .timing import metastasis_timing, synchronous_window
+from .lesions import derived_flags, organ_sites, present_lesions, lesions_of
+from .timing import (current_episode, disease_free_interval, episodes, metastasis_timing, synchronous_window,
+                     treatment_free_interval)
 
 ACTIVITY = VERDICT["activity-sarcoma-kg-validate"]
 
 
-def decide(failed: bool, unknown: bool, lenient: bool, has_range: bool) -> str:
-    """The verdict (local name of its ``skg:`` class) of one patient for one definition: whether
-    some criterion is not met, some is unknown, some is met only at its lenient bound, and whether
-    the definition gives a range (a strict and a lenient bound)."""
+def decide(failed: bool, unknown: bool, lenient: bool, has_range: bool, outside: bool = False) -> str:
+    """The verdict (local name of its ``skg:`` concept) of one patient for one definition: whether
+    the patient is outside the definition's population, some criterion is not met, some (or the
+    population) is unknown, some is met only at its lenient bound, and whether the definition gives
+    a range (a strict and a lenient bound)."""
+    if outside:
+        return "OutsidePopulation"
     if failed:
         return "DoesNotMeet"
     if unknown:
@@ -75,6 +85,7 @@ class Assessment:
     verdict: URIRef
     reasons: list[str] = field(default_factory=list)
     missing: list[str] = field(default_factory=list)
+    not_checked: list[str] = field(default_factory=list)   # the definition's unchecked clauses
 
     @property
     def iri(self) -> URIRef:
@@ -83,13 +94,21 @@ class Assessment:
 
 @dataclass
 class PatientFacts:
+    """What validation derives for one patient, closed world (docs/model.md, "Verdicts written back")."""
+
     patient: URIRef
-    lesion_count: int | None  # None when a lesion node stands for an unknown number (skg:lesionNumberUnknown)
-    organ_sites: list[URIRef]
-    organ_site_count: int | None  # None when a lesion's organ site is unknown
-    timing: URIRef | None = None
+    lesion_count: int | None         # present lesions; None when one stands for an unknown number
+    organ_sites: list[URIRef]        # of the present lesions, and the diffuse organs involved
+    organ_site_count: int | None     # None when a present lesion's organ site is unknown
+    timing: URIRef | None = None     # of the current episode
     interval_months: Decimal | None = None
     timing_basis: str | None = None  # "dates" or "recorded"
+    present: list = field(default_factory=list)
+    diffuse_organs: list[URIRef] = field(default_factory=list)   # counted as organ sites
+    episode_date: object = None      # detection date of the current episode
+    dfi_months: Decimal | None = None
+    tfi_months: Decimal | None = None
+    flags: dict[URIRef, bool] = field(default_factory=dict)      # the three-valued derived facts
 
 
 def _slug(iri: URIRef) -> str:
@@ -154,6 +173,13 @@ def _evaluated_kinds(data: Graph, shapes: Graph) -> set:
     return kinds
 
 
+def _outcomes(found: list[CriterionResult]) -> tuple[list[str], list[str], list[str], list[str]]:
+    """(outside, failed, unknown, lenient) messages of the results of one patient and definition."""
+    pick = lambda outcome: [r.short for r in found if r.outcome == outcome]  # noqa: E731
+    return (pick(SKG.PopulationNotMet), pick(SKG.CriterionNotMet), pick(SKG.CriterionUnknown),
+            pick(SKG.CriterionMetOnlyAtLenientBound))
+
+
 def assess(data: Graph, patients: list[URIRef], results: list[CriterionResult], shapes: Graph) -> list[Assessment]:
     """Assemble one assessment per patient x definition (sorted) from the criteria results."""
     evaluated = _evaluated_kinds(data, shapes)
@@ -165,36 +191,40 @@ def assess(data: Graph, patients: list[URIRef], results: list[CriterionResult], 
         criteria = sorted(set(data.objects(definition, SKG.hasCriterion)), key=str)
         has_range = any((c, SKG.lenientUpperBound, None) in data for c in criteria)
         unevaluated = [c for c in criteria if not set(data.objects(c, RDF.type)) & evaluated]
+        clauses = sorted(str(c) for c in data.objects(definition, SKG.uncheckedClause))
         for patient in patients:
-            found = [r for c in criteria for r in by_key.get((patient, c), [])]
-            failed = [r.short for r in found if r.outcome == SKG.CriterionNotMet]
-            unknown = [r.short for r in found if r.outcome == SKG.CriterionUnknown]
-            lenient = [r.short for r in found if r.outcome == SKG.CriterionMetOnlyAtLenientBound]
+            found = [r for c in [definition, *criteria] for r in by_key.get((patient, c), [])]
+            outside, failed, unknown, lenient = _outcomes(found)
             unknown += [f"criterion {curie(c)} is of a kind no shape evaluates" for c in unevaluated]
             if not criteria:
                 unknown.append("the definition has no criteria")
-            verdict = decide(bool(failed), bool(unknown), bool(lenient), has_range)
-            reasons = failed or lenient
-            assessments.append(Assessment(patient, definition, SKG[verdict], sorted(set(reasons)), sorted(set(unknown))))
+            verdict = decide(bool(failed), bool(unknown), bool(lenient), has_range, bool(outside))
+            reasons = outside or failed or lenient
+            missing = [] if outside else unknown
+            assessments.append(Assessment(patient, definition, SKG[verdict], sorted(set(reasons)), sorted(set(missing)),
+                                          clauses))
     return sorted(assessments, key=lambda a: (str(a.patient), str(a.definition)))
 
 
 # --------------------------------------------------------------------------- counts and timing
 
 def patient_facts(data: Graph, patient: URIRef, window: int | None) -> PatientFacts:
-    """Lesion and organ-site counts, the organ sites involved, and the metastasis timing."""
-    lesions = sorted(set(data.objects(patient, SKG.hasLesion)), key=str)
-    organs: set = set()
-    unknown_site = False
-    for lesion in lesions:
-        site_organs = {o for s in data.objects(lesion, SKG.hasSite) for o in data.objects(s, SKG.organLevelSite)}
-        if not site_organs:
-            unknown_site = True
-        organs |= site_organs
-    timing = metastasis_timing(data, patient, lesions, window)
-    uncounted = any((lesion, SKG.lesionNumberUnknown, Literal(True)) in data for lesion in lesions)
-    return PatientFacts(patient, None if uncounted else len(lesions), sorted(organs, key=str), None if unknown_site else len(organs),
-                        timing.timing, timing.interval_months, timing.basis)
+    """Present lesions and their organ sites, the current episode's timing, the intervals and the
+    three-valued derived facts of ``patient``."""
+    lesions = lesions_of(data, patient)
+    present = present_lesions(data, patient)
+    sites = organ_sites(data, patient, present)
+    found = episodes(data, lesions, set(present))
+    current = current_episode(found)
+    timing = metastasis_timing(data, patient, current, window)
+    uncounted = any((lesion, SKG.lesionNumberUnknown, Literal(True)) in data for lesion in present)
+    liver = {m for m in lesions if any((s, SKG.organLevelSite, SKG.Liver) in data for s in data.objects(m, SKG.hasSite))}
+    return PatientFacts(
+        patient, None if uncounted else len(present), sites.sites, sites.count, timing.timing, timing.interval_months, timing.basis,
+        present=present, diffuse_organs=sites.diffuse, episode_date=current.detected if current else None,
+        dfi_months=disease_free_interval(data, patient, current),
+        tfi_months=treatment_free_interval(data, patient, found, liver),
+        flags=derived_flags(data, patient, present))
 
 
 # --------------------------------------------------------------------------- write-back
@@ -219,6 +249,8 @@ def _add_assessment(g: Graph, a: Assessment) -> None:
         g.add((node, SKG.reason, Literal(reason, lang="en")))
     for missing in a.missing:
         g.add((node, SKG.missingFact, Literal(missing, lang="en")))
+    for clause in a.not_checked:
+        g.add((node, SKG.uncheckedClause, Literal(clause)))
     g.add((node, PROV.wasGeneratedBy, ACTIVITY))
     g.add((node, PROV.wasDerivedFrom, a.definition))
 
@@ -234,6 +266,13 @@ def _add_facts(g: Graph, f: PatientFacts) -> None:
         g.add((f.patient, SKG.metastasisTiming, f.timing))
     if f.interval_months is not None:
         g.add((f.patient, SKG.timingIntervalMonths, Literal(f.interval_months, datatype=XSD.decimal)))
+    for lesion in f.present:
+        g.add((f.patient, SKG.hasPresentLesion, lesion))
+    for prop, value in ((SKG.diseaseFreeIntervalMonths, f.dfi_months), (SKG.treatmentFreeIntervalMonths, f.tfi_months)):
+        if value is not None:
+            g.add((f.patient, prop, Literal(value, datatype=XSD.decimal)))
+    for prop, value in sorted(f.flags.items()):
+        g.add((f.patient, prop, Literal(value)))
 
 
 def to_graph(assessments: list[Assessment], facts: list[PatientFacts]) -> Graph:
@@ -274,7 +313,8 @@ def derive_all(patients: Graph, knowledge: Graph, data: Graph | None = None, rep
 
 def derive(patients: Graph, knowledge: Graph) -> Graph:
     """The write-back triples for every patient of ``patients`` against every definition of
-    ``knowledge`` (per docs/model.md): assessments with verdict, reasons and missing facts,
-    skg:lesionCount, skg:organSiteCount, skg:involvesOrganSite, skg:metastasisTiming,
-    skg:timingIntervalMonths; deterministic, no blank nodes, HermiT-safe datatypes."""
+    ``knowledge`` (per docs/model.md): assessments with verdict, reasons, missing facts and unchecked
+    clauses; skg:lesionCount, skg:organSiteCount, skg:involvesOrganSite, skg:hasPresentLesion,
+    skg:metastasisTiming, skg:timingIntervalMonths, the intervals and the three-valued derived facts;
+    deterministic, no blank nodes, HermiT-safe datatypes."""
     return derive_all(patients, knowledge).graph

@@ -1,17 +1,19 @@
-"""Classify patients and choose the recommendations that apply, with the evidence behind them
+"""Classify patients and judge every recommendation for them, with the evidence behind it
 (:mod:`~sarcoma_kg.reasoning.render` turns the results into text, JSON and RDF).
 
 The path:
 
 1. the patient graph gets its closed-world facts written back (``verdicts.derive``: verdict per
-   definition, lesion and organ-site counts, organ sites involved, synchronous/metachronous);
+   definition, present lesions, lesion and organ-site counts, timing of the current episode,
+   intervals, the derived three-valued facts);
 2. a DL reasoner (HermiT or Pellet, :mod:`~sarcoma_kg.reasoning.reasoners`) classifies each patient into the
    defined classes of ``ontology/classes.ttl`` (open world, over the class hierarchies);
-3. a recommendation applies when the reasoner put the patient in the class it
-   ``skg:appliesTo`` (``ontology/kb/applicability.ttl``): data, not Python rules;
-4. the evidence chain comes from the catalogue query ``cq-recommendation-evidence`` (recommendation
-   → evidence line → study → outcome figures → seed section), with the recommendation bound as a
-   parameter.
+3. each recommendation's conditions (``ontology/kb/applicability.ttl``: population, checked,
+   clinician, branch) are evaluated over those classes (:mod:`~sarcoma_kg.reasoning.applicability`):
+   it *applies*, is *to confirm* (a fact it needs is not recorded) or *does not apply*; every
+   condition left open is listed to confirm, in the seed's words; recommendations that conflict
+   (``skg:conflictsWith``) and are both possible are shown conflicting;
+4. the evidence chain comes from the catalogue queries (:mod:`~sarcoma_kg.reasoning.evidence`).
 
 For a recommendation that does not apply, :func:`why_not` names the class the patient is not in
 and shows the patient's facts that the class looks at.
@@ -20,19 +22,20 @@ and shows the patient's facts that the class looks at.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from decimal import Decimal
 from typing import Callable
 
-from rdflib import BNode, Graph, Literal, URIRef
+from rdflib import BNode, Graph, URIRef
 from rdflib.collection import Collection
 from rdflib.namespace import OWL, RDF, SKOS
 
 from ..namespaces import DEFINITION, SKG, bind_prefixes
 from ..patients.verdicts import derive
-from ..rdf import curie, knowledge_graph, label, ontology_graph, patients_in
-from ..sparql import query
+from ..rdf import curie, knowledge_graph, label, notation_of, ontology_graph, patients_in, recommendations
 from ..sparql.backends import backend_for
-from .reasoners import DEFAULT_CHUNK_SIZE, DEFAULT_WORKERS, Classification, classify_patients, defined_classes
+from . import applicability
+from .evidence import StudyEvidence, evidence_for, plain as _plain
+from .reasoners import (DEFAULT_CHUNK_SIZE, DEFAULT_WORKERS, Classification, classify_patients, defined_classes,
+                        patient_subgraph)
 
 IBERO_AMERICAN = DEFINITION.IberoAmerican2025
 
@@ -41,26 +44,25 @@ def _silent(_step: str) -> None:
     pass
 
 
-def _plain(value):
-    if isinstance(value, Literal):
-        py = value.toPython()
-        if isinstance(py, Decimal):
-            return float(py) if py != py.to_integral_value() else int(py)
-        return py if isinstance(py, (int, float, bool, str)) else str(value)
-    return None if value is None else str(value)
-
-
 # --- preparing the patient graph -------------------------------------------------------------
 
 def with_verdicts(patients: Graph, knowledge: Graph) -> Graph:
     """The patient graph plus the closed-world facts of :func:`~sarcoma_kg.patients.verdicts.derive`
-    (unless the graph carries its assessments already)."""
-    if any(patients.subjects(SKG.hasAssessment, None)):
+    for every patient that does not carry its assessments already (a graph may mix validated
+    patients with raw ones, as when a validated Turtle file and a tumour-board CSV are read together)."""
+    assessed = set(patients.subjects(SKG.hasAssessment, None))
+    raw = [p for p in patients_in(patients) if p not in assessed]
+    if not raw:
         return patients
+    source = patients
+    if assessed:
+        source = Graph()
+        for patient in raw:
+            source += patient_subgraph(patients, patient)
     merged = Graph()
     bind_prefixes(merged)
     merged += patients
-    merged += derive(patients, knowledge)
+    merged += derive(source, knowledge)
     return merged
 
 
@@ -104,6 +106,12 @@ def facts_in_words(graph: Graph, terms: Graph, patient: URIRef) -> dict[str, lis
     ]
     for prop, name in simple:
         facts[name] = sorted((lab(v) for v in graph.objects(patient, prop)), key=str)
+    # every other recorded or derived fact of the patient, named by its label
+    handled = {p for p, _ in simple} | _CONTAINERS
+    for prop in sorted(set(graph.predicates(patient, None)) - handled):
+        facts[label(terms, prop)] = sorted((lab(v) for v in graph.objects(patient, prop)), key=str)
+    facts["lesion status"] = sorted(f"{lab(lesion)}: {lab(status)}" for lesion in graph.objects(patient, SKG.hasLesion)
+                                    for status in graph.objects(lesion, SKG.lesionStatus))
     for course in graph.objects(patient, SKG.receivedSystemicTherapy):
         facts.setdefault("best response to systemic therapy", []).extend(lab(r) for r in graph.objects(course, SKG.bestResponse))
         facts.setdefault("systemic therapy ongoing", []).extend(_plain(v) for v in graph.objects(course, SKG.ongoing))
@@ -169,6 +177,8 @@ def _properties(terms: Graph, node, seen=None) -> list[URIRef]:
     return found
 
 
+_CONTAINERS = {RDF.type, SKG.hasAssessment, SKG.hasPrimaryTumour, SKG.hasLesion, SKG.receivedSystemicTherapy}
+
 _FACT_FOR = {
     # containers: their nested restrictions name the facts
     SKG.hasAssessment: [], SKG.assessedDefinition: [], SKG.hasPrimaryTumour: [], SKG.hasLesion: [],
@@ -181,7 +191,7 @@ _FACT_FOR = {
     SKG.metastasisTiming: ["metastasis timing"], SKG.ageAtDiagnosisYears: ["age at diagnosis (years)"],
     SKG.hasDiffuseSerosalInvolvement: ["diffuse serosal involvement"],
     SKG.surgicalCandidate: ["surgical candidate"], SKG.priorLiverResection: ["prior liver resection"],
-    SKG.lesionCount: ["lesion count"],
+    SKG.lesionCount: ["lesion count"], SKG.lesionStatus: ["lesion status"],
 }
 
 
@@ -197,10 +207,15 @@ def why_not(terms: Graph, cls: URIRef, types: set[URIRef], facts: dict[str, list
             parts.append(f"not in {curie(operand)} ({label(terms, operand)})" + (f": {inner}" if inner else ""))
     if parts:
         return "; ".join(parts)
+    return facts_looked_at(terms, cls, facts)
+
+
+def facts_looked_at(terms: Graph, cls: URIRef, facts: dict[str, list]) -> str:
+    """The patient's facts that the definition of ``cls`` looks at, in words ("not recorded" when absent)."""
     names: list[str] = []
     for operand in _operands(terms, cls):
         for prop in _properties(terms, operand):
-            for name in _FACT_FOR.get(prop, [curie(prop)]):
+            for name in _FACT_FOR.get(prop, [label(terms, prop)]):
                 if name not in names:
                     names.append(name)
     shown = []
@@ -213,31 +228,7 @@ def why_not(terms: Graph, cls: URIRef, types: set[URIRef], facts: dict[str, list
     return "; ".join(shown)
 
 
-# --- recommendations and their evidence ----------------------------------------------------------
-
-@dataclass
-class Outcome:
-    outcome: str
-    measure: str | None
-    value: object
-    unit: str | None
-    timepoint: str | None
-    subgroup: str | None
-    sources: list[str]
-
-
-@dataclass
-class StudyEvidence:
-    study: str | None
-    label: str
-    first_author: str | None
-    year: object
-    designs: str
-    n: object
-    line: str | None
-    line_sources: list[str]
-    outcomes: list[Outcome] = field(default_factory=list)
-
+# --- recommendations, judged from the applicability data -------------------------------------------
 
 @dataclass
 class RecommendationResult:
@@ -251,12 +242,31 @@ class RecommendationResult:
     agreement: object
     target: URIRef
     target_label: str
-    applies: bool
+    status: str                    # applies, to confirm, does not apply (applicability.APPLIES ...)
     reason: str
     not_checked: list[str]
+    #: every condition the graph does not decide for this patient: unknown facts to record, and the
+    #: conditions left to the clinician, each with the seed's words
+    to_confirm: list[str] = field(default_factory=list)
+    #: recommendations that say the opposite and are not ruled out for this patient (skg:conflictsWith)
+    conflicts: list[str] = field(default_factory=list)
+    no_consensus: bool = False     # skg:ConsensusNotReached
+    outside_population: bool = False
+    population: str = ""           # the seed's words naming the population
+    at_lenient_bound: bool = False  # a range met only at its lenient end (9.1: TFI 12-18 months)
+    branch: str | None = None      # the branch of the text that holds (9.2)
+    assumes_definition: list[str] = field(default_factory=list)
+    conditions: list[applicability.ConditionResult] = field(default_factory=list)
     evidence: list[StudyEvidence] = field(default_factory=list)
-    #: Not applicable now, but would be if every "cannot tell" verdict turned out "meets".
-    may_apply: bool = False
+
+    @property
+    def applies(self) -> bool:
+        return self.status == applicability.APPLIES
+
+    @property
+    def may_apply(self) -> bool:
+        """Not decided: it applies once the facts to record are known and hold."""
+        return self.status == applicability.TO_CONFIRM
 
 
 @dataclass
@@ -266,151 +276,125 @@ class PatientRecommendations:
     applicable: list[RecommendationResult]
     not_applicable: list[RecommendationResult]
 
-
-def _notation_key(notation: str):
-    parts = []
-    for piece in notation.replace("-", ".").split("."):
-        parts.append((0, int(piece), "") if piece.isdigit() else (1, 0, piece))
-    return parts
-
-
-def recommendations(knowledge: Graph) -> list[URIRef]:
-    """Every recommendation with an skg:appliesTo, in notation order."""
-    recs = {r for r in knowledge.subjects(SKG.appliesTo, None) if isinstance(r, URIRef)}
-    return sorted(recs, key=lambda r: (_notation_key(notation_of(knowledge, r)), str(r)))
-
-
-def notation_of(knowledge: Graph, rec: URIRef) -> str:
-    """skos:notation, or the local name without the source prefix (``IAC-5.4`` → ``5.4``)."""
-    value = knowledge.value(rec, SKOS.notation)
-    if value is not None:
-        return str(value)
-    local = str(rec).rsplit("/", 1)[-1]
-    return local[4:] if local.startswith("IAC-") else local
-
-
-def _listed(value) -> list[str]:
-    """The values of a GROUP_CONCAT column (joined with :data:`~sarcoma_kg.sparql.query.LIST_SEPARATOR`)."""
-    return [v for v in str(value or "").split(query.LIST_SEPARATOR) if v]
-
-
-def evidence_for(backend, rec: URIRef | None, knowledge: Graph) -> dict[URIRef, list[StudyEvidence]]:
-    """The studies and outcome figures behind ``rec`` (or behind every recommendation when ``rec``
-    is None), from the catalogue query ``cq-recommendation-evidence``; ``rec`` is bound as a
-    parameter, never pasted into the query text."""
-    bindings = {"rec": rec} if rec is not None else {}
-    outcome = query.run(query.resolve("cq-recommendation-evidence"), backend, bindings)
-    by_key: dict[tuple, StudyEvidence] = {}
-    per_rec: dict[URIRef, list[StudyEvidence]] = {}
-    for row in outcome.result.as_dicts():
-        study = row.get("study")
-        key = (str(row.get("rec")), str(study) if study is not None else None, str(row.get("line")))
-        item = by_key.get(key)
-        if item is None:
-            item = StudyEvidence(
-                study=curie(study) if study is not None else None,
-                label=label(knowledge, study) if study is not None else "no study in the seeds (evidence gap)",
-                first_author=_plain(row.get("firstAuthor")), year=_plain(row.get("year")),
-                # GROUP_CONCAT order is undefined in SPARQL: sort the parts for stable output
-                designs=query.LIST_SEPARATOR.join(sorted(_listed(row.get("designs")))),
-                n=_plain(row.get("n")),
-                line=curie(row["line"]) if row.get("line") is not None else None,
-                line_sources=sorted(_listed(row.get("lineSources"))),
-            )
-            by_key[key] = item
-            per_rec.setdefault(row.get("rec") if rec is None else rec, []).append(item)
-        if row.get("outcome") is not None:
-            item.outcomes.append(Outcome(
-                outcome=curie(row["outcome"]),
-                measure=label(knowledge, row["measure"]) if row.get("measure") is not None else None,
-                value=_plain(row.get("value")),
-                unit=label(knowledge, row["unit"]) if row.get("unit") is not None else None,
-                timepoint=_plain(row.get("timepoint")), subgroup=_plain(row.get("subgroup")),
-                sources=_listed(row.get("outcomeSources")),
-            ))
-    return per_rec
+    @property
+    def to_confirm(self) -> list[RecommendationResult]:
+        return [r for r in self.not_applicable if r.may_apply]
 
 
 def recommend(patients: Graph, knowledge: Graph | None = None, reasoner: str = "hermit",
               terms: Graph | None = None, with_evidence: bool = True,
               classification: Classification | None = None, report: Callable[[str], None] | None = None,
               progress: Callable[[int, int], None] | None = None) -> list[PatientRecommendations]:
-    """For each patient: the applicable recommendations (by classification) with their evidence,
-    and the others with the reason they do not apply. ``report`` and ``progress`` as for :func:`classify`."""
+    """For each patient: every recommendation judged from its applicability data (applies, to confirm,
+    does not apply, with what is left to confirm and what conflicts), the applicable ones with their
+    evidence. ``report`` and ``progress`` as for :func:`classify`."""
     report = report or _silent
     knowledge = knowledge if knowledge is not None else knowledge_graph()
     terms = terms if terms is not None else ontology_graph()
     data = with_verdicts(patients, knowledge)
     classified = classify(data, knowledge, terms, reasoner, classification, report=report, progress=progress)
-    if any(True for _ in data.subjects(SKG.verdict, SKG.CannotTell)):
-        report(f"classifying again with every 'cannot tell' verdict read as 'meets' ({reasoner})")
-    hypothetical = _if_cannot_tell_were_meets(data, terms, reasoner)
     everything = Graph()
     everything += knowledge
     everything += terms
     evidence: dict[URIRef, list[StudyEvidence]] = {}
-    report("choosing the recommendations and their evidence (SPARQL)")
+    report("evaluating the applicability of every recommendation; their evidence (SPARQL)")
     if with_evidence:
         evidence = evidence_for(backend_for(knowledge, engine="oxigraph"), None, everything)
     out = []
     for patient, pc in classified.items():
-        results = [_judge_recommendation(rec, pc, knowledge, everything) for rec in recommendations(knowledge)]
+        view = patient_view(data, everything, patient, pc)
+        results = [_judge_recommendation(rec, pc, view, everything) for rec in recommendations(knowledge)]
+        _mark_conflicts(results, everything)
         for result in results:
             if result.applies:
                 result.evidence = evidence.get(result.rec, [])
-            elif hypothetical is not None and result.target in hypothetical.of(patient):
-                _mark_may_apply(result, pc)
         out.append(PatientRecommendations(patient, pc, [r for r in results if r.applies],
                                           [r for r in results if not r.applies]))
     return out
 
 
-def _judge_recommendation(rec: URIRef, pc: PatientClassification, knowledge: Graph,
+def patient_view(data: Graph, terms: Graph, patient: URIRef, pc: PatientClassification) -> applicability.PatientView:
+    """What the applicability data is evaluated over: the reasoner's classes, the recorded histology,
+    the patient's facts in words."""
+    histologies = [h for t in data.objects(patient, SKG.hasPrimaryTumour) for h in data.objects(t, SKG.hasHistology)]
+
+    def shown(prop: URIRef) -> str:
+        values = sorted((label(terms, v) if isinstance(v, URIRef) else str(_plain(v)) for v in data.objects(patient, prop)))
+        return f"{label(terms, prop)}: {', '.join(values) if values else 'not recorded'}"
+
+    return applicability.PatientView(
+        types=reason_types(pc), histologies=histologies, shown=shown,
+        explain=lambda cls: f"in {curie(cls)} ({label(terms, cls)})"
+        + (f": {facts}" if (facts := facts_looked_at(terms, cls, pc.facts)) else ""),
+        missing=pc.facts.get("Ibero-American OMD missing facts") or [])
+
+
+def _confirm_lines(outcome: applicability.Applicability) -> list[str]:
+    """Every condition the graph leaves open, in the seed's words: unknown ones with what to record,
+    the clinician's with why they are not checked and the recorded facts that bear on them."""
+    lines = []
+    for c in outcome.conditions:
+        facts = f" [{'; '.join(c.shown)}]" if c.shown else ""
+        if c.state == "unknown" and c.kind == "branch":
+            lines.append(f"which branch holds: \"{c.text}\" (record {c.detail}){facts}")
+        elif c.state == "unknown":
+            lines.append(f"\"{c.text}\" (record {c.detail}){facts}")
+        elif c.state == "left to the clinician":
+            lines.append(f"\"{c.text}\" (left to the clinician: {c.detail}){facts}")
+    return lines
+
+
+def _reason(outcome: applicability.Applicability, named: str, why: str) -> str:
+    """Why the status: the checked conditions met; the ones that fail, with the facts behind them; or
+    what cannot be decided and what to record."""
+    if outcome.status == applicability.APPLIES:
+        met = [f"\"{c.text}\"" + (f" [{'; '.join(c.shown)}]" if c.shown else "")
+               for c in outcome.of_kind("checked") if c.state.startswith("met")]
+        return f"in {named}" + (f": {'; '.join(met)}" if met else "")
+    failed = [c for c in outcome.of_kind("population", "checked") if c.state == "failed"]
+    if failed:
+        return f"not in {named}: fails " + "; ".join(f"\"{c.text}\" ({c.detail})" for c in failed)
+    unknown = [f"\"{c.text}\" (record {c.detail})" for c in outcome.of_kind("population", "checked")
+               if c.state == "unknown"]
+    return (f"not in {named}" + (f": {why}" if why else "")
+            + "; cannot be decided from the recorded facts: " + "; ".join(unknown))
+
+
+def _judge_recommendation(rec: URIRef, pc: PatientClassification, view: applicability.PatientView,
                           everything: Graph) -> RecommendationResult:
-    """Whether ``rec`` applies to the classified patient (he is in the class it skg:appliesTo), and why."""
-    target = knowledge.value(rec, SKG.appliesTo)
-    types = reason_types(pc)
-    applies = target in types
+    """Whether ``rec`` applies to the patient, from its conditions (kb/applicability.ttl), and why."""
+    target = everything.value(rec, SKG.appliesTo)
+    outcome = applicability.evaluate(everything, rec, view)
     named = f"{curie(target)} ({label(everything, target)})"
-    if applies:
-        reason = f"in {named}"
-    else:
-        why = why_not(everything, target, types, pc.facts)
-        reason = f"not in {named}" + (f": {why}" if why else "")
+    why = why_not(everything, target, view.types, pc.facts) if outcome.status == applicability.TO_CONFIRM else ""
+    population = next(iter(outcome.of_kind("population")), None)
     return RecommendationResult(
-        rec=rec, notation=notation_of(knowledge, rec),
-        text=str(knowledge.value(rec, SKG.recommendationText) or ""),
-        direction=str(knowledge.value(rec, SKG.recommendationDirection) or ""),
-        level=_label_or_none(everything, knowledge.value(rec, SKG.levelOfEvidence)),
-        grade=_label_or_none(everything, knowledge.value(rec, SKG.gradeOfRecommendation)),
-        consensus=_label_or_none(everything, knowledge.value(rec, SKG.consensusCategory)),
-        agreement=_plain(knowledge.value(rec, SKG.agreementPercent)),
-        target=target, target_label=label(everything, target), applies=applies, reason=reason,
+        rec=rec, notation=notation_of(everything, rec),
+        text=str(everything.value(rec, SKG.recommendationText) or ""),
+        direction=str(everything.value(rec, SKG.recommendationDirection) or ""),
+        level=_label_or_none(everything, everything.value(rec, SKG.levelOfEvidence)),
+        grade=_label_or_none(everything, everything.value(rec, SKG.gradeOfRecommendation)),
+        consensus=_label_or_none(everything, everything.value(rec, SKG.consensusCategory)),
+        agreement=_plain(everything.value(rec, SKG.agreementPercent)),
+        target=target, target_label=label(everything, target), status=outcome.status,
+        reason=_reason(outcome, named, why),
         not_checked=sorted(str(n) for n in everything.objects(target, SKOS.scopeNote)),
+        to_confirm=_confirm_lines(outcome),
+        no_consensus=(rec, SKG.consensusCategory, SKG.ConsensusNotReached) in everything,
+        outside_population=outcome.outside_population, population=population.text if population else "",
+        at_lenient_bound=outcome.at_lenient_bound, branch=outcome.branch,
+        assumes_definition=sorted(curie(d) for d in everything.objects(rec, SKG.assumesDefinition)),
+        conditions=outcome.conditions,
     )
 
 
-def _mark_may_apply(result: RecommendationResult, pc: PatientClassification) -> None:
-    """``result`` would apply if every "cannot tell" verdict became "meets": say so, and what is missing."""
-    result.may_apply = True
-    missing = pc.facts.get("Ibero-American OMD missing facts") or []
-    result.reason += ("; would apply if the verdict 'cannot tell' became 'meets'"
-                      + (f" (missing: {'; '.join(missing)})" if missing else ""))
-
-
-def _if_cannot_tell_were_meets(data: Graph, terms: Graph, reasoner: str) -> Classification | None:
-    """Classify a copy of ``data`` in which every "cannot tell" verdict reads "meets": the
-    recommendations a patient would get once the missing facts are known and hold. None when no
-    verdict is "cannot tell" (no second reasoner run)."""
-    undecided = list(data.subjects(SKG.verdict, SKG.CannotTell))
-    if not undecided:
-        return None
-    hypothetical = Graph()
-    hypothetical += data
-    for assessment in undecided:
-        hypothetical.remove((assessment, SKG.verdict, SKG.CannotTell))
-        hypothetical.add((assessment, SKG.verdict, SKG.Meets))
-    return classify_patients(hypothetical, terms, reasoner, chunk_size=DEFAULT_CHUNK_SIZE, workers=DEFAULT_WORKERS)
+def _mark_conflicts(results: list[RecommendationResult], knowledge: Graph) -> None:
+    """Recommendations that say the opposite (skg:conflictsWith, symmetric) and are both possible for
+    the patient (neither ruled out) are shown conflicting, each naming the other."""
+    open_ = {r.rec: r for r in results if r.status != applicability.DOES_NOT_APPLY}
+    for rec, result in open_.items():
+        others = set(knowledge.objects(rec, SKG.conflictsWith)) | set(knowledge.subjects(SKG.conflictsWith, rec))
+        result.conflicts = sorted(curie(o) for o in others if o in open_ and o != rec)
 
 
 def reason_types(pc: PatientClassification) -> set[URIRef]:

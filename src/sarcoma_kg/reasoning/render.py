@@ -10,7 +10,8 @@ from rdflib.namespace import RDF
 
 from ..namespaces import SKG, bind_prefixes
 from ..rdf import curie
-from .recommend import Outcome, PatientClassification, PatientRecommendations, RecommendationResult
+from .evidence import Outcome, StudyEvidence
+from .recommend import PatientClassification, PatientRecommendations, RecommendationResult
 
 
 def classification_to_json(classified: dict[URIRef, PatientClassification], reasoner: str) -> dict:
@@ -47,48 +48,124 @@ def classification_to_graph(classified: dict[URIRef, PatientClassification]) -> 
     return graph
 
 
-def recommendations_to_json(results: list[PatientRecommendations], reasoner: str) -> dict:
-    def rec_json(r: RecommendationResult) -> dict:
-        data = {
-            "recommendation": curie(r.rec), "notation": r.notation, "direction": r.direction,
-            "text": r.text, "levelOfEvidence": r.level, "grade": r.grade, "consensus": r.consensus,
-            "agreementPercent": r.agreement, "appliesTo": curie(r.target), "reason": r.reason,
-            "notCheckedByTheClass": r.not_checked,
-        }
-        if not r.applies:
-            data["mayApplyIfCannotTellBecomesMeets"] = r.may_apply
-        if r.applies:
-            data["evidence"] = [
-                {"study": e.study, "label": e.label, "firstAuthor": e.first_author, "year": e.year,
-                 "designs": e.designs, "numberOfPatients": e.n, "evidenceLine": e.line,
-                 "lineSources": e.line_sources,
-                 "outcomes": [vars(o) for o in e.outcomes]}
-                for e in r.evidence
-            ]
-        return data
+def _condition_json(c) -> dict:
+    return {"condition": curie(c.condition), "kind": c.kind, "text": c.text, "state": c.state,
+            "detail": c.detail, "facts": c.shown, **({"branch": c.branch} if c.branch else {})}
 
+
+def _evidence_json(e: StudyEvidence) -> dict:
+    return {"study": e.study, "label": e.label, "firstAuthor": e.first_author, "year": e.year,
+            "designs": e.designs, "numberOfPatients": e.n, "evidenceLine": e.line,
+            "lineSources": e.line_sources,
+            "directness": {"directness": e.directness, "population": e.population, "sites": e.sites,
+                           "setting": e.setting, "sarcomaScope": e.scope, "note": e.directness_note},
+            "outcomes": [vars(o) for o in e.outcomes],
+            "associations": [vars(o) for o in e.associations]}
+
+
+def _rec_json(r: RecommendationResult) -> dict:
+    data = {
+        "recommendation": curie(r.rec), "notation": r.notation, "status": r.status, "direction": r.direction,
+        "text": r.text, "levelOfEvidence": r.level, "grade": r.grade, "consensus": r.consensus,
+        "noConsensus": r.no_consensus, "agreementPercent": r.agreement, "population": r.population,
+        "outsidePopulation": r.outside_population, "assumesDefinition": r.assumes_definition,
+        "appliesTo": curie(r.target), "reason": r.reason, "toConfirm": r.to_confirm,
+        "notCheckedByTheClass": r.not_checked, "conflictsWith": r.conflicts,
+        "branch": r.branch, "metOnlyAtLenientBound": r.at_lenient_bound,
+        "conditions": [_condition_json(c) for c in r.conditions],
+    }
+    if r.applies:
+        data["evidence"] = [_evidence_json(e) for e in r.evidence]
+    return data
+
+
+def recommendations_to_json(results: list[PatientRecommendations], reasoner: str) -> dict:
     return {
         "reasoner": reasoner,
         "patients": [
             {"patient": curie(pr.patient),
              "classes": [curie(c.iri) for c in pr.classification.classes],
-             "applicable": [rec_json(r) for r in pr.applicable],
-             "notApplicable": [rec_json(r) for r in pr.not_applicable]}
+             "applicable": [_rec_json(r) for r in pr.applicable],
+             "toConfirm": [_rec_json(r) for r in pr.to_confirm],
+             "notApplicable": [_rec_json(r) for r in pr.not_applicable if not r.may_apply]}
             for pr in results
         ],
     }
 
 
+def _number(value) -> str:
+    return "" if value is None else str(value)
+
+
 def _figure(o: Outcome) -> str:
+    """A figure as the seed prints it: measure, timepoint, statistic, value, interval, p, comparison."""
     bits = [o.measure or "figure"]
     if o.timepoint:
         bits.append(str(o.timepoint))
-    unit = {"percent": "%", "month": "months", "year": "years"}.get(o.unit or "", o.unit or "")
+    unit = "" if (o.unit or "").startswith("ratio") else {"percent": "%", "month": "months", "year": "years"}.get(o.unit or "", o.unit or "")
     value = "" if o.value is None else f"{o.value}{'' if unit in ('', '%') else ' '}{unit}"
+    if o.statistic and value:
+        value = f"{o.statistic} {value}"
+    if o.ci_lower is not None or o.ci_upper is not None:
+        value += f" (95% CI {_number(o.ci_lower)}–{_number(o.ci_upper)})" if value else ""
+    if o.numerator is not None and o.denominator is not None:
+        value += f" [{o.numerator}/{o.denominator}]"
+    if o.p_value is not None:
+        value += f"{', ' if value else ''}p = {o.p_value}"
     text = " ".join(bits) + (f": {value}" if value else "")
+    if o.comparison:
+        text += f"; {o.comparison}"
     if o.subgroup:
         text += f" [{o.subgroup}]"
+    if o.inconsistent_as_printed:
+        text += f"  (INCONSISTENT AS PRINTED: {o.note or 'see the seed'})"
     return text
+
+
+def _meta(r: RecommendationResult) -> str:
+    consensus = "NO CONSENSUS" if r.no_consensus else (r.consensus or "")
+    return ", ".join(x for x in (f"level {r.level}" if r.level else "", f"grade {r.grade}" if r.grade else "",
+                                 consensus, f"{r.agreement}% agreement" if r.agreement is not None else "") if x)
+
+
+def _evidence_lines(e: StudyEvidence) -> list[str]:
+    who = " ".join(str(x) for x in (e.first_author, e.year) if x)
+    head = f"{e.study} {who}".strip() if e.study else e.label
+    extra = ", ".join(x for x in (e.designs, f"n = {e.n}" if e.n is not None else "") if x)
+    lines = [f"      evidence: {head}" + (f" ({extra})" if extra else "")]
+    if e.directness:
+        about = "; ".join(x for x in (e.population, e.sites, e.setting, e.scope) if x)
+        lines.append(f"        directness: {e.directness}" + (f" ({about})" if about else ""))
+        if e.directness_note:
+            lines.append(f"          {e.directness_note}")
+    for o in e.outcomes:
+        src = f"  <- {', '.join(curie(URIRef(s)) for s in o.sources)}" if o.sources else ""
+        lines.append(f"        - {_figure(o)}{src}")
+    for o in e.associations:
+        lines.append(f"        - association reported: {_figure(o)}")
+    return lines
+
+
+def _rec_lines(r: RecommendationResult, mark: str) -> list[str]:
+    """One recommendation: heading, text, why, branch, range, conflicts, what to confirm, evidence."""
+    meta = _meta(r)
+    lines = [f"  {mark} {r.notation} [{r.direction or 'for'}]" + (f" {meta}" if meta else "")]
+    if r.text:
+        lines.append(f"      {r.text}")
+    lines.append(f"      why: {r.reason}")
+    if r.assumes_definition:
+        lines.append(f"      assumes the definition: {', '.join(r.assumes_definition)}")
+    if r.branch:
+        lines.append(f"      branch that holds: \"{r.branch}\"")
+    if r.at_lenient_bound:
+        lines.append("      met only at the lenient end of the range the text gives")
+    if r.conflicts:
+        lines.append(f"      CONFLICTS WITH: {', '.join(r.conflicts)} (both possible for this patient)")
+    for note in r.to_confirm:
+        lines.append(f"      to confirm: {note}")
+    for e in r.evidence:
+        lines.extend(_evidence_lines(e))
+    return lines
 
 
 def recommendations_to_text(results: list[PatientRecommendations], reasoner: str) -> str:
@@ -98,31 +175,16 @@ def recommendations_to_text(results: list[PatientRecommendations], reasoner: str
         lines.append("  classes: " + (", ".join(curie(c.iri) for c in pr.classification.classes) or "none"))
         lines.append(f"  APPLICABLE ({len(pr.applicable)})")
         for r in pr.applicable:
-            meta = ", ".join(x for x in (f"level {r.level}" if r.level else "", f"grade {r.grade}" if r.grade else "",
-                                         r.consensus or "", f"{r.agreement}% agreement" if r.agreement is not None else "") if x)
-            lines.append(f"  * {r.notation} [{r.direction or 'for'}] {meta}")
-            if r.text:
-                lines.append(f"      {r.text}")
-            lines.append(f"      why: {r.reason}")
-            for note in r.not_checked:
-                lines.append(f"      to confirm: {note}")
-            for e in r.evidence:
-                who = " ".join(str(x) for x in (e.first_author, e.year) if x)
-                head = f"{e.study} {who}".strip() if e.study else e.label
-                extra = ", ".join(x for x in (e.designs, f"n = {e.n}" if e.n is not None else "") if x)
-                lines.append(f"      evidence: {head}" + (f" ({extra})" if extra else ""))
-                for o in e.outcomes:
-                    src = f"  <- {', '.join(curie(URIRef(s)) for s in o.sources)}" if o.sources else ""
-                    lines.append(f"        - {_figure(o)}{src}")
-        maybe = [r for r in pr.not_applicable if r.may_apply]
-        if maybe:
-            lines.append(f"  MAY APPLY once the missing facts are known ({len(maybe)})")
-            for r in maybe:
-                lines.append(f"  ? {r.notation} [{r.direction or 'for'}]: {r.reason}")
+            lines.extend(_rec_lines(r, "*"))
+        if pr.to_confirm:
+            lines.append(f"  TO CONFIRM: would apply once the facts below are recorded and hold ({len(pr.to_confirm)})")
+            for r in pr.to_confirm:
+                lines.extend(_rec_lines(r, "?"))
         rest = [r for r in pr.not_applicable if not r.may_apply]
         lines.append(f"  NOT APPLICABLE ({len(rest)})")
         for r in rest:
-            lines.append(f"  - {r.notation}: {r.reason}")
+            outside = f" (OUTSIDE THE POPULATION: \"{r.population}\")" if r.outside_population else ""
+            lines.append(f"  - {r.notation}{outside}: {r.reason}")
         lines.append("")
     return "\n".join(lines)
 

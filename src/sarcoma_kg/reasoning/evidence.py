@@ -1,0 +1,166 @@
+"""The evidence behind recommendations, from the catalogue queries: the studies of each evidence line
+(``cq-recommendation-evidence``), how directly each line bears on its recommendation
+(``cq-evidence-directness``: population, sites, setting, sarcoma-only or mixed) and every figure as the
+seed prints it (``cq-study-figures``: statistic, confidence interval, p-value, comparison, and whether
+the figure is inconsistent as printed). Parameters are bound, never pasted into query text.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from rdflib import Graph, Literal, URIRef
+
+from ..rdf import curie, label
+from ..sparql import query
+
+
+def plain(value):
+    """A literal as a Python number, boolean or string (a whole decimal as an int); a term as its IRI."""
+    if isinstance(value, Literal):
+        py = value.toPython()
+        if isinstance(py, Decimal):
+            return float(py) if py != py.to_integral_value() else int(py)
+        return py if isinstance(py, (int, float, bool, str)) else str(value)
+    return None if value is None else str(value)
+
+
+@dataclass
+class Outcome:
+    outcome: str
+    measure: str | None
+    value: object
+    unit: str | None
+    timepoint: str | None
+    subgroup: str | None
+    sources: list[str]
+    statistic: str | None = None
+    ci_lower: object = None
+    ci_upper: object = None
+    p_value: object = None
+    comparison: str | None = None
+    numerator: object = None
+    denominator: object = None
+    #: the seed prints the figure inconsistently (kept as printed); ``note`` says how
+    inconsistent_as_printed: bool = False
+    note: str | None = None
+
+
+@dataclass
+class StudyEvidence:
+    study: str | None
+    label: str
+    first_author: str | None
+    year: object
+    designs: str
+    n: object
+    line: str | None
+    line_sources: list[str]
+    outcomes: list[Outcome] = field(default_factory=list)
+    #: associations the study reports by their p-value only (skg:reportsAssociation: no value, no unit)
+    associations: list[Outcome] = field(default_factory=list)
+    # how directly the line bears on the recommendation (cq-evidence-directness)
+    population: str | None = None
+    sites: str | None = None
+    setting: str | None = None
+    scope: str | None = None
+    directness: str | None = None
+    directness_note: str | None = None
+
+
+def _listed(value) -> list[str]:
+    """The values of a GROUP_CONCAT column (joined with :data:`~sarcoma_kg.sparql.query.LIST_SEPARATOR`)."""
+    return [v for v in str(value or "").split(query.LIST_SEPARATOR) if v]
+
+
+def _label(knowledge: Graph, term) -> str | None:
+    return label(knowledge, term) if term is not None else None
+
+
+def figures(backend, knowledge: Graph) -> dict[str, dict]:
+    """Every figure of every study, by its IRI: statistic, interval, p-value, comparison, n/N, and the
+    inconsistency note (``cq-study-figures``)."""
+    return {str(row["figure"]): _printed(row, knowledge) for row in _figure_rows(backend)}
+
+
+def _figure_rows(backend) -> list[dict]:
+    return list(query.run(query.resolve("cq-study-figures"), backend, {}).result.as_dicts())
+
+
+def _printed(row: dict, knowledge: Graph) -> dict:
+    return {
+        "statistic": _label(knowledge, row.get("statistic")),
+        "ci_lower": plain(row.get("ciLower")), "ci_upper": plain(row.get("ciUpper")),
+        "p_value": plain(row.get("pValue")), "comparison": plain(row.get("comparison")),
+        "numerator": plain(row.get("numerator")), "denominator": plain(row.get("denominator")),
+        "inconsistent_as_printed": bool(plain(row.get("inconsistentAsPrinted"))),
+        "note": plain(row.get("note")),
+    }
+
+
+def associations(backend, knowledge: Graph) -> dict[str, list[Outcome]]:
+    """The associations each study reports by a p-value only, by study IRI (``cq-study-figures``)."""
+    out: dict[str, list[Outcome]] = {}
+    for row in _figure_rows(backend):
+        if str(row.get("kind")) == "association":
+            out.setdefault(str(row["study"]), []).append(Outcome(
+                outcome=curie(row["figure"]), measure=_label(knowledge, row.get("measure")), value=None,
+                unit=None, timepoint=None, subgroup=None, sources=[], **_printed(row, knowledge)))
+    return out
+
+
+def directness(backend, knowledge: Graph) -> dict[str, dict]:
+    """How directly each evidence line bears on its recommendation, by line IRI (``cq-evidence-directness``)."""
+    out: dict[str, dict] = {}
+    for row in query.run(query.resolve("cq-evidence-directness"), backend, {}).result.as_dicts():
+        out[str(row["line"])] = {
+            "population": plain(row.get("population")),
+            "sites": " | ".join(sorted(_listed(row.get("sites")))) or None,
+            "setting": _label(knowledge, row.get("setting")), "scope": _label(knowledge, row.get("scope")),
+            "directness": _label(knowledge, row.get("directness")), "directness_note": plain(row.get("note")),
+        }
+    return out
+
+
+def _outcome(row: dict, knowledge: Graph, printed: dict[str, dict]) -> Outcome:
+    return Outcome(
+        outcome=curie(row["outcome"]),
+        measure=_label(knowledge, row.get("measure")), value=plain(row.get("value")),
+        unit=_label(knowledge, row.get("unit")),
+        timepoint=plain(row.get("timepoint")), subgroup=plain(row.get("subgroup")),
+        sources=_listed(row.get("outcomeSources")), **printed.get(str(row["outcome"]), {}),
+    )
+
+
+def evidence_for(backend, rec: URIRef | None, knowledge: Graph) -> dict[URIRef, list[StudyEvidence]]:
+    """The studies, their figures and the directness of each line behind ``rec`` (or behind every
+    recommendation when ``rec`` is None); ``rec`` is bound as a parameter."""
+    bindings = {"rec": rec} if rec is not None else {}
+    outcome = query.run(query.resolve("cq-recommendation-evidence"), backend, bindings)
+    printed, direct = figures(backend, knowledge), directness(backend, knowledge)
+    reported = associations(backend, knowledge)
+    by_key: dict[tuple, StudyEvidence] = {}
+    per_rec: dict[URIRef, list[StudyEvidence]] = {}
+    for row in outcome.result.as_dicts():
+        study, line = row.get("study"), row.get("line")
+        key = (str(row.get("rec")), str(study) if study is not None else None, str(line))
+        item = by_key.get(key)
+        if item is None:
+            item = StudyEvidence(
+                study=curie(study) if study is not None else None,
+                label=label(knowledge, study) if study is not None else "no study in the seeds (evidence gap)",
+                first_author=plain(row.get("firstAuthor")), year=plain(row.get("year")),
+                # GROUP_CONCAT order is undefined in SPARQL: sort the parts for stable output
+                designs=query.LIST_SEPARATOR.join(sorted(_listed(row.get("designs")))),
+                n=plain(row.get("n")),
+                line=curie(line) if line is not None else None,
+                line_sources=sorted(_listed(row.get("lineSources"))),
+                associations=list(reported.get(str(study), [])),
+                **direct.get(str(line), {}),
+            )
+            by_key[key] = item
+            per_rec.setdefault(row.get("rec") if rec is None else rec, []).append(item)
+        if row.get("outcome") is not None:
+            item.outcomes.append(_outcome(row, knowledge, printed))
+    return per_rec
