@@ -8,7 +8,9 @@ Pipeline (see bench/README.md for measurements):
    the record class (``<P> rdf:type skg:Patient .`` in N-Triples, ``ex:P a skg:Patient ;`` at
    column 0 in Turtle). The cohort generator writes each patient as one block that starts this way.
    Turtle chunks get the ``@prefix``/``@base`` lines seen so far prepended.
-2. **parse + check** (worker processes, ``workers`` of them): each chunk is loaded into a fresh
+2. **parse + check** (worker processes, ``workers`` of them): statements a patient record may not
+   make (:mod:`sarcoma_kg.patients.boundary`) are taken out of each chunk and reported
+   (:attr:`CohortResult.refused`), so the reference data stay as released; each chunk is loaded into a fresh
    in-memory pyoxigraph store together with the reference data (ontology + knowledge base,
    ~12,500 triples), both in the default graph, through :class:`literals.Encoder` (literals the
    store would rewrite are kept as written); the compiled program (:mod:`.compiler`) then runs
@@ -60,12 +62,13 @@ from pathlib import Path
 from typing import Callable, Iterator
 
 import pyoxigraph as ox
-from rdflib import Graph
+from rdflib import Graph, URIRef
 from rdflib.namespace import SH
 
 from .. import rdf, resources
 from ..errors import InputError
 from ..namespaces import SKG, sparql_prologue
+from ..patients import boundary
 from ..patients.verdicts import decide, sort_listed_names
 from .compiler import Program, compile_shapes, load_shapes
 from .evaluate import queries, results, run_updates
@@ -189,6 +192,7 @@ class Chunk:
     path: str
     end_offset: int
     renamed: dict | None = None   # stored -> written literals (chunks cut out of a regrouping store)
+    as_written: bool = True       # the bytes are the file's own (line numbers can be given)
 
 
 def cohort_format(path: Path) -> str:
@@ -284,6 +288,7 @@ class ChunkOutput:
     report: list = field(default_factory=list)           # evaluate.Result of every result (when kept)
     focus_nodes: int = 0                                 # focus nodes of the shapes' targets
     standins: bool = False                               # some literal is held as a stand-in
+    refused: list[str] = field(default_factory=list)     # statements a patient record may not make
 
 
 _STATE: dict = {}
@@ -351,6 +356,33 @@ def _reference_facts() -> None:
     _STATE["ref_patients"] = {p.value for p in patients}
 
 
+_PREFIX_LINE = re.compile(rb"^\s*(?:@prefix|PREFIX)\s+([\w.-]*):\s*<([^>]*)>", re.M | re.I)
+
+
+def admissible(chunk: Chunk) -> tuple[bytes, str, list[str]]:
+    """(data, format, refusals): the chunk without the statements a patient record may not make
+    (:mod:`sarcoma_kg.patients.boundary`), which are reported, never loaded beside the reference
+    data. Raises SyntaxError for malformed data."""
+    rdf_format = ox.RdfFormat.N_TRIPLES if chunk.fmt == "nt" else ox.RdfFormat.TURTLE
+    alone = ox.Store()
+    alone.bulk_load(chunk.data, format=rdf_format)
+    if not any(True for _ in alone.query(boundary.REFUSED_QUERY)):
+        return chunk.data, chunk.fmt, []
+    iri = lambda t: t.value if isinstance(t, ox.NamedNode) else None  # noqa: E731
+    keep, refused = [], []
+    for q in ox.parse(chunk.data, format=rdf_format):
+        (refused if boundary.refuses(iri(q.subject), q.predicate.value, iri(q.object)) else keep).append(q)
+    text = chunk.data.decode("utf-8", "replace") if chunk.as_written else None
+    prefixes = [(m.group(1).decode(), m.group(2).decode()) for m in _PREFIX_LINE.finditer(chunk.data)]
+    messages = []
+    for q in refused:
+        line = boundary.line_of(text, iri(q.subject), prefixes, chunk.first_line - chunk.header_lines)
+        triple = " ".join(rdf.curie(URIRef(t.value)) if isinstance(t, ox.NamedNode) else str(t)
+                          for t in (q.subject, q.predicate, q.object))
+        messages.append(boundary.Refusal(Path(chunk.path), line, triple).message)
+    return ox.serialize(keep, format=ox.RdfFormat.N_TRIPLES), "nt", messages
+
+
 def check_chunk(chunk: Chunk) -> ChunkOutput:
     out = ChunkOutput(chunk.index, chunk.end_offset)
     t0 = time.perf_counter()
@@ -360,7 +392,8 @@ def check_chunk(chunk: Chunk) -> ChunkOutput:
     # store does not give space back on clear_graph: RSS grew to ~465 MB per worker over 100k).
     store = _reference_store()
     try:
-        decode = _STATE["encoder"].load(store, chunk.data, chunk.fmt)
+        data, fmt, out.refused = admissible(chunk)
+        decode = _STATE["encoder"].load(store, data, fmt)
         if chunk.renamed:
             decode.renamed.update(chunk.renamed)
     except SyntaxError as exc:
@@ -452,6 +485,7 @@ class CohortResult:
     all_report: list | None = None                            # evaluate.Result of every result (collect=True)
     focus_nodes: int = 0                                      # focus nodes of the shapes' targets, all chunks
     standins: bool = False                                    # some chunk held a literal as a stand-in
+    refused: list[str] = field(default_factory=list)          # statements a patient record may not make
 
     @property
     def conforms(self) -> bool:
@@ -638,7 +672,7 @@ def regroup(path: Path, in_fmt: str, store_dir: str, batch: int = REGROUP_BATCH,
              f"?p (<urn:sarcoma-kg:none>|!<urn:sarcoma-kg:none>)* ?s . ?s ?pp ?o }}")
         data = ox.serialize(store.query(q), format=ox.RdfFormat.N_TRIPLES)
         end = total * min(i + batch, len(records)) // max(len(records), 1)
-        yield Chunk(i // batch, "nt", data, 1, 0, str(path), end, renamed)
+        yield Chunk(i // batch, "nt", data, 1, 0, str(path), end, renamed, as_written=False)
     if notes is not None:
         unreached = _unreached(store, classes)
         if unreached:
@@ -715,6 +749,7 @@ def _consume(outputs, result: CohortResult, out, fmt, results_out, progress, tot
                     raise _NotGrouped(f"patient <{p}> appears in two separate blocks")
                 seen.add(h)
             result.patients += len(o.patients)
+            result.refused.extend(o.refused)
             result.chunks += 1
             result.focus_nodes += o.focus_nodes
             result.standins |= o.standins

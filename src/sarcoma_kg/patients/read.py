@@ -7,7 +7,8 @@ a new input form is one more class with ``accepts(path)`` and ``read(path) -> Gr
 there. A folder stands for the files under it that some reader accepts.
 
 Every file is read into a graph of its own, holding the patient data only (no ontology, no
-knowledge base), and checked: its patients are IRIs (blank-node patients cannot be named in
+knowledge base); statements a patient record may not make (:mod:`.boundary`: about the project's
+vocabulary, definitions, criteria or classes) are taken out of it and reported. It is checked: its patients are IRIs (blank-node patients cannot be named in
 verdicts), at least one thing is typed ``skg:Patient``. A patient graph follows docs/model.md
 ("Patient graph"); unknown is absence: a fact that is not in the graph is unknown, never false.
 """
@@ -21,6 +22,7 @@ from typing import Iterable, Protocol
 from rdflib import BNode, Graph, URIRef
 from rdflib.namespace import RDF
 
+from . import boundary
 from ..errors import InputError
 from ..namespaces import SKG, bind_prefixes
 from ..rdf import curie, parse_into, patients_in, rdf_format
@@ -82,6 +84,9 @@ class PatientFile:
     path: Path
     graph: Graph
     patients: tuple[URIRef, ...]
+    #: Statements of the file outside what a patient record may say (:mod:`.boundary`), removed
+    #: from ``graph``.
+    refused: tuple[boundary.Refusal, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -104,13 +109,14 @@ def read_patient_file(path: Path | str) -> PatientFile:
     if path.is_dir():
         raise InputError(f"{path}: is a folder, not a patient file (give the files in it, or the folder itself)")
     graph = reader_for(path).read(path)
+    refused = tuple(boundary.split(graph, path))
     if any(isinstance(s, BNode) for s in graph.subjects(RDF.type, SKG.Patient)):
         raise InputError(f"{path}: a patient is a blank node; give every patient an IRI (for example ex:P1), "
                          "so that its verdicts can be named and written back")
     found = patients_in(graph)
     if not found:
         raise InputError(f"{path}: no skg:Patient found (nothing in it is typed skg:Patient)")
-    return PatientFile(path=path, graph=graph, patients=tuple(found))
+    return PatientFile(path=path, graph=graph, patients=tuple(found), refused=refused)
 
 
 def expand(paths: Iterable[Path | str]) -> list[Path]:
@@ -136,13 +142,16 @@ def clash(pf: PatientFile, owner: dict[URIRef, Path]) -> InputError | None:
 
 
 def read_patients(paths: Iterable[Path | str]) -> Patients:
-    """Read every file (folders expanded); stop at the first unreadable file or repeated patient."""
+    """Read every file (folders expanded); stop at the first unreadable file, repeated patient or
+    statement outside what a patient record may say (:mod:`.boundary`)."""
     files: list[PatientFile] = []
     owner: dict[URIRef, Path] = {}
     merged = Graph()
     bind_prefixes(merged)
     for path in expand(paths):
         pf = read_patient_file(path)
+        if pf.refused:
+            raise InputError(pf.refused[0].message.replace("; ignored for every verdict", ""))
         error = clash(pf, owner)
         if error is not None:
             raise error

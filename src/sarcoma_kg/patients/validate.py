@@ -6,7 +6,9 @@ against the structural shapes and against every definition of oligometastatic di
 
 Exit code (:attr:`ValidationResult.exit_code`): 0 when every input was read and has no data
 violation (whatever the verdicts; warnings do not count), 1 when a data violation exists,
-2 when an input file could not be read (the other files are still validated and reported).
+2 when an input file could not be read (the other files are still validated and reported) or
+states something a patient record may not say (:mod:`.boundary`: reported, ignored for every
+verdict, the file's patients validated without it).
 """
 
 from __future__ import annotations
@@ -113,6 +115,7 @@ def validate_paths(paths: Iterable[Path | str], knowledge: Graph | None = None) 
             continue
         for p in pf.patients:
             owner[p] = pf.path
+        result.errors.extend(FileError(pf.path, r.message) for r in pf.refused)
         result.files.append(pf)
     if not result.files:
         return result
@@ -285,5 +288,5 @@ def render_table(result: ValidationResult) -> str:
     nviol = len(result.violations)
     lines.append(
         f"{len(d['patients'])} patient(s) in {len(d['files'])} file(s); "
-        f"{nviol} violation(s), {len(result.warnings)} warning(s), {len(d['errors'])} unreadable file(s)")
+        f"{nviol} violation(s), {len(result.warnings)} warning(s), {len(d['errors'])} input error(s)")
     return "\n".join(lines) + "\n"
