@@ -116,12 +116,12 @@ def test_cohort_validate_the_attack_changes_no_verdict_and_is_reported(tmp_path)
     result, rows = cohort_rows(path)
     assert rows[(str(EX.Good), str(DEFINITION.Falk2015))] == "Meets"
     assert any(r[0] == str(EX["Lunar-L1"]) and r[2].endswith("Violation") for r in result.all_results)
-    assert any(m.startswith(f"{path}:12: definition:Falk2015-lesions") for m in result.refused), result.refused
-    assert len(result.refused) == 4
+    assert any(m.startswith(f"{path}:12: definition:Falk2015-lesions") for m in result.input_errors), result.input_errors
+    assert len(result.input_errors) == 4
 
 
 def test_cohort_validate_without_the_attack_refuses_nothing(tmp_path):
     path = write(tmp_path, "cohort.ttl", PREFIXES + GOOD)
     result, rows = cohort_rows(path)
-    assert result.refused == []
+    assert result.input_errors == []
     assert rows[(str(EX.Good), str(DEFINITION.Falk2015))] == "Meets"

@@ -70,9 +70,9 @@ def run_cohort_validation(file: Path, output: Path | None, fmt: str, workers: in
     click.echo(write_summary(result), err=True, nl=False)
     if result.focus_nodes == 0:
         raise InputError(f"{file}: no node of the file is a focus node of the shapes: nothing was validated")
-    for message in result.refused:
+    for message in result.input_errors:
         click.echo(f"error: {message}", err=True)
-    if result.refused:
+    if result.input_errors:
         sys.exit(EXIT_INPUT)
     sys.exit(EXIT_OK if result.conforms else EXIT_NONCONFORMANT)
 

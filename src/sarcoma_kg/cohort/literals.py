@@ -8,15 +8,15 @@ constants alike. SHACL compares RDF terms as written: ``sh:datatype xsd:int`` ho
 ``"5"^^xsd:int``, ``sh:in ( 1 )`` does not hold for ``"1"^^xsd:int``, ``"8.0"`` and ``"8.00"`` are
 two values. So every literal is classified before it reaches the store:
 
-* *kept*: the store keeps it as written (most literals, and every ill-formed literal of a datatype
-  the store computes with: ``"abc"^^xsd:integer`` is kept verbatim; :func:`well_formed_test`
-  tells it apart in SPARQL);
+* *kept*: the store keeps it as written (most literals; :func:`well_formed_test` tells an
+  ill-formed one apart in SPARQL);
 * *renamed*: the store keeps its datatype and value but rewrites the lexical form (``"8.0"``).
   As long as no other literal of the data, the reference data or the shapes has the same stored
   form, the stored term stands for this one literal: values, datatype and identity are right,
   and :class:`Decoder` turns the stored term back into the written one in results;
 * *stand-in*: the store would change its datatype, would merge it with another written literal,
-  or it is ill-formed for a datatype the store does not check. It is stored as
+  or it is ill-formed (outside the XSD lexical space as written, :mod:`sarcoma_kg.lexical`: the
+  store would read ``"2023-02-30"^^xsd:date`` as a date). It is stored as
   ``"lexical form"^^<urn:sarcoma-kg:written:DATATYPE>`` (well-formed) or
   ``"lexical form"^^<urn:sarcoma-kg:ill-formed:DATATYPE>``, a literal the store keeps as it is
   and no other literal equals. The compiled Core constraints read the datatype and the value of a
@@ -33,6 +33,8 @@ import re
 from dataclasses import dataclass, field
 
 import pyoxigraph as ox
+
+from .. import lexical as xsd_lexical
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
 RDF_LANGSTRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
@@ -86,14 +88,11 @@ def _collapse(lexical: str) -> str:
 
 
 def well_formed(lexical: str, datatype: str) -> bool:
-    """Whether a literal of a datatype the store does not parse itself is well formed."""
-    if datatype in DERIVED_INTEGERS:
-        text = _collapse(lexical)
-        if not re.fullmatch(r"[+-]?\d+", text):
-            return False
-        low, high = DERIVED_INTEGERS[datatype]
-        n = int(text)
-        return (low is None or n >= low) and (high is None or n <= high)
+    """Whether a literal is well formed: XSD lexical spaces as written (:mod:`sarcoma_kg.lexical`,
+    stricter than the store, which reads ``2023-02-30`` as a date), else :data:`LEXICAL`."""
+    strict = xsd_lexical.well_formed(lexical, datatype)
+    if strict is not None:
+        return strict
     pattern = LEXICAL.get(datatype)
     return pattern is None or pattern.match(_collapse(lexical)) is not None
 
@@ -148,7 +147,7 @@ class Forms:
         if datatype in (XSD + "string", RDF_LANGSTRING):
             return "kept"
         if datatype in DERIVED_INTEGERS or not well_formed(lexical, datatype):
-            return "standin"
+            return "standin"  # the store would rewrite the type, or reads it more liberally than XSD
         stored = self.cache[(lexical, datatype)]
         if stored == (lexical, datatype):
             return "kept"

@@ -288,7 +288,7 @@ class ChunkOutput:
     report: list = field(default_factory=list)           # evaluate.Result of every result (when kept)
     focus_nodes: int = 0                                 # focus nodes of the shapes' targets
     standins: bool = False                               # some literal is held as a stand-in
-    refused: list[str] = field(default_factory=list)     # statements a patient record may not make
+    input_errors: list[str] = field(default_factory=list)  # records that do not parse; statements refused
 
 
 _STATE: dict = {}
@@ -360,27 +360,69 @@ _PREFIX_LINE = re.compile(rb"^\s*(?:@prefix|PREFIX)\s+([\w.-]*):\s*<([^>]*)>", r
 
 
 def admissible(chunk: Chunk) -> tuple[bytes, str, list[str]]:
-    """(data, format, refusals): the chunk without the statements a patient record may not make
-    (:mod:`sarcoma_kg.patients.boundary`), which are reported, never loaded beside the reference
-    data. Raises SyntaxError for malformed data."""
+    """(data, format, input errors): the chunk without the statements a patient record may not
+    make (:mod:`sarcoma_kg.patients.boundary`: reported, never loaded beside the reference data)
+    and, when it does not parse, without the records that do not (:func:`by_record`: reported with
+    their line). Raises SyntaxError when no record of it parses."""
     rdf_format = ox.RdfFormat.N_TRIPLES if chunk.fmt == "nt" else ox.RdfFormat.TURTLE
     alone = ox.Store()
-    alone.bulk_load(chunk.data, format=rdf_format)
-    if not any(True for _ in alone.query(boundary.REFUSED_QUERY)):
-        return chunk.data, chunk.fmt, []
+    try:
+        alone.bulk_load(chunk.data, format=rdf_format)
+    except SyntaxError as exc:
+        quads, messages = by_record(chunk, exc)
+    else:
+        if not any(True for _ in alone.query(boundary.REFUSED_QUERY)):
+            return chunk.data, chunk.fmt, []
+        quads, messages = list(ox.parse(chunk.data, format=rdf_format)), []
     iri = lambda t: t.value if isinstance(t, ox.NamedNode) else None  # noqa: E731
     keep, refused = [], []
-    for q in ox.parse(chunk.data, format=rdf_format):
+    for q in quads:
         (refused if boundary.refuses(iri(q.subject), q.predicate.value, iri(q.object)) else keep).append(q)
     text = chunk.data.decode("utf-8", "replace") if chunk.as_written else None
     prefixes = [(m.group(1).decode(), m.group(2).decode()) for m in _PREFIX_LINE.finditer(chunk.data)]
-    messages = []
     for q in refused:
         line = boundary.line_of(text, iri(q.subject), prefixes, chunk.first_line - chunk.header_lines)
         triple = " ".join(rdf.curie(URIRef(t.value)) if isinstance(t, ox.NamedNode) else str(t)
                           for t in (q.subject, q.predicate, q.object))
         messages.append(boundary.Refusal(Path(chunk.path), line, triple).message)
     return ox.serialize(keep, format=ox.RdfFormat.N_TRIPLES), "nt", messages
+
+
+def first_subject(block: bytes) -> str:
+    """The first word of the first statement line of ``block`` (not a directive or comment)."""
+    for line in block.splitlines():
+        word = line.split(None, 1)[0].decode("utf-8", "replace") if line.strip() else ""
+        if word and not word.startswith("#") and word.lower() not in ("@prefix", "prefix", "@base", "base"):
+            return word
+    return "?"
+
+
+def by_record(chunk: Chunk, whole: SyntaxError) -> tuple[list, list[str]]:
+    """(quads of the records that parse, one error per record that does not) of a chunk that does
+    not parse as a whole: the chunk is cut before each record-start line, each block parsed with the
+    prefixes declared before it. Raises ``whole`` when no block parses."""
+    rdf_format = ox.RdfFormat.N_TRIPLES if chunk.fmt == "nt" else ox.RdfFormat.TURTLE
+    data = chunk.data
+    cuts, at = [], 0
+    while True:
+        at = _next_cut(data, chunk.fmt, at + 1, record_starts(_STATE.get("records") or PATIENT))
+        if at < 0:
+            break
+        cuts.append(at)
+    quads, messages = [], []
+    for start, end in zip([0, *cuts], [*cuts, len(data)]):
+        header = b"".join(line + b"\n" for line in _directives(data[:start])) if chunk.fmt == "ttl" else b""
+        block_line = data.count(b"\n", 0, start) + 1
+        try:
+            quads.extend(ox.parse(header + data[start:end], format=rdf_format))
+        except SyntaxError as exc:
+            offset = block_line - 1 - header.count(b"\n") + chunk.first_line - 1 - chunk.header_lines
+            error = rdf.syntax_error(chunk.path if chunk.as_written else f"{chunk.path} (regrouped)", chunk.fmt, exc,
+                                     line_offset=offset if chunk.as_written else 0)
+            messages.append(f"{error} (record {first_subject(data[start:end])} left out)")
+    if len(messages) == len(cuts) + 1:
+        raise whole
+    return quads, messages
 
 
 def check_chunk(chunk: Chunk) -> ChunkOutput:
@@ -392,7 +434,7 @@ def check_chunk(chunk: Chunk) -> ChunkOutput:
     # store does not give space back on clear_graph: RSS grew to ~465 MB per worker over 100k).
     store = _reference_store()
     try:
-        data, fmt, out.refused = admissible(chunk)
+        data, fmt, out.input_errors = admissible(chunk)
         decode = _STATE["encoder"].load(store, data, fmt)
         if chunk.renamed:
             decode.renamed.update(chunk.renamed)
@@ -485,7 +527,8 @@ class CohortResult:
     all_report: list | None = None                            # evaluate.Result of every result (collect=True)
     focus_nodes: int = 0                                      # focus nodes of the shapes' targets, all chunks
     standins: bool = False                                    # some chunk held a literal as a stand-in
-    refused: list[str] = field(default_factory=list)          # statements a patient record may not make
+    input_errors: list[str] = field(default_factory=list)     # records left out (do not parse), statements
+                                                              # a patient record may not make (ignored)
 
     @property
     def conforms(self) -> bool:
@@ -749,7 +792,7 @@ def _consume(outputs, result: CohortResult, out, fmt, results_out, progress, tot
                     raise _NotGrouped(f"patient <{p}> appears in two separate blocks")
                 seen.add(h)
             result.patients += len(o.patients)
-            result.refused.extend(o.refused)
+            result.input_errors.extend(o.input_errors)
             result.chunks += 1
             result.focus_nodes += o.focus_nodes
             result.standins |= o.standins

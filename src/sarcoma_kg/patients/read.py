@@ -3,8 +3,9 @@
 Each input form has one reader class (after KGX's one source per format): :class:`RdfReader` for
 Turtle, N-Triples, JSON-LD and RDF/XML (by suffix), :class:`CsvReader` for the tumour-board CSV of
 :mod:`~sarcoma_kg.patients.csv_mapping`. :data:`READERS` lists them in the order they are asked;
-a new input form is one more class with ``accepts(path)`` and ``read(path) -> Graph``, inserted
-there. A folder stands for the files under it that some reader accepts.
+a new input form is one more class with ``accepts(path)`` and ``read(path) -> (Graph, errors)``,
+inserted there: ``errors`` are the records that could not be read (each an :class:`InputError`
+naming file and line), left out of the graph while the other records are read. A folder stands for the files under it that some reader accepts.
 
 Every file is read into a graph of its own, holding the patient data only (no ontology, no
 knowledge base); statements a patient record may not make (:mod:`.boundary`: about the project's
@@ -15,18 +16,21 @@ verdicts), at least one thing is typed ``skg:Patient``. A patient graph follows 
 
 from __future__ import annotations
 
+import logging
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Protocol
 
-from rdflib import BNode, Graph, URIRef
+from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF
 
 from . import boundary
+from .. import lexical
 from ..errors import InputError
 from ..namespaces import SKG, bind_prefixes
-from ..rdf import curie, parse_into, patients_in, rdf_format
-from .csv_mapping import read_csv
+from ..rdf import curie, parse_into, patients_in, rdf_format, syntax_error
+from .csv_mapping import read_csv_records
 
 
 class PatientReader(Protocol):
@@ -37,7 +41,7 @@ class PatientReader(Protocol):
 
     def accepts(self, path: Path) -> bool: ...
 
-    def read(self, path: Path) -> Graph: ...
+    def read(self, path: Path) -> tuple[Graph, list[InputError]]: ...
 
 
 class RdfReader:
@@ -50,10 +54,79 @@ class RdfReader:
     def accepts(self, path: Path) -> bool:
         return True  # any other suffix is read as Turtle
 
-    def read(self, path: Path) -> Graph:
+    def read(self, path: Path) -> tuple[Graph, list[InputError]]:
         graph = Graph()
         bind_prefixes(graph)
-        return parse_into(graph, path, rdf_format(path))
+        fmt = rdf_format(path)
+        with as_written():
+            try:
+                return parse_into(graph, path, fmt), []
+            except InputError as whole:
+                if fmt not in ("turtle", "nt"):
+                    raise
+                return read_records(path, fmt, whole)
+
+
+def read_records(path: Path, fmt: str, whole: InputError) -> tuple[Graph, list[InputError]]:
+    """A Turtle or N-Triples file that does not parse, read record by record: the file is cut just
+    before each line that starts a patient's block (``ex:P a skg:Patient``, as ``cohort validate``
+    cuts files), each block is parsed with the prefixes declared before it, and a block that does
+    not parse is an error naming its line and patient, the others are kept. Raises ``whole`` (the
+    error of the whole file) when no block parses or the file has no such line."""
+    from ..cohort.run import NT_PATIENT_START, TTL_PATIENT_START, _directives, first_subject
+
+    data = path.read_bytes()
+    if fmt == "nt":
+        cuts = sorted({data.rfind(b"\n", 0, m) + 1 for m in _finditer(data, NT_PATIENT_START)})
+    else:
+        cuts = [m.start() + 1 for m in TTL_PATIENT_START.finditer(data)]
+    cuts = [c for c in cuts if c > 0]
+    if not cuts:
+        raise whole
+    graph, errors, header = Graph(), [], b""
+    bind_prefixes(graph)
+    for start, end in zip([0, *cuts], [*cuts, len(data)]):
+        block = data[start:end]
+        first_line = data.count(b"\n", 0, start) + 1
+        part = Graph()
+        try:
+            part.parse(data=header + block, format=fmt)
+        except Exception as exc:  # rdflib raises several unrelated exception types
+            error = syntax_error(path, fmt, exc, line_offset=first_line - 1 - header.count(b"\n"),
+                                 default_line=first_line)
+            errors.append(InputError(f"{error} (record {first_subject(block)} left out)"))
+        else:
+            graph += part
+        if fmt == "turtle":
+            header += b"".join(line + b"\n" for line in _directives(block))
+    if not patients_in(graph):
+        raise whole
+    return graph, errors
+
+
+def _finditer(data: bytes, needle: bytes):
+    at = data.find(needle)
+    while at >= 0:
+        yield at
+        at = data.find(needle, at + 1)
+
+
+@contextmanager
+def as_written():
+    """While reading patient data, rdflib keeps literals as written (by default it rewrites a
+    lexical form it can parse: ``"1_000"^^xsd:decimal`` becomes ``"1000"``) and does not log a
+    traceback for a literal it cannot convert (:func:`strict_literals` reports those)."""
+    import rdflib
+
+    term_log = logging.getLogger("rdflib.term")
+    saved = rdflib.NORMALIZE_LITERALS, term_log.level
+    rdflib.NORMALIZE_LITERALS = False
+    term_log.setLevel(logging.CRITICAL)
+    try:
+        yield
+    finally:
+        rdflib.NORMALIZE_LITERALS, level = saved
+        term_log.setLevel(level)
 
 
 class CsvReader:
@@ -64,8 +137,8 @@ class CsvReader:
     def accepts(self, path: Path) -> bool:
         return path.suffix.lower() in self.suffixes
 
-    def read(self, path: Path) -> Graph:
-        return read_csv(path)
+    def read(self, path: Path) -> tuple[Graph, list[InputError]]:
+        return read_csv_records(path)
 
 
 #: The readers, asked in this order: the first that accepts a file reads it.
@@ -87,6 +160,8 @@ class PatientFile:
     #: Statements of the file outside what a patient record may say (:mod:`.boundary`), removed
     #: from ``graph``.
     refused: tuple[boundary.Refusal, ...] = ()
+    #: Records of the file that could not be read (left out of ``graph``), each naming file and line.
+    errors: tuple[InputError, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -108,15 +183,40 @@ def read_patient_file(path: Path | str) -> PatientFile:
         raise InputError(f"{path}: file not found")
     if path.is_dir():
         raise InputError(f"{path}: is a folder, not a patient file (give the files in it, or the folder itself)")
-    graph = reader_for(path).read(path)
+    graph, errors = reader_for(path).read(path)
     refused = tuple(boundary.split(graph, path))
+    strict_literals(graph)
     if any(isinstance(s, BNode) for s in graph.subjects(RDF.type, SKG.Patient)):
         raise InputError(f"{path}: a patient is a blank node; give every patient an IRI (for example ex:P1), "
                          "so that its verdicts can be named and written back")
     found = patients_in(graph)
+    if not found and errors:
+        raise InputError("\n".join(map(str, errors)))
     if not found:
         raise InputError(f"{path}: no skg:Patient found (nothing in it is typed skg:Patient)")
-    return PatientFile(path=path, graph=graph, patients=tuple(found), refused=refused)
+    return PatientFile(path=path, graph=graph, patients=tuple(found), refused=refused, errors=tuple(errors))
+
+
+def ill_typed(literal: Literal) -> Literal:
+    """``literal`` (same lexical form and datatype) as rdflib marks a literal outside its datatype's
+    lexical space: ill typed, no value, so ``sh:datatype`` reports it and no comparison uses it."""
+    with as_written():
+        marked = Literal(str(literal), datatype=literal.datatype)
+    marked._ill_typed, marked._value = True, None
+    return marked
+
+
+def strict_literals(graph: Graph) -> int:
+    """Mark ill typed (:func:`ill_typed`) every literal of ``graph`` outside the XSD lexical space of
+    its datatype as written (:mod:`sarcoma_kg.lexical`: rdflib reads ``"1_000"``, ``"１２"``,
+    ``"Infinity"`` as decimals and more dates than XSD allows); return how many."""
+    bad = [(s, p, o) for s, p, o in graph
+           if isinstance(o, Literal) and o.datatype is not None and str(o.datatype) in lexical.CHECKED
+           and not lexical.well_formed(str(o), str(o.datatype))]
+    for s, p, o in bad:
+        graph.remove((s, p, o))
+        graph.add((s, p, ill_typed(o)))
+    return len(bad)
 
 
 def expand(paths: Iterable[Path | str]) -> list[Path]:
@@ -150,6 +250,8 @@ def read_patients(paths: Iterable[Path | str]) -> Patients:
     bind_prefixes(merged)
     for path in expand(paths):
         pf = read_patient_file(path)
+        if pf.errors:
+            raise pf.errors[0]
         if pf.refused:
             raise InputError(pf.refused[0].message.replace("; ignored for every verdict", ""))
         error = clash(pf, owner)

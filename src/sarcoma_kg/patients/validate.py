@@ -115,6 +115,7 @@ def validate_paths(paths: Iterable[Path | str], knowledge: Graph | None = None) 
             continue
         for p in pf.patients:
             owner[p] = pf.path
+        result.errors.extend(FileError(pf.path, str(e)) for e in pf.errors)
         result.errors.extend(FileError(pf.path, r.message) for r in pf.refused)
         result.files.append(pf)
     if not result.files:
@@ -234,7 +235,7 @@ def _finding_dict(result: ValidationResult, f: Finding) -> dict:
         "severity": f.severity,
         "shape": curie(f.shape),
         "constraint": curie(f.constraint) if f.constraint else None,
-        "path": curie(f.path) if f.path else None,
+        "path": curie(f.path) if isinstance(f.path, URIRef) else None,  # an inverse path is a blank node
         "value": curie(f.value) if f.value is not None else None,
         "message": f.message,
     }

@@ -45,6 +45,8 @@ def _patient_ntriples(path: Path, knowledge, out: Path) -> Path:
     from ...patients.verdicts import derive
 
     pf = read_patient_file(path)
+    if pf.errors:
+        raise pf.errors[0]
     if pf.refused:
         raise InputError(pf.refused[0].message.replace("; ignored for every verdict", ""))
     graph = pf.graph
