@@ -135,6 +135,23 @@ def with_version(graph: Graph) -> Graph:
 
 # --------------------------------------------------------------------------- naming terms
 
+_IRI_FORBIDDEN = re.compile(r'[\x00-\x20<>"{}|\\^`\x7f-\x9f\ud800-\udfff]')
+_IRI_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
+
+
+def iri_problem(iri: str) -> str | None:
+    """Why ``iri`` is not an absolute IRI (RFC 3987: a scheme; no space, control character,
+    ``<>"{}|\\^`` or backquote, no lone surrogate), or None when it is one."""
+    bad = _IRI_FORBIDDEN.search(iri)
+    if bad:
+        char = bad.group()
+        name = "a space" if char == " " else "a lone surrogate" if "\ud800" <= char <= "\udfff" else f"U+{ord(char):04X}"
+        return f"{ascii(iri)} is not an IRI: it holds {name}"
+    if not _IRI_SCHEME.match(iri):
+        return f"{ascii(iri)} is not an absolute IRI (no scheme)"
+    return None
+
+
 def curie(term) -> str:
     """``skg:Lung`` for an IRI in a project namespace (the longest that matches: ``study:Falk2015``,
     not ``skg:study/Falk2015``), ``<iri>`` for any other IRI, and the text of a literal or blank node."""

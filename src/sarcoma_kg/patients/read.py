@@ -29,7 +29,7 @@ from . import boundary
 from .. import lexical
 from ..errors import InputError
 from ..namespaces import SKG, bind_prefixes
-from ..rdf import curie, parse_into, patients_in, rdf_format, syntax_error
+from ..rdf import curie, iri_problem, parse_into, patients_in, rdf_format, syntax_error
 from .csv_mapping import read_csv_records
 
 
@@ -60,11 +60,31 @@ class RdfReader:
         fmt = rdf_format(path)
         with as_written():
             try:
-                return parse_into(graph, path, fmt), []
+                parse_into(graph, path, fmt)
+                problem = bad_iri(graph, path)
+                if problem is None:
+                    return graph, []
+                raise problem
             except InputError as whole:
                 if fmt not in ("turtle", "nt"):
                     raise
                 return read_records(path, fmt, whole)
+
+
+def bad_iri(graph: Graph, path: Path, default_line: int | None = None) -> InputError | None:
+    """The error for the first term of ``graph`` that is not an IRI although parsed as one
+    (:func:`~sarcoma_kg.rdf.iri_problem`: a space, a lone surrogate ...), naming the line (the
+    first line that writes it, else ``default_line``)."""
+    for triple in graph:
+        for term in triple:
+            if isinstance(term, URIRef) and (problem := iri_problem(str(term))):
+                try:
+                    text = path.read_text(encoding="utf-8", errors="replace")
+                except OSError:
+                    text = None
+                line = boundary.line_of(text, str(term), (), 1) or default_line
+                return InputError(f"{path}:{line}: {problem}" if line else f"{path}: {problem}")
+    return None
 
 
 def read_records(path: Path, fmt: str, whole: InputError) -> tuple[Graph, list[InputError]]:
@@ -94,9 +114,12 @@ def read_records(path: Path, fmt: str, whole: InputError) -> tuple[Graph, list[I
         except Exception as exc:  # rdflib raises several unrelated exception types
             error = syntax_error(path, fmt, exc, line_offset=first_line - 1 - header.count(b"\n"),
                                  default_line=first_line)
-            errors.append(InputError(f"{error} (record {first_subject(block)} left out)"))
         else:
-            graph += part
+            error = bad_iri(part, path, first_line)
+            if error is None:
+                graph += part
+        if error is not None:
+            errors.append(InputError(f"{error} (record {first_subject(block)} left out)"))
         if fmt == "turtle":
             header += b"".join(line + b"\n" for line in _directives(block))
     if not patients_in(graph):
