@@ -414,7 +414,7 @@ def by_record(chunk: Chunk, whole: SyntaxError) -> tuple[list, list[str]]:
         header = b"".join(line + b"\n" for line in _directives(data[:start])) if chunk.fmt == "ttl" else b""
         block_line = data.count(b"\n", 0, start) + 1
         try:
-            quads.extend(ox.parse(header + data[start:end], format=rdf_format))
+            quads.extend(list(ox.parse(header + data[start:end], format=rdf_format)))  # all of it, or none
         except SyntaxError as exc:
             offset = block_line - 1 - header.count(b"\n") + chunk.first_line - 1 - chunk.header_lines
             error = rdf.syntax_error(chunk.path if chunk.as_written else f"{chunk.path} (regrouped)", chunk.fmt, exc,
@@ -560,6 +560,24 @@ def patient_shapes() -> Graph:
     return load_shapes(resources.shape_files("patient"))
 
 
+COHORT_SUFFIXES = (".ttl", ".turtle", ".nt", ".ntriples")
+
+
+def _through_reader(path: Path, **options) -> CohortResult:
+    """A patient file of another form (the tumour-board CSV, JSON-LD, RDF/XML), read by the one
+    patient reader (:mod:`sarcoma_kg.patients.read`: its unreadable records and refused statements
+    become input errors) and checked as N-Triples, so both validation paths take the same files."""
+    from ..patients.read import read_patient_file
+
+    pf = read_patient_file(path)
+    with tempfile.TemporaryDirectory(prefix="sarcoma-kg-read-") as tmp:
+        nt = Path(tmp) / (path.stem + ".nt")
+        pf.graph.serialize(nt, format="nt", encoding="utf-8")
+        result = validate_cohort(nt, **options)
+    result.input_errors[:0] = [str(e) for e in pf.errors] + [r.message for r in pf.refused]
+    return result
+
+
 def validate_cohort(path, out=None, fmt: str = "csv", workers: int = 2,
                     progress: Callable[[int, int], None] | None = None, *,
                     shapes: Graph | None = None, reference: bytes | None = None,
@@ -579,6 +597,10 @@ def validate_cohort(path, out=None, fmt: str = "csv", workers: int = 2,
         raise InputError(f"{path}: file not found")
     if fmt not in ("csv", "jsonl"):
         raise InputError(f"unknown output format {fmt!r}; choose csv or jsonl")
+    if Path(path).suffix.lower() not in COHORT_SUFFIXES and (shapes is None or record_class == PATIENT):
+        return _through_reader(path, out=out, fmt=fmt, workers=workers, progress=progress, shapes=shapes,
+                               reference=reference, results_out=results_out, collect=collect,
+                               chunk_bytes=chunk_bytes, record_class=record_class)
     in_fmt = cohort_format(path)
     if chunk_bytes is None:  # ~1,700 patients: per-query overhead amortised, a few MB per worker store
         chunk_bytes = 2_000_000 if in_fmt == "ttl" else 6_000_000

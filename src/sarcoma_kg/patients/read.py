@@ -17,6 +17,7 @@ verdicts), at least one thing is typed ``skg:Patient``. A patient graph follows 
 from __future__ import annotations
 
 import logging
+import re
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -60,7 +61,10 @@ class RdfReader:
         fmt = rdf_format(path)
         with as_written():
             try:
-                parse_into(graph, path, fmt)
+                if fmt in ("turtle", "nt") and _lone_cr(path):
+                    _parse_lone_cr(graph, path, fmt)
+                else:
+                    parse_into(graph, path, fmt)
                 problem = bad_iri(graph, path)
                 if problem is None:
                     return graph, []
@@ -69,6 +73,24 @@ class RdfReader:
                 if fmt not in ("turtle", "nt"):
                     raise
                 return read_records(path, fmt, whole)
+
+
+def _lone_cr(path: Path) -> bool:
+    """Whether ``path`` ends a line with a CR alone (classic Mac OS), which rdflib does not read."""
+    try:
+        return path.exists() and re.search(rb"\r(?!\n)", path.read_bytes()) is not None
+    except OSError:
+        return False
+
+
+def _parse_lone_cr(graph: Graph, path: Path, fmt: str) -> None:
+    """Parse ``path`` with every line ending (CR, CRLF, LF) read as LF: Turtle and N-Triples allow all
+    three (end of line: ``[#xD#xA]``)."""
+    data = re.sub(rb"\r\n?", b"\n", path.read_bytes())
+    try:
+        graph.parse(data=data, format=fmt)
+    except Exception as exc:  # rdflib raises several unrelated exception types
+        raise syntax_error(path, fmt, exc, last_line=data.count(b"\n") + 1) from exc
 
 
 def bad_iri(graph: Graph, path: Path, default_line: int | None = None) -> InputError | None:
