@@ -95,8 +95,43 @@ def parse_into(graph: Graph, path: Path | str, fmt: str | None = None) -> Graph:
     try:
         graph.parse(path, format=fmt)
     except Exception as exc:  # rdflib raises several unrelated exception types
-        raise syntax_error(path, fmt, exc, last_line=_line_count(path)) from exc
+        raise located_error(path, fmt, exc) from exc
     return graph
+
+
+def located_error(path: Path, fmt: str, exc: BaseException, data: bytes | None = None) -> InputError:
+    """The :class:`InputError` for rdflib's complaint about ``path`` (or ``data``, read from it),
+    with a line: when rdflib names none (N-Triples, or an internal error such as ``string index out
+    of range``), pyoxigraph's parser, which always does, names the line and the reason."""
+    if _LINE.search(str(exc)) is None and fmt in ("turtle", "nt"):
+        import pyoxigraph as ox
+
+        try:
+            source = data if data is not None else path.read_bytes()
+            for _ in ox.parse(source, format=ox.RdfFormat.TURTLE if fmt == "turtle" else ox.RdfFormat.N_TRIPLES):
+                pass
+        except SyntaxError as ox_exc:
+            return syntax_error(path, fmt, ox_exc, last_line=_line_count(path))
+        except (OSError, ValueError):
+            pass
+        if fmt == "nt":
+            return syntax_error(path, fmt, exc, default_line=_first_bad_line(path))
+    return syntax_error(path, fmt, exc, last_line=_line_count(path))
+
+
+def _first_bad_line(path: Path) -> int | None:
+    """The first line of an N-Triples file that does not parse on its own (rdflib's N-Triples
+    parser names the text of a bad line, not its number)."""
+    try:
+        lines = path.read_bytes().splitlines()
+    except OSError:
+        return None
+    for number, line in enumerate(lines, start=1):
+        try:
+            Graph().parse(data=line + b"\n", format="nt")
+        except Exception:  # rdflib raises several unrelated exception types
+            return number
+    return len(lines) or 1
 
 
 def load(paths: Iterable[Path | str]) -> Graph:

@@ -30,7 +30,7 @@ from . import boundary
 from .. import lexical
 from ..errors import InputError
 from ..namespaces import SKG, bind_prefixes
-from ..rdf import curie, iri_problem, parse_into, patients_in, rdf_format, syntax_error
+from ..rdf import curie, iri_problem, located_error, parse_into, patients_in, rdf_format, syntax_error
 from .csv_mapping import read_csv_records
 
 
@@ -90,7 +90,7 @@ def _parse_lone_cr(graph: Graph, path: Path, fmt: str) -> None:
     try:
         graph.parse(data=data, format=fmt)
     except Exception as exc:  # rdflib raises several unrelated exception types
-        raise syntax_error(path, fmt, exc, last_line=data.count(b"\n") + 1) from exc
+        raise located_error(path, fmt, exc, data) from exc
 
 
 def bad_iri(graph: Graph, path: Path, default_line: int | None = None) -> InputError | None:
@@ -207,6 +207,8 @@ class PatientFile:
     refused: tuple[boundary.Refusal, ...] = ()
     #: Records of the file that could not be read (left out of ``graph``), each naming file and line.
     errors: tuple[InputError, ...] = ()
+    #: Literals outside their datatype's lexical space (kept, marked ill typed: the shapes report them).
+    ill_typed: tuple[tuple, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -230,7 +232,7 @@ def read_patient_file(path: Path | str) -> PatientFile:
         raise InputError(f"{path}: is a folder, not a patient file (give the files in it, or the folder itself)")
     graph, errors = reader_for(path).read(path)
     refused = tuple(boundary.split(graph, path))
-    strict_literals(graph)
+    marked = strict_literals(graph)
     if any(isinstance(s, BNode) for s in graph.subjects(RDF.type, SKG.Patient)):
         raise InputError(f"{path}: a patient is a blank node; give every patient an IRI (for example ex:P1), "
                          "so that its verdicts can be named and written back")
@@ -239,7 +241,8 @@ def read_patient_file(path: Path | str) -> PatientFile:
         raise InputError("\n".join(map(str, errors)))
     if not found:
         raise InputError(f"{path}: no skg:Patient found (nothing in it is typed skg:Patient)")
-    return PatientFile(path=path, graph=graph, patients=tuple(found), refused=refused, errors=tuple(errors))
+    return PatientFile(path=path, graph=graph, patients=tuple(found), refused=refused, errors=tuple(errors),
+                       ill_typed=tuple(marked))
 
 
 def ill_typed(literal: Literal) -> Literal:
@@ -251,17 +254,17 @@ def ill_typed(literal: Literal) -> Literal:
     return marked
 
 
-def strict_literals(graph: Graph) -> int:
+def strict_literals(graph: Graph) -> list[tuple]:
     """Mark ill typed (:func:`ill_typed`) every literal of ``graph`` outside the XSD lexical space of
     its datatype as written (:mod:`sarcoma_kg.lexical`: rdflib reads ``"1_000"``, ``"１２"``,
-    ``"Infinity"`` as decimals and more dates than XSD allows); return how many."""
+    ``"Infinity"`` as decimals and more dates than XSD allows); return those triples."""
     bad = [(s, p, o) for s, p, o in graph
            if isinstance(o, Literal) and o.datatype is not None and str(o.datatype) in lexical.CHECKED
            and not lexical.well_formed(str(o), str(o.datatype))]
     for s, p, o in bad:
         graph.remove((s, p, o))
         graph.add((s, p, ill_typed(o)))
-    return len(bad)
+    return bad
 
 
 def expand(paths: Iterable[Path | str]) -> list[Path]:
@@ -286,9 +289,24 @@ def clash(pf: PatientFile, owner: dict[URIRef, Path]) -> InputError | None:
                       "patient IRIs must be unique across the input files")
 
 
+def ill_typed_error(pf: PatientFile) -> InputError:
+    """The error for the first literal of ``pf`` outside its datatype's lexical space (for verbs that
+    do not run the shapes, which would report it as a violation)."""
+    s, p, o = pf.ill_typed[0]
+    try:
+        text = pf.path.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        text = None
+    line = boundary.line_of(text, str(s) if isinstance(s, URIRef) else None, pf.graph.namespaces())
+    where = f"{pf.path}:{line}" if line else str(pf.path)
+    return InputError(f"{where}: {curie(s)} {curie(p)}: {lexical.explain(str(o), str(o.datatype))} "
+                      "(run validate for every problem of the file)")
+
+
 def read_patients(paths: Iterable[Path | str]) -> Patients:
-    """Read every file (folders expanded); stop at the first unreadable file, repeated patient or
-    statement outside what a patient record may say (:mod:`.boundary`)."""
+    """Read every file (folders expanded); stop at the first unreadable file or record, repeated
+    patient, statement outside what a patient record may say (:mod:`.boundary`) or literal outside
+    its datatype's lexical space."""
     files: list[PatientFile] = []
     owner: dict[URIRef, Path] = {}
     merged = Graph()
@@ -299,6 +317,8 @@ def read_patients(paths: Iterable[Path | str]) -> Patients:
             raise pf.errors[0]
         if pf.refused:
             raise InputError(pf.refused[0].message.replace("; ignored for every verdict", ""))
+        if pf.ill_typed:
+            raise ill_typed_error(pf)
         error = clash(pf, owner)
         if error is not None:
             raise error
