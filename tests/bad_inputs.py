@@ -91,6 +91,13 @@ CASES = [
     Case("CSV header only", "header-only.csv", CSV_HEADER, 2),
     Case("NUL byte", "nul.ttl", ttl(lesion_patient("NB")) + "\x00\n", 2),
     Case("CR-only line endings", "cr.ttl", ttl(lesion_patient("CR1")).replace("\n", "\r"), 0, ("CR1",)),
+    # structures no patient record has: refused with a message, never a hang or "recursion depth"
+    Case("blank nodes nested 3,000 deep", "deep.ttl",
+         ttl("ex:DP a skg:Patient ; skg:hasLesion " + "[ skg:part " * 3000 + "skg:Liver" + " ]" * 3000 + " .\n"), 2),
+    Case("blank nodes nested 100 deep", "deep100.ttl",
+         ttl("ex:DQ a skg:Patient ; skg:hasLesion " + "[ skg:part " * 100 + "skg:Liver" + " ]" * 100 + " .\n"), 2),
+    Case("a list of 5,000 items", "long-list.ttl",
+         ttl("ex:LL a skg:Patient ; skg:note ( " + " ".join(map(str, range(5000))) + " ) .\n"), 2),
     # a patient file cannot change the rules
     Case("redefines a criterion", "attack.ttl",
          PREFIXES + "@prefix definition: <https://w3id.org/sarcoma-kg/definition/> .\n"

@@ -102,7 +102,10 @@ def parse_into(graph: Graph, path: Path | str, fmt: str | None = None) -> Graph:
 def located_error(path: Path, fmt: str, exc: BaseException, data: bytes | None = None) -> InputError:
     """The :class:`InputError` for rdflib's complaint about ``path`` (or ``data``, read from it),
     with a line: when rdflib names none (N-Triples, or an internal error such as ``string index out
-    of range``), pyoxigraph's parser, which always does, names the line and the reason."""
+    of range``), pyoxigraph's parser, which always does, names the line and the reason. Structures
+    nested deeper than rdflib's recursion allows get a message saying so, with the line."""
+    if isinstance(exc, RecursionError) or "recursion depth" in str(exc):
+        return InputError(too_deep_error(f"{path}:{too_deep_line(data if data is not None else path.read_bytes()) or 1}"))
     if _LINE.search(str(exc)) is None and fmt in ("turtle", "nt"):
         import pyoxigraph as ox
 
@@ -117,6 +120,33 @@ def located_error(path: Path, fmt: str, exc: BaseException, data: bytes | None =
         if fmt == "nt":
             return syntax_error(path, fmt, exc, default_line=_first_bad_line(path))
     return syntax_error(path, fmt, exc, last_line=_line_count(path))
+
+
+#: Nesting of ``[ ]`` and ``( )`` past which a file is reported as too deep.
+MAX_NESTING = 64
+
+
+def too_deep_error(where: str) -> str:
+    """The message for a file (``where``: path and line) nested past :data:`MAX_NESTING`."""
+    return (f"{where}: blank nodes or lists nested more than {MAX_NESTING} levels deep; a patient record "
+            "has no such nesting: refused")
+
+
+def too_deep_line(data: bytes) -> int | None:
+    """The line where bracket nesting first exceeds :data:`MAX_NESTING`, or None (strings and
+    comments are not told apart)."""
+    depth, line = 0, 1
+    for m in re.finditer(rb"[\[\]()\n]", data):
+        char = m.group()
+        if char == b"\n":
+            line += 1
+        elif char in b"[(":
+            depth += 1
+            if depth > MAX_NESTING:
+                return line
+        else:
+            depth = max(depth - 1, 0)
+    return None
 
 
 def _first_bad_line(path: Path) -> int | None:

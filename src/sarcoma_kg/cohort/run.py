@@ -365,12 +365,16 @@ def admissible(chunk: Chunk) -> tuple[bytes, str, list[str]]:
     and, when it does not parse, without the records that do not (:func:`by_record`: reported with
     their line). Raises SyntaxError when no record of it parses."""
     rdf_format = ox.RdfFormat.N_TRIPLES if chunk.fmt == "nt" else ox.RdfFormat.TURTLE
+    _check_structure(chunk)
     alone = ox.Store()
     try:
         alone.bulk_load(chunk.data, format=rdf_format)
     except SyntaxError as exc:
         quads, messages = by_record(chunk, exc)
     else:
+        if alone.query(boundary.LIST_ITEMS_QUERY):
+            count = next(iter(alone.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ ?s <{rdf.RDF.rest}> ?o }}")))["n"].value
+            raise InputError(boundary.list_items_error(chunk.path, int(count)))
         if not any(True for _ in alone.query(boundary.REFUSED_QUERY)):
             return chunk.data, chunk.fmt, []
         quads, messages = list(ox.parse(chunk.data, format=rdf_format)), []
@@ -395,6 +399,16 @@ def first_subject(block: bytes) -> str:
         if word and not word.startswith("#") and word.lower() not in ("@prefix", "prefix", "@base", "base"):
             return word
     return "?"
+
+
+def _check_structure(chunk: Chunk) -> None:
+    """Refuse a chunk whose blank nodes or lists nest deeper than a patient record does (the plain
+    path's parser cannot read them: :data:`sarcoma_kg.rdf.MAX_NESTING`)."""
+    if chunk.fmt == "ttl" and chunk.data.count(b"[") + chunk.data.count(b"(") > rdf.MAX_NESTING:
+        line = rdf.too_deep_line(chunk.data)
+        if line is not None:
+            where = chunk.first_line + line - 1 - chunk.header_lines if chunk.as_written else None
+            raise InputError(rdf.too_deep_error(f"{chunk.path}:{where}" if where else chunk.path))
 
 
 def by_record(chunk: Chunk, whole: SyntaxError) -> tuple[list, list[str]]:

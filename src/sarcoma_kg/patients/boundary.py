@@ -17,6 +17,9 @@ it is **outside what a patient record may say** (reported, and ignored for every
    or ``sh:`` namespace (except ``owl:NamedIndividual``, which ontology editors add to every
    individual), or ``rdfs:Class``, ``rdfs:Datatype``, ``rdf:Property``.
 
+A patient record also has no RDF list longer than :data:`MAX_LIST_ITEMS` items (the patient model
+uses no lists; a file with ``( 1 2 ... 100000 )`` would only cost time): such a file is refused.
+
 Everything else (facts about patients, lesions, tumours, therapies, under any namespace, pointing
 at the project's terms) is patient data. :func:`refused` applies the rule to an rdflib graph;
 :data:`REFUSED_QUERY` is the same rule in SPARQL, for stores (the cohort path).
@@ -33,6 +36,12 @@ from rdflib.namespace import OWL, RDF, RDFS, SH
 
 from ..namespaces import BASE, EX, VERDICT
 from ..rdf import curie
+
+#: The most RDF list items (``rdf:rest`` statements) a patient file may hold.
+MAX_LIST_ITEMS = 1000
+#: The same bound as a query over a store holding the file alone: true when it is exceeded.
+LIST_ITEMS_QUERY = (f"ASK {{ {{ SELECT (COUNT(*) AS ?n) WHERE {{ ?s <{RDF.rest}> ?o }} }} "
+                    f"FILTER(?n > {MAX_LIST_ITEMS}) }}")
 
 #: Subjects under these namespaces are the project's (rule 1) ...
 PROJECT_NAMESPACE = BASE
@@ -122,6 +131,12 @@ def line_of(text: str | None, subject: str | None, prefixes, first_line: int = 1
             if pattern.search(line):
                 return number
     return None
+
+
+def list_items_error(path, count: int) -> str:
+    """The message for a file holding ``count`` (> :data:`MAX_LIST_ITEMS`) RDF list items."""
+    return (f"{path}: holds an RDF list of {count} items in all (more than {MAX_LIST_ITEMS}); a patient record "
+            "has no lists: refused")
 
 
 def split(graph: Graph, path: Path) -> list[Refusal]:

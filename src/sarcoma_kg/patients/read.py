@@ -30,7 +30,7 @@ from . import boundary
 from .. import lexical
 from ..errors import InputError
 from ..namespaces import SKG, bind_prefixes
-from ..rdf import curie, iri_problem, located_error, parse_into, patients_in, rdf_format, syntax_error
+from ..rdf import MAX_NESTING, curie, iri_problem, located_error, too_deep_error, too_deep_line, parse_into, patients_in, rdf_format, syntax_error
 from .csv_mapping import read_csv_records
 
 
@@ -59,6 +59,8 @@ class RdfReader:
         graph = Graph()
         bind_prefixes(graph)
         fmt = rdf_format(path)
+        if fmt in ("turtle", "nt"):
+            _check_structure(path, fmt)
         with as_written():
             try:
                 if fmt in ("turtle", "nt") and _lone_cr(path):
@@ -73,6 +75,34 @@ class RdfReader:
                 if fmt not in ("turtle", "nt"):
                     raise
                 return read_records(path, fmt, whole)
+
+
+def _check_structure(path: Path, fmt: str) -> None:
+    """Refuse a file nested deeper than a patient record is (:data:`~sarcoma_kg.rdf.MAX_NESTING`) or
+    with more RDF list items than it has (:data:`.boundary.MAX_LIST_ITEMS`), counted with pyoxigraph's
+    fast parser before rdflib's (which would take minutes on 100,000 items). A file pyoxigraph
+    cannot parse is left to rdflib, whose error names the line."""
+    import pyoxigraph as ox
+
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return
+    if fmt == "turtle" and data.count(b"[") + data.count(b"(") > MAX_NESTING:
+        line = too_deep_line(data)
+        if line is not None:
+            raise InputError(too_deep_error(f"{path}:{line}"))
+
+    rest = str(RDF.rest)
+    count = 0
+    try:
+        for quad in ox.parse(data, format=ox.RdfFormat.TURTLE if fmt == "turtle" else ox.RdfFormat.N_TRIPLES):
+            if quad.predicate.value == rest:
+                count += 1
+    except (SyntaxError, OSError, ValueError):
+        return
+    if count > boundary.MAX_LIST_ITEMS:
+        raise InputError(boundary.list_items_error(path, count))
 
 
 def _lone_cr(path: Path) -> bool:
