@@ -97,6 +97,25 @@ def well_formed(lexical: str, datatype: str) -> bool:
     return pattern is None or pattern.match(_collapse(lexical)) is not None
 
 
+#: Appended to the lexical form of a literal the store would read although it is outside its XSD
+#: lexical space (``"2023-02-30"^^xsd:date``): the store then holds it verbatim as ill-formed, as it
+#: does ``"abc"^^xsd:date``, and the decoder gives the form as written back.
+MARK = "\u2047"
+
+
+def marks(lexical: str, datatype: str) -> bool:
+    """Whether a literal is held marked (:data:`MARK`): a datatype the store casts, a lexical form
+    outside its XSD lexical space as written (:mod:`sarcoma_kg.lexical`)."""
+    return datatype in CASTABLE and xsd_lexical.well_formed(lexical, datatype) is False
+
+
+def held_as(lexical: str, datatype: str) -> ox.Literal:
+    """The term a literal that is not kept as written is held as: marked, or a stand-in."""
+    if marks(lexical, datatype):
+        return ox.Literal(lexical + MARK, datatype=ox.NamedNode(datatype))  # after it: string order kept
+    return standin(lexical, datatype)
+
+
 def standin(lexical: str, datatype: str) -> ox.Literal:
     prefix = WRITTEN if well_formed(lexical, datatype) else ILL_FORMED
     return ox.Literal(lexical, datatype=ox.NamedNode(prefix + datatype))
@@ -146,6 +165,8 @@ class Forms:
         """``kept``, ``renamed`` or ``standin`` (see the module docstring), before collisions."""
         if datatype in (XSD + "string", RDF_LANGSTRING):
             return "kept"
+        if marks(lexical, datatype):
+            return "marked"
         if datatype in DERIVED_INTEGERS or not well_formed(lexical, datatype):
             return "standin"  # the store would rewrite the type, or reads it more liberally than XSD
         stored = self.cache[(lexical, datatype)]
@@ -270,10 +291,13 @@ class Encoder:
         ``merge``: literals written differently but stored the same way stay one node (for the
         reference data) instead of all but one becoming stand-ins."""
         known = self.classify(keys)
-        swap, groups = set(), {}
+        swap, groups, marked = set(), {}, {}
         for key in keys:
             kind, stored = known[key]
-            if kind == "standin" or key in fixed.standins:
+            if kind == "marked":
+                swap.add(key)
+                marked[held_as(*key)] = _literal(*key)
+            elif kind == "standin" or key in fixed.standins:
                 swap.add(key)
             elif kind == "renamed" or stored in fixed.constants:
                 groups.setdefault(stored, set()).add(key)
@@ -287,6 +311,7 @@ class Encoder:
                 swap |= members - {owner}
             if owner in members and owner != stored:
                 renamed[_literal(*stored)] = _literal(*owner)
+        renamed.update(marked)
         return swap, renamed
 
     def fix(self, constants, reference: bytes | None) -> bytes | None:
@@ -315,7 +340,8 @@ class Encoder:
             stored = {self.known[k][1] for k in keys if k not in swap}
             reference = {t: w for t, w in reference.items() if (t.value, t.datatype.value) not in stored}
         held = sum(1 for k in keys if k[1].startswith(STANDIN_PREFIXES))  # stand-ins already (regrouped data)
-        return Decoder({**reference, **self.fixed.renamed, **renamed}, len(swap | self.fixed.standins) + held)
+        standins = {k for k in swap if not marks(*k)} | self.fixed.standins
+        return Decoder({**reference, **self.fixed.renamed, **renamed}, len(standins) + held)
 
     def load(self, store: ox.Store, data: bytes, fmt: str) -> Decoder:
         """Loads ``data`` (``nt`` or ``ttl``) into ``store``'s default graph; the decoder of its
@@ -350,7 +376,7 @@ def _swap(quads, swap: set) -> list:
     for q in quads:
         o = q.object
         if isinstance(o, ox.Literal) and o.language is None and (o.value, o.datatype.value) in swap:
-            q = ox.Quad(q.subject, q.predicate, standin(o.value, o.datatype.value), q.graph_name)
+            q = ox.Quad(q.subject, q.predicate, held_as(o.value, o.datatype.value), q.graph_name)
         out.append(q)
     return out
 

@@ -768,7 +768,7 @@ def _unreached(store: ox.Store, classes: str) -> int:
 
 
 def _swapped(quads, swap: set):
-    from .literals import standin
+    from .literals import held_as as standin
 
     for q in quads:
         o = q.object

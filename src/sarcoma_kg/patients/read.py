@@ -276,16 +276,16 @@ def read_patient_file(path: Path | str) -> PatientFile:
 
 
 def ill_typed(literal: Literal) -> Literal:
-    """``literal`` (same lexical form and datatype) as rdflib marks a literal outside its datatype's
-    lexical space: ill typed, no value, so ``sh:datatype`` reports it and no comparison uses it."""
-    with as_written():
-        marked = Literal(str(literal), datatype=literal.datatype)
-    marked._ill_typed, marked._value = True, None
-    return marked
+    """``literal`` (same lexical form) typed ``urn:sarcoma-kg:ill-formed:<datatype>``, as the cohort
+    path holds it: ``sh:datatype`` reports it, no comparison or ``isNumeric`` takes it for a value,
+    so a criterion that needs it is unknown on both validation paths."""
+    from ..cohort.literals import ILL_FORMED
+
+    return Literal(str(literal), datatype=URIRef(ILL_FORMED + str(literal.datatype)))
 
 
 def strict_literals(graph: Graph) -> list[tuple]:
-    """Mark ill typed (:func:`ill_typed`) every literal of ``graph`` outside the XSD lexical space of
+    """Retype (:func:`ill_typed`) every literal of ``graph`` outside the XSD lexical space of
     its datatype as written (:mod:`sarcoma_kg.lexical`: rdflib reads ``"1_000"``, ``"１２"``,
     ``"Infinity"`` as decimals and more dates than XSD allows); return those triples."""
     bad = [(s, p, o) for s, p, o in graph
@@ -329,7 +329,8 @@ def ill_typed_error(pf: PatientFile) -> InputError:
         text = None
     line = boundary.line_of(text, str(s) if isinstance(s, URIRef) else None, pf.graph.namespaces())
     where = f"{pf.path}:{line}" if line else str(pf.path)
-    return InputError(f"{where}: {curie(s)} {curie(p)}: {lexical.explain(str(o), str(o.datatype))} "
+    datatype = str(o.datatype).split(":", 3)[-1] if str(o.datatype).startswith("urn:") else str(o.datatype)
+    return InputError(f"{where}: {curie(s)} {curie(p)}: {lexical.explain(str(o), datatype)} "
                       "(run validate for every problem of the file)")
 
 

@@ -21,6 +21,7 @@ from typing import Iterable
 from rdflib import Graph, URIRef
 from rdflib.namespace import RDF, SH
 
+from . import compiled
 from . import shapes
 from . import verdicts
 from .read import PatientFile, clash, expand, read_patient_file
@@ -97,10 +98,15 @@ class ValidationResult:
         return self.derivation.graph
 
 
-def validate_paths(paths: Iterable[Path | str], knowledge: Graph | None = None) -> ValidationResult:
+def validate_paths(paths: Iterable[Path | str], knowledge: Graph | None = None,
+                   engine: str | None = None) -> ValidationResult:
     """Read every file (a bad file is reported in ``errors`` and skipped, never hiding the
     others), run the structural and criteria shapes once over all patients merged with the
-    ontology and knowledge base, and assemble the verdicts."""
+    ontology and knowledge base, and assemble the verdicts.
+
+    ``engine``: ``"pyshacl"``, ``"compiled"`` (:mod:`.compiled`: the same shapes compiled to SPARQL,
+    thousands of patients in seconds), or None: compiled for more than
+    :data:`~.compiled.COMPILED_AFTER` patients."""
     result = ValidationResult()
     owner: dict[URIRef, Path] = {}
     for path in expand(paths):
@@ -122,29 +128,32 @@ def validate_paths(paths: Iterable[Path | str], knowledge: Graph | None = None) 
         return result
     knowledge = knowledge if knowledge is not None else shapes.knowledge_context()
     try:
-        _run(result, result.files, knowledge)
+        _run(result, result.files, knowledge, engine)
     except Exception:  # an engine failure on one file must not hide the others: retry file by file
         good = []
         for pf in result.files:
             try:
-                _run(ValidationResult(), [pf], knowledge)
+                _run(ValidationResult(), [pf], knowledge, engine)
                 good.append(pf)
             except Exception as exc:
                 result.errors.append(FileError(pf.path, f"{pf.path}: could not be validated: {type(exc).__name__}: {exc}"))
         result.files = good
         if good:
-            _run(result, good, knowledge)
+            _run(result, good, knowledge, engine)
     return result
 
 
-def _run(result: ValidationResult, files: list[PatientFile], knowledge: Graph) -> None:
+def _run(result: ValidationResult, files: list[PatientFile], knowledge: Graph, engine: str | None = None) -> None:
     merged = Graph()
     for pf in files:
         for triple in pf.graph:
             merged.add(triple)
     data = shapes.data_graph(merged, knowledge)
     shape_graph = shapes.shape_graph()
-    report = shapes.run_shapes(data, shape_graph)
+    if engine == "compiled" or (engine is None and sum(len(pf.patients) for pf in files) > compiled.COMPILED_AFTER):
+        report = compiled.compiled_report(merged)
+    else:
+        report = shapes.run_shapes(data, shape_graph)
     result.data = data
     result.findings = _structural_findings(report, shape_graph, data)
     result.derivation = verdicts.derive_all(merged, knowledge, data=data, report=report)
