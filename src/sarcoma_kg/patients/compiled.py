@@ -69,7 +69,7 @@ def compiled_report(patients: Graph, workers: int = 2) -> Graph:
                     o = Literal(str(o), datatype=URIRef(str(o.datatype)[len(ILL_FORMED):]))
                 written.add((s, p, o))
         written.serialize(nt, format="nt", encoding="utf-8")
-        result = validate_cohort(nt, workers=workers, collect=True)
+        result = validate_cohort(nt, workers=workers, collect=True, record_class=None)  # one chunk: not grouped
     for r in result.all_report:
         node = BNode()
         report.add((node, RDF.type, SH.ValidationResult))
