@@ -125,3 +125,16 @@ def test_cohort_validate_without_the_attack_refuses_nothing(tmp_path):
     result, rows = cohort_rows(path)
     assert result.input_errors == []
     assert rows[(str(EX.Good), str(DEFINITION.Falk2015))] == "Meets"
+
+
+def test_serve_refuses_a_patient_file_that_changes_the_rules(tmp_path, knowledge_graph):
+    from sarcoma_kg.errors import InputError
+    from sarcoma_kg.sparql.server.store import _patient_ntriples
+
+    attack = write(tmp_path, "attack.ttl", PREFIXES + ATTACK)
+    with pytest.raises(InputError, match="outside what a patient record may say"):
+        _patient_ntriples(attack, knowledge_graph, tmp_path / "attack.nt")
+    good = write(tmp_path, "good.ttl", PREFIXES + GOOD)
+    served = _patient_ntriples(good, knowledge_graph, tmp_path / "good.nt").read_text(encoding="utf-8")
+    assert "/verdict/Good--Falk2015>" in served
+    assert "/definition/Falk2015-lesions> <https://w3id.org/sarcoma-kg/upperBound>" not in served
