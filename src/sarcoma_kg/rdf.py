@@ -95,8 +95,73 @@ def parse_into(graph: Graph, path: Path | str, fmt: str | None = None) -> Graph:
     try:
         graph.parse(path, format=fmt)
     except Exception as exc:  # rdflib raises several unrelated exception types
-        raise syntax_error(path, fmt, exc, last_line=_line_count(path)) from exc
+        raise located_error(path, fmt, exc) from exc
     return graph
+
+
+def located_error(path: Path, fmt: str, exc: BaseException, data: bytes | None = None) -> InputError:
+    """The :class:`InputError` for rdflib's complaint about ``path`` (or ``data``, read from it),
+    with a line: when rdflib names none (N-Triples, or an internal error such as ``string index out
+    of range``), pyoxigraph's parser, which always does, names the line and the reason. Structures
+    nested deeper than rdflib's recursion allows get a message saying so, with the line."""
+    if isinstance(exc, RecursionError) or "recursion depth" in str(exc):
+        return InputError(too_deep_error(f"{path}:{too_deep_line(data if data is not None else path.read_bytes()) or 1}"))
+    if _LINE.search(str(exc)) is None and fmt in ("turtle", "nt"):
+        import pyoxigraph as ox
+
+        try:
+            source = data if data is not None else path.read_bytes()
+            for _ in ox.parse(source, format=ox.RdfFormat.TURTLE if fmt == "turtle" else ox.RdfFormat.N_TRIPLES):
+                pass
+        except SyntaxError as ox_exc:
+            return syntax_error(path, fmt, ox_exc, last_line=_line_count(path))
+        except (OSError, ValueError):
+            pass
+        if fmt == "nt":
+            return syntax_error(path, fmt, exc, default_line=_first_bad_line(path))
+    return syntax_error(path, fmt, exc, last_line=_line_count(path))
+
+
+#: Nesting of ``[ ]`` and ``( )`` past which a file is reported as too deep.
+MAX_NESTING = 64
+
+
+def too_deep_error(where: str) -> str:
+    """The message for a file (``where``: path and line) nested past :data:`MAX_NESTING`."""
+    return (f"{where}: blank nodes or lists nested more than {MAX_NESTING} levels deep; a patient record "
+            "has no such nesting: refused")
+
+
+def too_deep_line(data: bytes) -> int | None:
+    """The line where bracket nesting first exceeds :data:`MAX_NESTING`, or None (strings and
+    comments are not told apart)."""
+    depth, line = 0, 1
+    for m in re.finditer(rb"[\[\]()\n]", data):
+        char = m.group()
+        if char == b"\n":
+            line += 1
+        elif char in b"[(":
+            depth += 1
+            if depth > MAX_NESTING:
+                return line
+        else:
+            depth = max(depth - 1, 0)
+    return None
+
+
+def _first_bad_line(path: Path) -> int | None:
+    """The first line of an N-Triples file that does not parse on its own (rdflib's N-Triples
+    parser names the text of a bad line, not its number)."""
+    try:
+        lines = path.read_bytes().splitlines()
+    except OSError:
+        return None
+    for number, line in enumerate(lines, start=1):
+        try:
+            Graph().parse(data=line + b"\n", format="nt")
+        except Exception:  # rdflib raises several unrelated exception types
+            return number
+    return len(lines) or 1
 
 
 def load(paths: Iterable[Path | str]) -> Graph:
@@ -134,6 +199,23 @@ def with_version(graph: Graph) -> Graph:
 
 
 # --------------------------------------------------------------------------- naming terms
+
+_IRI_FORBIDDEN = re.compile(r'[\x00-\x20<>"{}|\\^`\x7f-\x9f\ud800-\udfff]')
+_IRI_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
+
+
+def iri_problem(iri: str) -> str | None:
+    """Why ``iri`` is not an absolute IRI (RFC 3987: a scheme; no space, control character,
+    ``<>"{}|\\^`` or backquote, no lone surrogate), or None when it is one."""
+    bad = _IRI_FORBIDDEN.search(iri)
+    if bad:
+        char = bad.group()
+        name = "a space" if char == " " else "a lone surrogate" if "\ud800" <= char <= "\udfff" else f"U+{ord(char):04X}"
+        return f"{ascii(iri)} is not an IRI: it holds {name}"
+    if not _IRI_SCHEME.match(iri):
+        return f"{ascii(iri)} is not an absolute IRI (no scheme)"
+    return None
+
 
 def curie(term) -> str:
     """``skg:Lung`` for an IRI in a project namespace (the longest that matches: ``study:Falk2015``,

@@ -39,7 +39,16 @@ def test_renamed_literals_keep_their_value_and_decode_to_the_written_form():
     stored = load(TTL + b'<urn:a> <urn:p> 8.0 , "1"^^xsd:boolean , "abc"^^xsd:integer .')
     assert stored[lit("8", "decimal")] == lit("8.0", "decimal")
     assert stored[lit("true", "boolean")] == lit("1", "boolean")
-    assert stored[lit("abc", "integer")] == lit("abc", "integer")   # ill-formed: kept verbatim
+    # ill-formed: held marked (ill-formed for the store too), decoded to the form as written
+    assert stored[lit("abc" + literals.MARK, "integer")] == lit("abc", "integer")
+
+
+def test_lexical_forms_the_store_reads_more_liberally_than_xsd_are_held_ill_formed():
+    stored = load(TTL + b'<urn:a> <urn:p> "2023-02-30"^^xsd:date , "12023-01-01"^^xsd:date , '
+                        b'"2023-01-01T00:00:00"^^xsd:date , "\xef\xbc\x91"^^xsd:integer , "2024-02-29"^^xsd:date .')
+    for written in ("2023-02-30", "12023-01-01", "2023-01-01T00:00:00"):
+        assert stored[lit(written + literals.MARK, "date")] == lit(written, "date")
+    assert lit("2024-02-29", "date") in stored
 
 
 def test_two_literals_the_store_would_merge_stay_two():

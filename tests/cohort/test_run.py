@@ -115,17 +115,19 @@ def test_shuffled_file_is_detected_and_still_right(tmp_path, medium_cohort_nt, s
 
 
 @pytest.mark.parametrize("suffix", ["nt", "ttl"])
-def test_malformed_line_names_file_and_line_and_writes_nothing(tmp_path, structure_shapes, suffix):
+def test_malformed_line_costs_its_record_only_named_with_file_and_line(tmp_path, structure_shapes, suffix):
     path = generate(120, tmp_path / f"c.{suffix}", seed=4, fmt=suffix).path
+    whole = validate_cohort(path, workers=1, shapes=structure_shapes, collect=True)
     lines = path.read_text().splitlines(keepends=True)
     bad_line = len(lines) * 3 // 4            # deep into the file, past the first chunk
     lines.insert(bad_line - 1, "<https://w3id.org/sarcoma-kg/example/X> <broken .\n")
     path.write_text("".join(lines))
     out = tmp_path / "verdicts.csv"
-    with pytest.raises(InputError) as err:
-        validate_cohort(path, out=out, workers=2, shapes=structure_shapes, chunk_bytes=20_000)
-    assert f"{path}:{bad_line}:" in str(err.value)
-    assert not out.exists()
+    result = validate_cohort(path, out=out, workers=2, shapes=structure_shapes, chunk_bytes=20_000, collect=True)
+    assert len(result.input_errors) == 1
+    assert result.input_errors[0].startswith(f"{path}:{bad_line}:") and "left out" in result.input_errors[0]
+    assert result.patients == whole.patients - 1, "one record left out, every other patient checked"
+    assert set(result.all_rows) < set(whole.all_rows)
     assert not list(tmp_path.glob("*.part"))
 
 

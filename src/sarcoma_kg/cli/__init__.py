@@ -40,6 +40,11 @@ def main() -> None:
     of oligometastatic disease, classify them with a real reasoner, find the recommendations
     that apply and the evidence behind them, and query or serve the graph over SPARQL.
     """
+    import sys
+
+    for stream in (sys.stdout, sys.stderr):  # text from an input (a lone surrogate) never stops a report
+        if hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="backslashreplace")
 
 
 for command in (build_command, summary_command, validate_command, classify_command, recommend_command,

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import click
 
-from ..errors import EXIT_NONCONFORMANT, EXIT_OK, InputError
+from ..errors import EXIT_INPUT, EXIT_NONCONFORMANT, EXIT_OK, InputError
 from .common import EPILOG, reports_errors
 
 
@@ -76,6 +76,10 @@ def run_cohort_validation(file: Path, output: Path | None, fmt: str, workers: in
     click.echo(write_summary(result), err=True, nl=False)
     if result.focus_nodes == 0:
         raise InputError(f"{file}: no node of the file is a focus node of the shapes: nothing was validated")
+    for message in result.input_errors:
+        click.echo(f"error: {message}", err=True)
+    if result.input_errors:
+        sys.exit(EXIT_INPUT)
     sys.exit(EXIT_OK if result.conforms else EXIT_NONCONFORMANT)
 
 
@@ -101,8 +105,10 @@ def run_cohort_validation(file: Path, output: Path | None, fmt: str, workers: in
 def cohort_validate_command(file: Path, output: Path | None, fmt: str, workers: int, results: Path | None,
                             shapes_files: tuple[Path, ...], record_class: str | None, whole_file: bool) -> None:
     """Check a cohort (Turtle or N-Triples; fastest grouped by patient, as `cohort generate` writes
-    it; or FHIR R4 mCODE bulk NDJSON or a Bundle, read as `validate` reads them) against the patient shapes and every definition; exit 1 when any sh:Violation is found,
-    2 when nothing was checked (no focus node, or no skg:Patient for the project's shapes)."""
+    it; a tumour-board CSV, FHIR R4 mCODE bulk NDJSON or a Bundle, or another patient file is read as
+    `validate` reads it) against the patient shapes and every definition; exit 1 when any sh:Violation
+    is found, 2 when nothing was checked (no focus node, or no skg:Patient for the project's shapes)
+    or the file states something a patient record may not say (reported, ignored for every verdict)."""
     if record_class is not None and whole_file:
         raise click.UsageError("give either --record-class or --whole-file")
     run_cohort_validation(file, output, fmt, workers, results, shapes_files, record_class, whole_file)

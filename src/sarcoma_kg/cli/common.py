@@ -71,6 +71,26 @@ class Steps:
                 state["bar"].__exit__(None, None, None)
 
 
+def write_output(path, text: str) -> None:
+    """Write ``text`` to ``path`` through a temporary file in the same folder, flushed to disk and
+    renamed over ``path``: a process killed at any moment leaves the old file or the new one."""
+    import os
+    import tempfile
+    from pathlib import Path
+
+    path = Path(path)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent or ".")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
+            fh.write(text)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
 def summary_text(counts: dict) -> str:
     """The release summary (``build``, ``summary``, ``demo``) as indented lines."""
     lines = ["contents:"]

@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from .cohort import run_cohort_validation
-from .common import reports_errors
+from .common import reports_errors, write_output
 
 
 @click.command("validate", epilog=(
@@ -23,7 +23,8 @@ from .common import reports_errors
               help="Validate a registry cohort (Turtle or N-Triples) on the fast path: compiled shapes, "
                    "chunks of whole patients, --workers processes; progress and summary on stderr.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="With --cohort: the verdict table (complete or absent); stdout when omitted.")
+              help="The report (with --cohort: the verdict table), written to a temporary file and renamed: "
+                   "the old file or the new complete one, never half of it; stdout when omitted.")
 @click.option("--workers", type=click.IntRange(min=1), default=2, show_default=True,
               help="With --cohort: worker processes.")
 @reports_errors
@@ -59,5 +60,8 @@ def validate_command(patient_files, fmt, cohort_file, output, workers):
     for error in result.errors:
         click.echo(f"error: {error.message}", err=True)
     render = {"json": render_json, "ttl": render_turtle, "table": render_table}[fmt]
-    click.echo(render(result), nl=False)
+    if output is not None:
+        write_output(output, render(result))
+    else:
+        click.echo(render(result), nl=False)
     sys.exit(result.exit_code)

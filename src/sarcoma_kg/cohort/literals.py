@@ -8,15 +8,15 @@ constants alike. SHACL compares RDF terms as written: ``sh:datatype xsd:int`` ho
 ``"5"^^xsd:int``, ``sh:in ( 1 )`` does not hold for ``"1"^^xsd:int``, ``"8.0"`` and ``"8.00"`` are
 two values. So every literal is classified before it reaches the store:
 
-* *kept*: the store keeps it as written (most literals, and every ill-formed literal of a datatype
-  the store computes with: ``"abc"^^xsd:integer`` is kept verbatim; :func:`well_formed_test`
-  tells it apart in SPARQL);
+* *kept*: the store keeps it as written (most literals; :func:`well_formed_test` tells an
+  ill-formed one apart in SPARQL);
 * *renamed*: the store keeps its datatype and value but rewrites the lexical form (``"8.0"``).
   As long as no other literal of the data, the reference data or the shapes has the same stored
   form, the stored term stands for this one literal: values, datatype and identity are right,
   and :class:`Decoder` turns the stored term back into the written one in results;
 * *stand-in*: the store would change its datatype, would merge it with another written literal,
-  or it is ill-formed for a datatype the store does not check. It is stored as
+  or it is ill-formed (outside the XSD lexical space as written, :mod:`sarcoma_kg.lexical`: the
+  store would read ``"2023-02-30"^^xsd:date`` as a date). It is stored as
   ``"lexical form"^^<urn:sarcoma-kg:written:DATATYPE>`` (well-formed) or
   ``"lexical form"^^<urn:sarcoma-kg:ill-formed:DATATYPE>``, a literal the store keeps as it is
   and no other literal equals. The compiled Core constraints read the datatype and the value of a
@@ -33,6 +33,8 @@ import re
 from dataclasses import dataclass, field
 
 import pyoxigraph as ox
+
+from .. import lexical as xsd_lexical
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
 RDF_LANGSTRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
@@ -86,16 +88,32 @@ def _collapse(lexical: str) -> str:
 
 
 def well_formed(lexical: str, datatype: str) -> bool:
-    """Whether a literal of a datatype the store does not parse itself is well formed."""
-    if datatype in DERIVED_INTEGERS:
-        text = _collapse(lexical)
-        if not re.fullmatch(r"[+-]?\d+", text):
-            return False
-        low, high = DERIVED_INTEGERS[datatype]
-        n = int(text)
-        return (low is None or n >= low) and (high is None or n <= high)
+    """Whether a literal is well formed: XSD lexical spaces as written (:mod:`sarcoma_kg.lexical`,
+    stricter than the store, which reads ``2023-02-30`` as a date), else :data:`LEXICAL`."""
+    strict = xsd_lexical.well_formed(lexical, datatype)
+    if strict is not None:
+        return strict
     pattern = LEXICAL.get(datatype)
     return pattern is None or pattern.match(_collapse(lexical)) is not None
+
+
+#: Appended to the lexical form of a literal the store would read although it is outside its XSD
+#: lexical space (``"2023-02-30"^^xsd:date``): the store then holds it verbatim as ill-formed, as it
+#: does ``"abc"^^xsd:date``, and the decoder gives the form as written back.
+MARK = "\u2047"
+
+
+def marks(lexical: str, datatype: str) -> bool:
+    """Whether a literal is held marked (:data:`MARK`): a datatype the store casts, a lexical form
+    outside its XSD lexical space as written (:mod:`sarcoma_kg.lexical`)."""
+    return datatype in CASTABLE and xsd_lexical.well_formed(lexical, datatype) is False
+
+
+def held_as(lexical: str, datatype: str) -> ox.Literal:
+    """The term a literal that is not kept as written is held as: marked, or a stand-in."""
+    if marks(lexical, datatype):
+        return ox.Literal(lexical + MARK, datatype=ox.NamedNode(datatype))  # after it: string order kept
+    return standin(lexical, datatype)
 
 
 def standin(lexical: str, datatype: str) -> ox.Literal:
@@ -147,8 +165,10 @@ class Forms:
         """``kept``, ``renamed`` or ``standin`` (see the module docstring), before collisions."""
         if datatype in (XSD + "string", RDF_LANGSTRING):
             return "kept"
+        if marks(lexical, datatype):
+            return "marked"
         if datatype in DERIVED_INTEGERS or not well_formed(lexical, datatype):
-            return "standin"
+            return "standin"  # the store would rewrite the type, or reads it more liberally than XSD
         stored = self.cache[(lexical, datatype)]
         if stored == (lexical, datatype):
             return "kept"
@@ -271,10 +291,13 @@ class Encoder:
         ``merge``: literals written differently but stored the same way stay one node (for the
         reference data) instead of all but one becoming stand-ins."""
         known = self.classify(keys)
-        swap, groups = set(), {}
+        swap, groups, marked = set(), {}, {}
         for key in keys:
             kind, stored = known[key]
-            if kind == "standin" or key in fixed.standins:
+            if kind == "marked":
+                swap.add(key)
+                marked[held_as(*key)] = _literal(*key)
+            elif kind == "standin" or key in fixed.standins:
                 swap.add(key)
             elif kind == "renamed" or stored in fixed.constants:
                 groups.setdefault(stored, set()).add(key)
@@ -288,6 +311,7 @@ class Encoder:
                 swap |= members - {owner}
             if owner in members and owner != stored:
                 renamed[_literal(*stored)] = _literal(*owner)
+        renamed.update(marked)
         return swap, renamed
 
     def fix(self, constants, reference: bytes | None) -> bytes | None:
@@ -316,7 +340,8 @@ class Encoder:
             stored = {self.known[k][1] for k in keys if k not in swap}
             reference = {t: w for t, w in reference.items() if (t.value, t.datatype.value) not in stored}
         held = sum(1 for k in keys if k[1].startswith(STANDIN_PREFIXES))  # stand-ins already (regrouped data)
-        return Decoder({**reference, **self.fixed.renamed, **renamed}, len(swap | self.fixed.standins) + held)
+        standins = {k for k in swap if not marks(*k)} | self.fixed.standins
+        return Decoder({**reference, **self.fixed.renamed, **renamed}, len(standins) + held)
 
     def load(self, store: ox.Store, data: bytes, fmt: str) -> Decoder:
         """Loads ``data`` (``nt`` or ``ttl``) into ``store``'s default graph; the decoder of its
@@ -351,7 +376,7 @@ def _swap(quads, swap: set) -> list:
     for q in quads:
         o = q.object
         if isinstance(o, ox.Literal) and o.language is None and (o.value, o.datatype.value) in swap:
-            q = ox.Quad(q.subject, q.predicate, standin(o.value, o.datatype.value), q.graph_name)
+            q = ox.Quad(q.subject, q.predicate, held_as(o.value, o.datatype.value), q.graph_name)
         out.append(q)
     return out
 

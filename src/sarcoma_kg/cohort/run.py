@@ -8,7 +8,9 @@ Pipeline (see bench/README.md for measurements):
    the record class (``<P> rdf:type skg:Patient .`` in N-Triples, ``ex:P a skg:Patient ;`` at
    column 0 in Turtle). The cohort generator writes each patient as one block that starts this way.
    Turtle chunks get the ``@prefix``/``@base`` lines seen so far prepended.
-2. **parse + check** (worker processes, ``workers`` of them): each chunk is loaded into a fresh
+2. **parse + check** (worker processes, ``workers`` of them): statements a patient record may not
+   make (:mod:`sarcoma_kg.patients.boundary`) are taken out of each chunk and reported
+   (:attr:`CohortResult.refused`), so the reference data stay as released; each chunk is loaded into a fresh
    in-memory pyoxigraph store together with the reference data (ontology + knowledge base,
    ~12,500 triples), both in the default graph, through :class:`literals.Encoder` (literals the
    store would rewrite are kept as written); the compiled program (:mod:`.compiler`) then runs
@@ -60,12 +62,13 @@ from pathlib import Path
 from typing import Callable, Iterator
 
 import pyoxigraph as ox
-from rdflib import Graph
+from rdflib import Graph, URIRef
 from rdflib.namespace import SH
 
 from .. import rdf, resources
 from ..errors import InputError
 from ..namespaces import SKG, sparql_prologue
+from ..patients import boundary
 from ..patients.verdicts import decide, sort_listed_names
 from .compiler import Program, compile_shapes, load_shapes
 from .evaluate import queries, results, run_updates
@@ -196,6 +199,7 @@ class Chunk:
     path: str
     end_offset: int
     renamed: dict | None = None   # stored -> written literals (chunks cut out of a regrouping store)
+    as_written: bool = True       # the bytes are the file's own (line numbers can be given)
 
 
 def cohort_format(path: Path) -> str:
@@ -291,6 +295,7 @@ class ChunkOutput:
     report: list = field(default_factory=list)           # evaluate.Result of every result (when kept)
     focus_nodes: int = 0                                 # focus nodes of the shapes' targets
     standins: bool = False                               # some literal is held as a stand-in
+    input_errors: list[str] = field(default_factory=list)  # records that do not parse; statements refused
 
 
 _STATE: dict = {}
@@ -358,6 +363,89 @@ def _reference_facts() -> None:
     _STATE["ref_patients"] = {p.value for p in patients}
 
 
+_PREFIX_LINE = re.compile(rb"^\s*(?:@prefix|PREFIX)\s+([\w.-]*):\s*<([^>]*)>", re.M | re.I)
+
+
+def admissible(chunk: Chunk) -> tuple[bytes, str, list[str]]:
+    """(data, format, input errors): the chunk without the statements a patient record may not
+    make (:mod:`sarcoma_kg.patients.boundary`: reported, never loaded beside the reference data)
+    and, when it does not parse, without the records that do not (:func:`by_record`: reported with
+    their line). Raises SyntaxError when no record of it parses."""
+    rdf_format = ox.RdfFormat.N_TRIPLES if chunk.fmt == "nt" else ox.RdfFormat.TURTLE
+    _check_structure(chunk)
+    alone = ox.Store()
+    try:
+        alone.bulk_load(chunk.data, format=rdf_format)
+    except SyntaxError as exc:
+        quads, messages = by_record(chunk, exc)
+    else:
+        if alone.query(boundary.LIST_ITEMS_QUERY):
+            count = next(iter(alone.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ ?s <{rdf.RDF.rest}> ?o }}")))["n"].value
+            raise InputError(boundary.list_items_error(chunk.path, int(count)))
+        if not any(True for _ in alone.query(boundary.REFUSED_QUERY)):
+            return chunk.data, chunk.fmt, []
+        quads, messages = list(ox.parse(chunk.data, format=rdf_format)), []
+    iri = lambda t: t.value if isinstance(t, ox.NamedNode) else None  # noqa: E731
+    keep, refused = [], []
+    for q in quads:
+        (refused if boundary.refuses(iri(q.subject), q.predicate.value, iri(q.object)) else keep).append(q)
+    text = chunk.data.decode("utf-8", "replace") if chunk.as_written else None
+    prefixes = [(m.group(1).decode(), m.group(2).decode()) for m in _PREFIX_LINE.finditer(chunk.data)]
+    for q in refused:
+        line = boundary.line_of(text, iri(q.subject), prefixes, chunk.first_line - chunk.header_lines)
+        triple = " ".join(rdf.curie(URIRef(t.value)) if isinstance(t, ox.NamedNode) else str(t)
+                          for t in (q.subject, q.predicate, q.object))
+        messages.append(boundary.Refusal(Path(chunk.path), line, triple).message)
+    return ox.serialize(keep, format=ox.RdfFormat.N_TRIPLES), "nt", messages
+
+
+def first_subject(block: bytes) -> str:
+    """The first word of the first statement line of ``block`` (not a directive or comment)."""
+    for line in block.splitlines():
+        word = line.split(None, 1)[0].decode("utf-8", "replace") if line.strip() else ""
+        if word and not word.startswith("#") and word.lower() not in ("@prefix", "prefix", "@base", "base"):
+            return word
+    return "?"
+
+
+def _check_structure(chunk: Chunk) -> None:
+    """Refuse a chunk whose blank nodes or lists nest deeper than a patient record does (the plain
+    path's parser cannot read them: :data:`sarcoma_kg.rdf.MAX_NESTING`)."""
+    if chunk.fmt == "ttl" and chunk.data.count(b"[") + chunk.data.count(b"(") > rdf.MAX_NESTING:
+        line = rdf.too_deep_line(chunk.data)
+        if line is not None:
+            where = chunk.first_line + line - 1 - chunk.header_lines if chunk.as_written else None
+            raise InputError(rdf.too_deep_error(f"{chunk.path}:{where}" if where else chunk.path))
+
+
+def by_record(chunk: Chunk, whole: SyntaxError) -> tuple[list, list[str]]:
+    """(quads of the records that parse, one error per record that does not) of a chunk that does
+    not parse as a whole: the chunk is cut before each record-start line, each block parsed with the
+    prefixes declared before it. Raises ``whole`` when no block parses."""
+    rdf_format = ox.RdfFormat.N_TRIPLES if chunk.fmt == "nt" else ox.RdfFormat.TURTLE
+    data = chunk.data
+    cuts, at = [], 0
+    while True:
+        at = _next_cut(data, chunk.fmt, at + 1, record_starts(_STATE.get("records") or PATIENT))
+        if at < 0:
+            break
+        cuts.append(at)
+    quads, messages = [], []
+    for start, end in zip([0, *cuts], [*cuts, len(data)]):
+        header = b"".join(line + b"\n" for line in _directives(data[:start])) if chunk.fmt == "ttl" else b""
+        block_line = data.count(b"\n", 0, start) + 1
+        try:
+            quads.extend(list(ox.parse(header + data[start:end], format=rdf_format)))  # all of it, or none
+        except SyntaxError as exc:
+            offset = block_line - 1 - header.count(b"\n") + chunk.first_line - 1 - chunk.header_lines
+            error = rdf.syntax_error(chunk.path if chunk.as_written else f"{chunk.path} (regrouped)", chunk.fmt, exc,
+                                     line_offset=offset if chunk.as_written else 0)
+            messages.append(f"{error} (record {first_subject(data[start:end])} left out)")
+    if len(messages) == len(cuts) + 1:
+        raise whole
+    return quads, messages
+
+
 def check_chunk(chunk: Chunk) -> ChunkOutput:
     out = ChunkOutput(chunk.index, chunk.end_offset)
     t0 = time.perf_counter()
@@ -367,7 +455,8 @@ def check_chunk(chunk: Chunk) -> ChunkOutput:
     # store does not give space back on clear_graph: RSS grew to ~465 MB per worker over 100k).
     store = _reference_store()
     try:
-        decode = _STATE["encoder"].load(store, chunk.data, chunk.fmt)
+        data, fmt, out.input_errors = admissible(chunk)
+        decode = _STATE["encoder"].load(store, data, fmt)
         if chunk.renamed:
             decode.renamed.update(chunk.renamed)
     except SyntaxError as exc:
@@ -459,6 +548,8 @@ class CohortResult:
     all_report: list | None = None                            # evaluate.Result of every result (collect=True)
     focus_nodes: int = 0                                      # focus nodes of the shapes' targets, all chunks
     standins: bool = False                                    # some chunk held a literal as a stand-in
+    input_errors: list[str] = field(default_factory=list)     # records left out (do not parse), statements
+                                                              # a patient record may not make (ignored)
 
     @property
     def conforms(self) -> bool:
@@ -490,6 +581,24 @@ def patient_shapes() -> Graph:
     return load_shapes(resources.shape_files("patient"))
 
 
+COHORT_SUFFIXES = (".ttl", ".turtle", ".nt", ".ntriples")
+
+
+def _through_reader(path: Path, **options) -> CohortResult:
+    """A patient file of another form (the tumour-board CSV, JSON-LD, RDF/XML), read by the one
+    patient reader (:mod:`sarcoma_kg.patients.read`: its unreadable records and refused statements
+    become input errors) and checked as N-Triples, so both validation paths take the same files."""
+    from ..patients.read import read_patient_file
+
+    pf = read_patient_file(path)
+    with tempfile.TemporaryDirectory(prefix="sarcoma-kg-read-") as tmp:
+        nt = Path(tmp) / (path.stem + ".nt")
+        pf.graph.serialize(nt, format="nt", encoding="utf-8")
+        result = validate_cohort(nt, **options)
+    result.input_errors[:0] = [str(e) for e in pf.errors] + [r.message for r in pf.refused]
+    return result
+
+
 def validate_cohort(path, out=None, fmt: str = "csv", workers: int = 2,
                     progress: Callable[[int, int], None] | None = None, *,
                     shapes: Graph | None = None, reference: bytes | None = None,
@@ -509,6 +618,10 @@ def validate_cohort(path, out=None, fmt: str = "csv", workers: int = 2,
         raise InputError(f"{path}: file not found")
     if fmt not in ("csv", "jsonl"):
         raise InputError(f"unknown output format {fmt!r}; choose csv or jsonl")
+    if Path(path).suffix.lower() not in COHORT_SUFFIXES and (shapes is None or record_class == PATIENT):
+        return _through_reader(path, out=out, fmt=fmt, workers=workers, progress=progress, shapes=shapes,
+                               reference=reference, results_out=results_out, collect=collect,
+                               chunk_bytes=chunk_bytes, record_class=record_class)
     in_fmt = cohort_format(path)
     if chunk_bytes is None:  # ~1,700 patients: per-query overhead amortised, a few MB per worker store
         chunk_bytes = 2_000_000 if in_fmt == "ttl" else 6_000_000
@@ -645,7 +758,7 @@ def regroup(path: Path, in_fmt: str, store_dir: str, batch: int = REGROUP_BATCH,
              f"?p (<urn:sarcoma-kg:none>|!<urn:sarcoma-kg:none>)* ?s . ?s ?pp ?o }}")
         data = ox.serialize(store.query(q), format=ox.RdfFormat.N_TRIPLES)
         end = total * min(i + batch, len(records)) // max(len(records), 1)
-        yield Chunk(i // batch, "nt", data, 1, 0, str(path), end, renamed)
+        yield Chunk(i // batch, "nt", data, 1, 0, str(path), end, renamed, as_written=False)
     if notes is not None:
         unreached = _unreached(store, classes)
         if unreached:
@@ -662,7 +775,7 @@ def _unreached(store: ox.Store, classes: str) -> int:
 
 
 def _swapped(quads, swap: set):
-    from .literals import standin
+    from .literals import held_as as standin
 
     for q in quads:
         o = q.object
@@ -722,6 +835,7 @@ def _consume(outputs, result: CohortResult, out, fmt, results_out, progress, tot
                     raise _NotGrouped(f"patient <{p}> appears in two separate blocks")
                 seen.add(h)
             result.patients += len(o.patients)
+            result.input_errors.extend(o.input_errors)
             result.chunks += 1
             result.focus_nodes += o.focus_nodes
             result.standins |= o.standins

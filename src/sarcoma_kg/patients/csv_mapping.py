@@ -48,21 +48,34 @@ that has a row in ``ontology/mappings/`` (``NCIT:C3158``, ``SNOMEDCT:10200004``,
 and close matches only; a code without a row, or whose rows name two terms, is an input error.
 
 A row whose lesion columns are all empty describes a patient with no countable lesion. Cells
-that cannot be read (a number that is not a number, a date that is not YYYY-MM-DD, yes/no that
-is neither) are input errors naming the file, line and column; values that are readable but
-wrong (a size of 0, a date in the future, an unknown site) are kept and reported by the shapes.
+that cannot be read (a number that is not written with the digits 0-9 and at most one ``.``
+-- no ``1,000``, ``1_000``, ``Infinity`` or other scripts' digits --, a date that is not an
+existing YYYY-MM-DD day, yes/no that is neither, an identifier with other characters) are input
+errors naming the file, line and column; values that are readable but wrong (a size of 0, a date
+in the future, an unknown site) are kept and reported by the shapes.
+
+Node IRIs: the patient ``ex:<patient_id>``, its primary tumour ``ex:<patient_id>-primary``, its
+systemic therapy ``ex:<patient_id>-systemic``, a lesion ``ex:<patient_id>-<lesion_id>``. A row
+that would make one IRI name two nodes (a ``patient_id`` equal to another patient's lesion,
+``TB-001-L1``; a lesion id ``primary`` or ``systemic``) is an input error.
+
+**One bad row costs one patient**: a row with an error makes its patient (every row with its
+``patient_id``) an input error, reported with file, line and column, and leaves the other patients
+in the graph (:func:`read_csv_records`); :func:`read_csv` raises the first error instead.
 """
 
 from __future__ import annotations
 
 import csv
+import io
 import re
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import Path
 
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, XSD
 
+from .. import lexical
 from ..errors import InputError
 from ..namespaces import EX, SKG, bind_prefixes
 from . import codes
@@ -81,8 +94,9 @@ LESION_COLUMNS = (
 )
 COLUMNS = PATIENT_COLUMNS + LESION_COLUMNS
 
-_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
-_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
+_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+_TERM = re.compile(r"[A-Za-z][A-Za-z0-9]*")
 _TRUE = {"yes", "y", "true", "1"}
 _FALSE = {"no", "n", "false", "0"}
 _UNKNOWN = {"", "unknown", "na", "n/a", "?"}
@@ -125,10 +139,10 @@ class _Row:
         value = self.raw(column)
         if value is None:
             return None
-        try:
-            number = Decimal(value.replace(",", "."))
-        except InvalidOperation:
-            raise self.error(column, f"{value!r} is not a number") from None
+        if not lexical.well_formed(value, str(XSD.decimal)):
+            raise self.error(column, f"{value!r} is not a number written with the digits 0-9 and at most one '.' "
+                                     "(no thousands separator, no decimal comma)")
+        number = Decimal(value)
         if integer:
             if number != number.to_integral_value():
                 raise self.error(column, f"{value!r} is not a whole number")
@@ -139,8 +153,8 @@ class _Row:
         value = self.raw(column)
         if value is None:
             return None
-        if not _DATE.match(value):
-            raise self.error(column, f"{value!r} is not a date written YYYY-MM-DD")
+        if not _DATE.fullmatch(value) or not lexical.well_formed(value, str(XSD.date)):
+            raise self.error(column, f"{value!r} is not an existing day written YYYY-MM-DD")
         return Literal(value, datatype=XSD.date)
 
     def coded(self, column: str, codes: dict[str, URIRef], expected: str) -> URIRef | None:
@@ -159,7 +173,7 @@ class _Row:
         if ":" in value and not value.startswith("skg:"):
             return self.code(column, value)
         local = value[4:] if value.startswith("skg:") else value
-        if not re.match(r"^[A-Za-z][A-Za-z0-9]*$", local):
+        if not _TERM.fullmatch(local):
             raise self.error(column, f"{value!r} is not a term name (for example Leiomyosarcoma or skg:RightLung)")
         return SKG[local]
 
@@ -182,13 +196,23 @@ class _Row:
 
     def identifier(self, column: str) -> str | None:
         value = self.raw(column)
-        if value is not None and not _ID.match(value):
+        if value is not None and not _ID.fullmatch(value):
             raise self.error(column, f"{value!r} is not a usable identifier (letters, digits, '.', '_', '-')")
         return value
 
 
 def read_csv(path: Path | str) -> Graph:
-    """Read a tumour-board CSV into a patient graph. Raise InputError naming file and line."""
+    """Read a tumour-board CSV into a patient graph. Raise InputError naming file and line (the
+    first error of any row)."""
+    graph, problems = read_csv_records(path)
+    if problems:
+        raise problems[0]
+    return graph
+
+
+def read_csv_records(path: Path | str) -> tuple[Graph, list[InputError]]:
+    """(graph of every patient whose rows all read, one error per row that did not). An error
+    about the file itself (encoding, header, no data row) is raised."""
     path = Path(path)
     try:
         text = path.read_text(encoding="utf-8-sig")
@@ -197,18 +221,16 @@ def read_csv(path: Path | str) -> Graph:
     except OSError as exc:
         raise InputError(f"{path}: cannot be read: {exc.strerror}") from exc
     delimiter = "\t" if path.suffix.lower() == ".tsv" else ","
-    reader = csv.reader(text.splitlines(), delimiter=delimiter, strict=True)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
     header = _header(path, reader)
-    graph = Graph()
-    bind_prefixes(graph)
-    builder = _Builder(graph)
-    line = 1
-    for row in _rows(path, reader, header):
-        line = row.line
+    builder = _Builder()
+    rows = 0
+    for row in _rows(path, reader, header, builder.problems):
+        rows += 1
         builder.add(row)
-    if not any(graph.subjects(RDF.type, SKG.Patient)):
-        raise InputError(f"{path}:{line}: no patient rows")
-    return graph
+    if not rows and not builder.problems:
+        raise InputError(f"{path}: no patient rows (only the header)")
+    return builder.graph(), [error for _, error in builder.problems]
 
 
 def _header(path: Path, reader) -> list[str]:
@@ -230,37 +252,59 @@ def _header(path: Path, reader) -> list[str]:
     return header
 
 
-def _rows(path: Path, reader, header: list[str]):
-    """The non-empty data rows, each with as many cells as the header has columns."""
+def _rows(path: Path, reader, header: list[str], problems: list):
+    """The non-empty data rows, each with as many cells as the header has columns; a row that is
+    not is added to ``problems`` as (patient_id or None, error)."""
     while True:
+        start = reader.line_num + 1
         try:
             cells = next(reader)
         except StopIteration:
             return
         except csv.Error as exc:
-            raise InputError(f"{path}:{reader.line_num}: not valid CSV: {exc}") from exc
-        line = reader.line_num
+            problems.append((None, InputError(f"{path}:{reader.line_num}: not valid CSV: {exc}")))
+            return  # the reader cannot go on after a syntax error
         if not any(c.strip() for c in cells):
             continue
         if len(cells) != len(header):
-            raise InputError(f"{path}:{line}: {len(cells)} cells where the header has {len(header)} columns")
-        yield _Row(path, line, dict(zip(header, cells)))
+            pid = cells[header.index("patient_id")].strip() if len(cells) > header.index("patient_id") else None
+            problems.append((pid or None, InputError(
+                f"{path}:{start}: {len(cells)} cells where the header has {len(header)} columns")))
+            continue
+        yield _Row(path, start, dict(zip(header, cells)))
 
 
 class _Builder:
-    """Adds rows to the patient graph: a patient's values must agree across its rows, and a
-    lesion identifier is used once per patient."""
+    """Adds rows to one graph per patient: a patient's values must agree across its rows, a
+    lesion identifier is used once per patient, one IRI names one node; a row with an error makes
+    its patient an error (``problems``), and :meth:`graph` leaves that patient out."""
 
-    def __init__(self, graph: Graph):
-        self.graph = graph
+    def __init__(self):
+        self.graphs: dict[str, Graph] = {}
+        self.problems: list[tuple[str | None, InputError]] = []
         self.first_values: dict[tuple[str, str], tuple[str, int]] = {}
         self.lesion_numbers: dict[str, int] = {}
-        self.lesion_ids: set[tuple[str, str]] = set()
+        self.nodes: dict[URIRef, tuple[str, str, int]] = {}   # IRI -> (patient_id, role, line)
 
     def add(self, row: _Row) -> None:
-        pid = row.identifier("patient_id")
-        if pid is None:
-            raise row.error("patient_id", "empty: every row needs the patient's identifier")
+        pid = (row.cells.get("patient_id") or "").strip() or None
+        try:
+            pid = row.identifier("patient_id")
+            if pid is None:
+                raise row.error("patient_id", "empty: every row needs the patient's identifier")
+            self._add(row, pid)
+        except InputError as exc:
+            self.problems.append((pid, exc))
+
+    def mint(self, row: _Row, column: str, iri: URIRef, pid: str, role: str) -> URIRef:
+        """``iri`` for the ``role`` node of patient ``pid``; an error if it names another node."""
+        owner = self.nodes.setdefault(iri, (pid, role, row.line))
+        if owner[:2] != (pid, role):
+            raise row.error(column, f"<{iri}> would name both the {role} of patient {pid} and the {owner[1]} of "
+                                    f"patient {owner[0]} (line {owner[2]}): change one identifier")
+        return iri
+
+    def _add(self, row: _Row, pid: str) -> None:
         for column in PATIENT_COLUMNS[1:]:
             value = row.raw(column)
             if value is None:
@@ -268,14 +312,29 @@ class _Builder:
             first, first_line = self.first_values.setdefault((pid, column), (value, row.line))
             if first != value:
                 raise row.error(column, f"{value!r} differs from {first!r} given for patient {pid} on line {first_line}")
-        _add_patient_facts(self.graph, row, pid)
+        self.mint(row, "patient_id", EX[pid], pid, "patient")
+        part = Graph()
+        _add_patient_facts(part, row, pid, self)
         if any(row.raw(c) is not None for c in LESION_COLUMNS):
-            self.lesion_numbers[pid] = self.lesion_numbers.get(pid, 0) + 1
-            lid = row.identifier("lesion_id") or f"L{self.lesion_numbers[pid]}"
-            if (pid, lid) in self.lesion_ids:
+            number = self.lesion_numbers.get(pid, 0) + 1
+            lid = row.identifier("lesion_id") or f"L{number}"
+            lesion = EX[f"{pid}-{lid}"]
+            if self.nodes.get(lesion, ())[:2] == (pid, "lesion"):
                 raise row.error("lesion_id", f"lesion {lid} of patient {pid} is given twice")
-            self.lesion_ids.add((pid, lid))
-            _add_lesion(self.graph, row, pid, lid)
+            self.mint(row, "lesion_id", lesion, pid, "lesion")
+            self.lesion_numbers[pid] = number
+            _add_lesion(part, row, pid, lesion)
+        self.graphs.setdefault(pid, Graph()).__iadd__(part)
+
+    def graph(self) -> Graph:
+        """Every patient without an error, in one graph."""
+        bad = {pid for pid, _ in self.problems}
+        graph = Graph()
+        bind_prefixes(graph)
+        for pid, part in self.graphs.items():
+            if pid not in bad:
+                graph += part
+        return graph
 
 
 def _add(graph: Graph, subject: URIRef, predicate: URIRef, value) -> None:
@@ -306,7 +365,7 @@ def _add_cells(graph: Graph, row: _Row, subject: URIRef, cells) -> None:
         _add(graph, subject, predicate, read(row, column))
 
 
-def _add_patient_facts(graph: Graph, row: _Row, pid: str) -> None:
+def _add_patient_facts(graph: Graph, row: _Row, pid: str, builder: _Builder) -> None:
     patient = EX[pid]
     graph.add((patient, RDF.type, SKG.Patient))
     _add(graph, patient, SKG.ageAtDiagnosisYears, row.number("age_at_diagnosis_years"))
@@ -325,7 +384,7 @@ def _add_patient_facts(graph: Graph, row: _Row, pid: str) -> None:
     _add(graph, patient, SKG.preoperativeSystemicTherapyPlanned, row.boolean("induction_therapy_planned"))
 
     if any(row.raw(column) is not None for column, _, _ in _PRIMARY_CELLS):
-        primary = EX[f"{pid}-primary"]
+        primary = builder.mint(row, "patient_id", EX[f"{pid}-primary"], pid, "primary tumour")
         graph.add((patient, SKG.hasPrimaryTumour, primary))
         graph.add((primary, RDF.type, SKG.PrimaryTumour))
         _add_cells(graph, row, primary, _PRIMARY_CELLS)
@@ -334,7 +393,7 @@ def _add_patient_facts(graph: Graph, row: _Row, pid: str) -> None:
     response = row.raw("best_response")
     ongoing = row.boolean("therapy_ongoing")
     if agents or response is not None or ongoing is not None:
-        course = EX[f"{pid}-systemic"]
+        course = builder.mint(row, "patient_id", EX[f"{pid}-systemic"], pid, "systemic therapy")
         graph.add((patient, SKG.receivedSystemicTherapy, course))
         graph.add((course, RDF.type, SKG.SystemicTherapyCourse))
         _add(graph, course, SKG.ongoing, ongoing)
@@ -347,8 +406,7 @@ def _add_patient_facts(graph: Graph, row: _Row, pid: str) -> None:
             graph.add((course, SKG.bestResponse, SKG[_RESPONSES[key]]))
 
 
-def _add_lesion(graph: Graph, row: _Row, pid: str, lid: str) -> None:
-    lesion = EX[f"{pid}-{lid}"]
+def _add_lesion(graph: Graph, row: _Row, pid: str, lesion: URIRef) -> None:
     graph.add((EX[pid], SKG.hasLesion, lesion))
     graph.add((lesion, RDF.type, SKG.MetastaticLesion))
     _add_cells(graph, row, lesion, _LESION_CELLS)

@@ -194,8 +194,10 @@ class FhirReader:
         suffix = path.suffix.lower()
         return suffix == ".ndjson" or (suffix == ".json" and is_fhir_json(path))
 
-    def read(self, path: Path) -> Graph:
-        return read_fhir(path)
+    def read(self, path: Path) -> tuple[Graph, list[InputError]]:
+        """The file's patient graph; a resource that cannot be read stops the file (FHIR records
+        reference each other: a Condition without its Patient is not a record of its own)."""
+        return read_fhir(path), []
 
 
 # --------------------------------------------------------------------------- the mapping

@@ -6,7 +6,9 @@ against the structural shapes and against every definition of oligometastatic di
 
 Exit code (:attr:`ValidationResult.exit_code`): 0 when every input was read and has no data
 violation (whatever the verdicts; warnings do not count), 1 when a data violation exists,
-2 when an input file could not be read (the other files are still validated and reported).
+2 when an input file could not be read (the other files are still validated and reported) or
+states something a patient record may not say (:mod:`.boundary`: reported, ignored for every
+verdict, the file's patients validated without it).
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from typing import Iterable
 from rdflib import Graph, URIRef
 from rdflib.namespace import RDF, SH
 
+from . import compiled
 from . import shapes
 from . import verdicts
 from .read import PatientFile, clash, expand, read_patient_file
@@ -95,10 +98,15 @@ class ValidationResult:
         return self.derivation.graph
 
 
-def validate_paths(paths: Iterable[Path | str], knowledge: Graph | None = None) -> ValidationResult:
+def validate_paths(paths: Iterable[Path | str], knowledge: Graph | None = None,
+                   engine: str | None = None) -> ValidationResult:
     """Read every file (a bad file is reported in ``errors`` and skipped, never hiding the
     others), run the structural and criteria shapes once over all patients merged with the
-    ontology and knowledge base, and assemble the verdicts."""
+    ontology and knowledge base, and assemble the verdicts.
+
+    ``engine``: ``"pyshacl"``, ``"compiled"`` (:mod:`.compiled`: the same shapes compiled to SPARQL,
+    thousands of patients in seconds), or None: compiled for more than
+    :data:`~.compiled.COMPILED_AFTER` patients."""
     result = ValidationResult()
     owner: dict[URIRef, Path] = {}
     for path in expand(paths):
@@ -113,34 +121,39 @@ def validate_paths(paths: Iterable[Path | str], knowledge: Graph | None = None) 
             continue
         for p in pf.patients:
             owner[p] = pf.path
+        result.errors.extend(FileError(pf.path, str(e)) for e in pf.errors)
+        result.errors.extend(FileError(pf.path, r.message) for r in pf.refused)
         result.files.append(pf)
     if not result.files:
         return result
     knowledge = knowledge if knowledge is not None else shapes.knowledge_context()
     try:
-        _run(result, result.files, knowledge)
+        _run(result, result.files, knowledge, engine)
     except Exception:  # an engine failure on one file must not hide the others: retry file by file
         good = []
         for pf in result.files:
             try:
-                _run(ValidationResult(), [pf], knowledge)
+                _run(ValidationResult(), [pf], knowledge, engine)
                 good.append(pf)
             except Exception as exc:
                 result.errors.append(FileError(pf.path, f"{pf.path}: could not be validated: {type(exc).__name__}: {exc}"))
         result.files = good
         if good:
-            _run(result, good, knowledge)
+            _run(result, good, knowledge, engine)
     return result
 
 
-def _run(result: ValidationResult, files: list[PatientFile], knowledge: Graph) -> None:
+def _run(result: ValidationResult, files: list[PatientFile], knowledge: Graph, engine: str | None = None) -> None:
     merged = Graph()
     for pf in files:
         for triple in pf.graph:
             merged.add(triple)
     data = shapes.data_graph(merged, knowledge)
     shape_graph = shapes.shape_graph()
-    report = shapes.run_shapes(data, shape_graph)
+    if engine == "compiled" or (engine is None and sum(len(pf.patients) for pf in files) > compiled.COMPILED_AFTER):
+        report = compiled.compiled_report(merged)
+    else:
+        report = shapes.run_shapes(data, shape_graph)
     result.data = data
     result.findings = _structural_findings(report, shape_graph, data)
     result.derivation = verdicts.derive_all(merged, knowledge, data=data, report=report)
@@ -251,7 +264,7 @@ def _finding_dict(result: ValidationResult, f: Finding) -> dict:
         "severity": f.severity,
         "shape": curie(f.shape),
         "constraint": curie(f.constraint) if f.constraint else None,
-        "path": curie(f.path) if f.path else None,
+        "path": curie(f.path) if isinstance(f.path, URIRef) else None,  # an inverse path is a blank node
         "value": curie(f.value) if f.value is not None else None,
         "message": f.message,
     }
@@ -334,5 +347,5 @@ def render_table(result: ValidationResult) -> str:
         lines.append(f"{f['severity'].upper()} {f['focus']}: {f['message']}")
     lines.append(
         f"{len(d['patients'])} patient(s) in {len(d['files'])} file(s); "
-        f"{len(result.violations)} violation(s), {len(result.warnings)} warning(s), {len(d['errors'])} unreadable file(s)")
+        f"{len(result.violations)} violation(s), {len(result.warnings)} warning(s), {len(d['errors'])} input error(s)")
     return "\n".join(lines) + "\n"

@@ -25,6 +25,7 @@ a shape; a new definition made of known kinds needs nothing.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -111,14 +112,24 @@ class PatientFacts:
     flags: dict[URIRef, bool] = field(default_factory=dict)      # the three-valued derived facts
 
 
+_PLAIN = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9._]|-(?!-))*")
+
+
 def _slug(iri: URIRef) -> str:
-    """The part of a patient or definition IRI that names its assessment (``P1--IberoAmerican2025``)."""
+    """The part of a patient or definition IRI that names its assessment (``P1--IberoAmerican2025``).
+
+    One IRI, one slug, and two IRIs never share one: a plain local name of ``ex:`` or
+    ``definition:`` (letters, digits, ``.``, ``_``, single ``-``) is the slug itself; any other IRI
+    (another namespace, a ``/``, ``--`` or other character in its name) gets its last segment made
+    plain, then ``~`` and 16 hex digits of the SHA-256 of the full IRI (``DUP~1a2b...``), and ``~``
+    is in no plain name."""
     text = str(iri)
-    if text.startswith(str(EX)):
-        return text[len(str(EX)):].replace("/", "-")
-    if text.startswith(str(DEFINITION)):
-        return text[len(str(DEFINITION)):]
-    return text.rstrip("/#").rsplit("/", 1)[-1].rsplit("#", 1)[-1]
+    for ns in (str(EX), str(DEFINITION)):
+        if text.startswith(ns) and _PLAIN.fullmatch(text[len(ns):]):
+            return text[len(ns):]
+    readable = re.sub(r"-{2,}", "-", re.sub(r"[^A-Za-z0-9._-]+", "-", text.rstrip("/#").rsplit("/", 1)[-1]
+                                             .rsplit("#", 1)[-1])).strip("-") or "node"
+    return f"{readable}~{hashlib.sha256(text.encode('utf-8', 'surrogatepass')).hexdigest()[:16]}"
 
 
 # --------------------------------------------------------------------------- criteria results

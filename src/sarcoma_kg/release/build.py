@@ -374,8 +374,30 @@ def _make_readable(folder: Path) -> None:
     folder.chmod(0o777 & ~umask)
 
 
+def _exchange(a: Path, b: Path) -> bool:
+    """Swap two paths in one atomic step (Linux ``renameat2(RENAME_EXCHANGE)``); False where the
+    system cannot."""
+    import ctypes
+    import sys
+
+    if not sys.platform.startswith("linux"):
+        return False
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        renameat2 = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    at_fdcwd, rename_exchange = -100, 2
+    return renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange) == 0
+
+
 def _swap_in(tmp: Path, out_dir: Path) -> None:
-    """Replace ``out_dir`` by ``tmp`` with renames (the old release is removed only afterwards)."""
+    """Replace ``out_dir`` by ``tmp``: in one atomic exchange where the system allows it (a process
+    killed at any moment leaves the old release or the new one), else with two renames (the old
+    release is removed only afterwards)."""
+    if out_dir.is_dir() and _exchange(tmp, out_dir):
+        shutil.rmtree(tmp, ignore_errors=True)  # tmp now holds the old release
+        return
     old = None
     if out_dir.exists():
         old = out_dir.with_name(f".{out_dir.name}-old-{tmp.name}")

@@ -38,11 +38,18 @@ def patient_graph_iri(path: Path) -> str:
 
 
 def _patient_ntriples(path: Path, knowledge, out: Path) -> Path:
-    """The patient file's graph plus its written-back verdicts, as N-Triples."""
+    """The patient file's graph plus its written-back verdicts, as N-Triples. A file stating what a
+    patient record may not say (:mod:`sarcoma_kg.patients.boundary`) is refused."""
+    from ...errors import InputError
     from ...patients.read import read_patient_file
     from ...patients.verdicts import derive
 
-    graph = read_patient_file(path).graph
+    pf = read_patient_file(path)
+    if pf.errors:
+        raise pf.errors[0]
+    if pf.refused:
+        raise InputError(pf.refused[0].message.replace("; ignored for every verdict", ""))
+    graph = pf.graph
     graph += derive(graph, knowledge)
     graph.serialize(out, format="nt", encoding="utf-8")
     return out
