@@ -177,7 +177,8 @@ def _links(curies: list[str]) -> str:
 
 def _rec(r: RecommendationResult, graph: Graph, css: str) -> str:
     """One recommendation as ``recommend`` judged it: heading, text, seed passage, why, population, definition
-    assumed, branch, range, conflicts, what is left to confirm, what its class does not check, evidence."""
+    assumed, branch, range, conflicts, every condition left to confirm (what its class does not check among
+    them), evidence."""
     passage = _passage(graph, r.rec)
     lines = [f"<div>{escape(r.text)}</div>",
              f'<div class="meta">seed passage: {passage}</div>' if passage else "",
@@ -194,9 +195,6 @@ def _rec(r: RecommendationResult, graph: Graph, css: str) -> str:
         lines.append(f'<div class="conflict">conflicts with {_links(r.conflicts)} (both possible for this patient)</div>')
     if r.to_confirm:
         lines.append('<ul class="confirm">' + "".join(f"<li>to confirm: {escape(t)}</li>" for t in r.to_confirm) + "</ul>")
-    if r.not_checked:
-        lines.append(f'<ul class="not-checked">' + "".join(
-            f"<li>not checked by {link(r.target)}: {escape(n)}</li>" for n in r.not_checked) + "</ul>")
     studies = "".join(_study(e, graph) for e in r.evidence)
     if studies:
         lines.append(f'<ul class="evidence-list">{studies}</ul>')
