@@ -140,8 +140,9 @@ def test_the_three_lists_hold_what_recommend_judged(answered):
 
 def test_a_condition_left_to_the_clinician_and_a_fact_to_record_are_shown_to_confirm(answered):
     r55 = _rec_block(answered, "5.5")
-    assert ("<li>to confirm: &quot;requiring complex hepatectomies (e.g.,with vascular involvement, or central "
-            "location)&quot; (left to the clinician: vascular involvement and central location are not recorded)</li>") in r55
+    assert ('<div class="confirm">to confirm: &quot;requiring complex hepatectomies (e.g.,with vascular involvement, '
+            "or central location)&quot; (left to the clinician: vascular involvement and central location are not "
+            "recorded)</div>") in r55
     r81 = _rec_block(answered, "8.1")  # to confirm: what to record, and the fact that bears on it
     assert "to confirm: &quot;DFI ≥ 6 months&quot; (record the resection date of the primary tumour" in r81
     assert "[disease-free interval (months): not recorded]" in r81
@@ -150,11 +151,11 @@ def test_a_condition_left_to_the_clinician_and_a_fact_to_record_are_shown_to_con
 def test_level_grade_votes_consensus_and_conflicts(answered):
     r55 = _rec_block(answered, "5.5")
     assert '<span class="meta">level V, grade D, votes 20/35, NO CONSENSUS, 57% agreement</span>' in r55
-    assert ('<div class="conflict">conflicts with <a href="/term/rec:IAC-8.1">rec:IAC-8.1</a> '
+    assert ('<div class="conflict">CONFLICTS WITH: <a href="/term/rec:IAC-8.1">rec:IAC-8.1</a> '
             "(both possible for this patient)</div>") in r55
-    assert 'conflicts with <a href="/term/rec:IAC-5.5">rec:IAC-5.5</a>' in _rec_block(answered, "8.1")
-    assert 'assumes the definition: <a href="/term/definition:IberoAmerican2025">' in r55
-    assert "conflict" not in _rec_block(answered, "4.1")
+    assert 'CONFLICTS WITH: <a href="/term/rec:IAC-5.5">rec:IAC-5.5</a>' in _rec_block(answered, "8.1")
+    assert '<div class="definition">assumes the definition: <a href="/term/definition:IberoAmerican2025">' in r55
+    assert "CONFLICTS WITH" not in _rec_block(answered, "4.1")
 
 
 def test_outside_the_population_is_said(answered):

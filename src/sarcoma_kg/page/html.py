@@ -13,7 +13,7 @@ from ..patients.validate import not_checked_shown, outside_population_note
 from ..rdf import curie, label
 from ..reasoning.evidence import Outcome, StudyEvidence
 from ..reasoning.recommend import PatientRecommendations, RecommendationResult
-from ..reasoning.render import directness_words, figure_words, meta_words, study_words
+from ..reasoning.render import directness_words, figure_words, meta_words, rec_notes, study_words
 from .check import FORM_LESIONS, Answer
 
 STYLE = """
@@ -26,7 +26,7 @@ th{background:#f3f3f3}.v-Meets,.v-MeetsAtStrictBound{background:#e3f4e3}.v-DoesN
 .v-CannotTell{background:#fff6d8}.v-MeetsOnlyAtLenientBound{background:#eaf1fb}.v-OutsidePopulation{background:#eee}
 .error{background:#fbe4e4;border:1px solid #c33;padding:.5rem;white-space:pre-wrap;font-family:monospace}
 .rec{margin:.6rem 0;padding:.5rem;border-left:4px solid #2a7}.rec.no{border-color:#bbb}.rec.maybe{border-color:#d90}
-.meta{color:#555;font-size:.9rem}.conflict,.outside{color:#a30;font-weight:600}.inconsistent{color:#a30}
+.meta{color:#555;font-size:.9rem}.conflict,.outside{color:#a30;font-weight:600}.confirm{margin-left:1rem}.inconsistent{color:#a30}
 .directness{font-size:.9rem;color:#333}q.passage{font-style:italic;color:#333}small{color:#555}ul{margin:.3rem 0}
 """
 
@@ -185,16 +185,9 @@ def _rec(r: RecommendationResult, graph: Graph, css: str) -> str:
              f'<div class="meta why">why: {escape(r.reason)}</div>']
     if r.outside_population:
         lines.append(f'<div class="outside">outside the population: &ldquo;{escape(r.population)}&rdquo;</div>')
-    if r.assumes_definition:
-        lines.append(f'<div class="meta">assumes the definition: {_links(r.assumes_definition)}</div>')
-    if r.branch:
-        lines.append(f'<div class="branch">branch that holds: &ldquo;{escape(r.branch)}&rdquo;</div>')
-    if r.at_lenient_bound:
-        lines.append('<div class="meta">met only at the lenient end of the range the text gives</div>')
-    if r.conflicts:
-        lines.append(f'<div class="conflict">conflicts with {_links(r.conflicts)} (both possible for this patient)</div>')
-    if r.to_confirm:
-        lines.append('<ul class="confirm">' + "".join(f"<li>to confirm: {escape(t)}</li>" for t in r.to_confirm) + "</ul>")
+    for kind, words, named, after in rec_notes(r):
+        lines.append(f'<div class="{kind}">{escape(words)}' + (f" {_links(named)}" if named else "")
+                     + f"{escape(after)}</div>")
     studies = "".join(_study(e, graph) for e in r.evidence)
     if studies:
         lines.append(f'<ul class="evidence-list">{studies}</ul>')

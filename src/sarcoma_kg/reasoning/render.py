@@ -163,6 +163,24 @@ def _evidence_lines(e: StudyEvidence) -> list[str]:
     return lines
 
 
+def rec_notes(r: RecommendationResult) -> list[tuple[str, str, list[str], str]]:
+    """What is said of a recommendation after its reason, in order, each as (kind, words, the definitions or
+    recommendations it names, words after them): the definition it assumes, the branch of its text that
+    holds, a range met only at its lenient end, the recommendations it conflicts with, every condition to
+    confirm."""
+    notes = []
+    if r.assumes_definition:
+        notes.append(("definition", "assumes the definition:", r.assumes_definition, ""))
+    if r.branch:
+        notes.append(("branch", f"branch that holds: \"{r.branch}\"", [], ""))
+    if r.at_lenient_bound:
+        notes.append(("lenient", "met only at the lenient end of the range the text gives", [], ""))
+    if r.conflicts:
+        notes.append(("conflict", "CONFLICTS WITH:", r.conflicts, " (both possible for this patient)"))
+    notes.extend(("confirm", f"to confirm: {t}", [], "") for t in r.to_confirm)
+    return notes
+
+
 def _rec_lines(r: RecommendationResult, mark: str) -> list[str]:
     """One recommendation: heading, text, why, branch, range, conflicts, what to confirm, evidence."""
     meta = meta_words(r)
@@ -170,16 +188,8 @@ def _rec_lines(r: RecommendationResult, mark: str) -> list[str]:
     if r.text:
         lines.append(f"      {r.text}")
     lines.append(f"      why: {r.reason}")
-    if r.assumes_definition:
-        lines.append(f"      assumes the definition: {', '.join(r.assumes_definition)}")
-    if r.branch:
-        lines.append(f"      branch that holds: \"{r.branch}\"")
-    if r.at_lenient_bound:
-        lines.append("      met only at the lenient end of the range the text gives")
-    if r.conflicts:
-        lines.append(f"      CONFLICTS WITH: {', '.join(r.conflicts)} (both possible for this patient)")
-    for note in r.to_confirm:
-        lines.append(f"      to confirm: {note}")
+    for _kind, words, named, after in rec_notes(r):
+        lines.append(f"      {words}" + (f" {', '.join(named)}" if named else "") + after)
     for e in r.evidence:
         lines.extend(_evidence_lines(e))
     return lines
