@@ -26,7 +26,7 @@ th{background:#f3f3f3}.v-Meets,.v-MeetsAtStrictBound{background:#e3f4e3}.v-DoesN
 .v-CannotTell{background:#fff6d8}.v-MeetsOnlyAtLenientBound{background:#eaf1fb}.v-OutsidePopulation{background:#eee}
 .error{background:#fbe4e4;border:1px solid #c33;padding:.5rem;white-space:pre-wrap;font-family:monospace}
 .rec{margin:.6rem 0;padding:.5rem;border-left:4px solid #2a7}.rec.no{border-color:#bbb}.rec.maybe{border-color:#d90}
-.meta{color:#555;font-size:.9rem}.conflict,.outside{color:#a30;font-weight:600}.confirm{margin-left:1rem}.inconsistent{color:#a30}
+.meta{color:#555;font-size:.9rem}.conflict,.outside{color:#a30;font-weight:600}.confirm{margin:.2rem 0 .2rem 1rem;padding:.1rem .3rem;background:#fff6d8}.definition,.lenient{color:#555;font-size:.9rem}.inconsistent{color:#a30}
 .directness{font-size:.9rem;color:#333}q.passage{font-style:italic;color:#333}small{color:#555}ul{margin:.3rem 0}
 """
 
