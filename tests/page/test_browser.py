@@ -69,17 +69,32 @@ def test_a_pasted_csv_row_gets_verdicts_recommendations_and_evidence(page):
     rows = TB_001.read_text(encoding="utf-8").splitlines()[:3]  # TB-001: two liver lesions
     _paste(page, "csv", "\n".join(rows))
     assert _verdicts(page) == dict(zip(DEFINITIONS, ["meets", "meets", "meets at the strict bound", "meets"]))
+    not_checked = page.locator("table.verdicts tr").nth(4)
+    assert "confirmed by morphologic staging" in not_checked.inner_text()  # a clause the consensus does not check
     applicable = page.locator(".applicable .rec")
     assert applicable.count() >= 1
+    assert page.locator(".to-confirm .rec").count() >= 1
     assert page.locator(".not-applicable .rec").count() >= 1
     meta = page.locator(".applicable .rec .meta").all_inner_texts()
     assert any("level" in m and "grade" in m and "votes" in m for m in meta), meta
     assert "seed passage:" in page.locator(".applicable .rec").first.inner_text()  # the recommendation's own
+    r55 = page.locator('.applicable .rec[data-notation="5.5"]')
+    assert "NO CONSENSUS" in r55.locator(".meta").first.inner_text()
+    conflict = r55.locator(".conflict")
+    assert conflict.is_visible() and "CONFLICTS WITH: rec:IAC-8.1" in conflict.inner_text()
+    confirm = r55.locator(".confirm").filter(has_text="left to the clinician")
+    assert confirm.first.is_visible() and "complex hepatectomies" in confirm.first.inner_text()
+    r81 = page.locator('.to-confirm .rec[data-notation="8.1"]')
+    assert "disease-free interval (months): not recorded" in " ".join(r81.locator(".confirm").all_inner_texts())
+    assert page.locator(".applicable .directness").first.inner_text().startswith("directness: ")
     outcomes = page.locator(".applicable .outcome")
     assert outcomes.count() >= 1
     figure = outcomes.first.inner_text()
-    assert "(rate at a timepoint)" in figure and "seed source:seed003" in figure, figure
+    assert "rate at a timepoint" in figure and "seed source:seed003" in figure, figure
     assert outcomes.first.locator("q.passage").count() == 1  # the passage the figure was read from
+    hazard = outcomes.filter(has_text="95% CI").filter(has_text="p = ").first
+    assert hazard.is_visible()
+    assert "hazard ratio" in hazard.inner_text() and " vs. " in hazard.inner_text()
     evidence = page.locator("a.evidence").first
     study = evidence.get_attribute("href")
     assert study.startswith("/term/study:")

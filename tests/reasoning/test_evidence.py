@@ -22,7 +22,7 @@ def _figures(evidence, rec):
 def test_a_hazard_ratio_keeps_its_interval_p_value_and_comparison(evidence):
     hr = _figures(evidence, REC["IAC-5.1"])["outcome:Goumard2018-preop-os-hr-multivariate"]
     assert (hr.statistic, hr.value, hr.ci_lower, hr.ci_upper, hr.p_value) == ("hazard ratio", 1.57, 0.87, 2.83, 0.13)
-    text = render._figure(hr)
+    text = render.figure_words(hr)
     assert "hazard ratio 1.57 (95% CI 0.87–2.83), p = 0.13" in text
     assert "preoperative treatment vs. no preoperative treatment" in text
 
@@ -31,14 +31,14 @@ def test_an_association_reported_by_its_p_value_is_not_a_value(evidence):
     bourgouin = next(e for e in evidence[REC["IAC-10.1"]] if e.study == "study:Bourgouin2022")
     size = next(o for o in bourgouin.associations if o.outcome == "outcome:Bourgouin2022-ltp-size-pvalue")
     assert size.value is None and size.p_value == 0.048
-    assert render._figure(size).startswith("local tumour progression: p = 0.048; tumour size")
+    assert render.figure_words(size).startswith("local tumour progression: p = 0.048; tumour size")
     assert all(o.outcome != size.outcome for o in bourgouin.outcomes)
 
 
 def test_a_figure_inconsistent_as_printed_is_flagged_with_its_note(evidence):
     falk = _figures(evidence, REC["RadiotherapyReview-consolidative-rt-multidisciplinary"])["outcome:Falk2015-localtreatment"]
     assert (falk.value, falk.numerator, falk.denominator, falk.inconsistent_as_printed) == (77.9, 164, 281, True)
-    text = render._figure(falk)
+    text = render.figure_words(falk)
     assert "77.9% [164/281]" in text and "INCONSISTENT AS PRINTED" in text and "58.4" in text
 
 

@@ -8,8 +8,12 @@ from html import escape
 
 from rdflib import Graph, Literal, URIRef
 
-from ..namespaces import PREFIXES
+from ..namespaces import PREFIXES, SKG
+from ..patients.validate import not_checked_shown, outside_population_note
 from ..rdf import curie, label
+from ..reasoning.evidence import Outcome, StudyEvidence
+from ..reasoning.recommend import PatientRecommendations, RecommendationResult
+from ..reasoning.render import directness_words, figure_words, meta_words, rec_notes, study_words
 from .check import FORM_LESIONS, Answer
 
 STYLE = """
@@ -19,10 +23,11 @@ form{border:1px solid #ccc;border-radius:6px;padding:.8rem;margin:.6rem 0}
 textarea{width:100%;height:8rem;font-family:monospace}fieldset{border:0;padding:0}
 table{border-collapse:collapse;width:100%;margin:.5rem 0}td,th{border:1px solid #ccc;padding:.35rem;vertical-align:top;text-align:left}
 th{background:#f3f3f3}.v-Meets,.v-MeetsAtStrictBound{background:#e3f4e3}.v-DoesNotMeet{background:#fbe4e4}
-.v-CannotTell{background:#fff6d8}.v-MeetsOnlyAtLenientBound{background:#eaf1fb}
+.v-CannotTell{background:#fff6d8}.v-MeetsOnlyAtLenientBound{background:#eaf1fb}.v-OutsidePopulation{background:#eee}
 .error{background:#fbe4e4;border:1px solid #c33;padding:.5rem;white-space:pre-wrap;font-family:monospace}
 .rec{margin:.6rem 0;padding:.5rem;border-left:4px solid #2a7}.rec.no{border-color:#bbb}.rec.maybe{border-color:#d90}
-.meta{color:#555;font-size:.9rem}q.passage{font-style:italic;color:#333}small{color:#555}ul{margin:.3rem 0}
+.meta{color:#555;font-size:.9rem}.conflict,.outside{color:#a30;font-weight:600}.confirm{margin:.2rem 0 .2rem 1rem;padding:.1rem .3rem;background:#fff6d8}.definition,.lenient{color:#555;font-size:.9rem}.inconsistent{color:#a30}
+.directness{font-size:.9rem;color:#333}q.passage{font-style:italic;color:#333}small{color:#555}ul{margin:.3rem 0}
 """
 
 KINDS = (("csv", "CSV (tumour-board columns, one row per lesion)"), ("turtle", "Turtle patient graph"),
@@ -106,8 +111,11 @@ def _verdicts(patient: dict) -> str:
                       for a in patient["assessments"])
     missing = "".join("<td><ul>" + "".join(f"<li>{escape(m)}</li>" for m in a["missingFacts"]) + "</ul></td>"
                       for a in patient["assessments"])
+    unchecked = "".join('<td><ul class="not-checked">' + "".join(f"<li>{escape(c)}</li>" for c in not_checked_shown(a))
+                        + "</ul></td>" for a in patient["assessments"])
     return (f'<table class="verdicts"><tr><th>definition</th>{heads}</tr><tr><th>verdict</th>{cells}</tr>'
-            f'<tr><th>reasons</th>{reasons}</tr><tr><th>missing facts</th>{missing}</tr></table>')
+            f'<tr><th>reasons</th>{reasons}</tr><tr><th>missing facts</th>{missing}</tr>'
+            f'<tr><th>not checked</th>{unchecked}</tr></table>')
 
 
 def _facts(patient: dict) -> str:
@@ -116,8 +124,10 @@ def _facts(patient: dict) -> str:
     timing = link(patient["timing"]) if patient["timing"] else "unknown"
     problems = "".join(f'<li class="{f["severity"]}">{escape(f["severity"])}: {escape(f["message"])}</li>'
                        for f in patient["violations"] + patient["warnings"])
+    note = outside_population_note(patient)
     return (f'<p class="facts">lesions: <b class="lesion-count">{escape(str(count))}</b> · organ sites: {sites}'
-            f" · timing: {timing}</p>" + (f"<ul>{problems}</ul>" if problems else ""))
+            f" · timing: {timing}</p>" + (f'<p class="outside">{escape(note)}</p>' if note else "")
+            + (f"<ul>{problems}</ul>" if problems else ""))
 
 
 def iri(name: str) -> URIRef | None:
@@ -127,70 +137,72 @@ def iri(name: str) -> URIRef | None:
     return URIRef(str(namespace) + local) if namespace is not None and local else None
 
 
-def _stated(graph: Graph, node, name: str):
-    return graph.value(node, URIRef(str(PREFIXES["skg"]) + name)) if node is not None else None
+def _passage(graph: Graph, term) -> str:
+    """The seed passage ``term`` (a recommendation or a figure) was read from, quoted as its term page states it."""
+    quote = graph.value(term, SKG.sourceQuote) if term is not None else None
+    return f'<q class="passage">{escape(str(quote))}</q>' if quote is not None else ""
 
 
-def _figure(o, graph: Graph) -> str:
-    """One outcome figure: measure, timepoint, statistic, value, CI and p as the knowledge graph states them,
-    then the seed passage it was read from (quoted) and the seed section (a link)."""
+def _figure(o: Outcome, graph: Graph) -> str:
+    """One figure in the words of ``recommend`` (statistic, value, CI, p, comparison, n/N, the inconsistency
+    flag), a link to its term page, then the seed passage it was read from and the seed section (a link)."""
     node = iri(o.outcome)
-    bits = [link(node, o.measure or "figure") if node is not None else escape(o.measure or "figure")]
-    if o.timepoint:
-        bits.append(escape(str(o.timepoint)))
-    statistic = _stated(graph, node, "statistic")
-    if statistic is not None:
-        bits.append(f"({escape(label(graph, statistic))})")
-    value = "" if o.value is None else f": {escape(str(o.value))} {escape(o.unit or '')}".rstrip()
-    low, high, p = (_stated(graph, node, n) for n in ("ciLower", "ciUpper", "pValue"))
-    if low is not None and high is not None:
-        value += f", CI {escape(str(low))}–{escape(str(high))}"
-    if p is not None:
-        value += f", p = {escape(str(p))}"
-    subgroup = f" [{escape(str(o.subgroup))}]" if o.subgroup else ""
-    quote = _stated(graph, node, "sourceQuote")
+    words = figure_words(o)
+    text = link(node, words) if node is not None else escape(words)
     sources = ", ".join(link(URIRef(s), "seed " + curie(URIRef(s))) for s in o.sources)
-    passage = (f' <q class="passage">{escape(str(quote))}</q>' if quote is not None else "") + (
-        f" <small>← {sources}</small>" if sources else "")
-    return f'<li class="outcome">{" ".join(bits)}{value}{subgroup}{passage}</li>'
+    passage = _passage(graph, node)
+    css = "outcome inconsistent" if o.inconsistent_as_printed else "outcome"
+    return (f'<li class="{css}">{text}' + (f" {passage}" if passage else "")
+            + (f" <small>← {sources}</small>" if sources else "") + "</li>")
 
 
-def _evidence(r, graph: Graph) -> str:
-    items = []
-    for e in r.evidence:
-        who = " ".join(str(x) for x in (e.first_author, e.year) if x)
-        head = link(e.study, f"{e.label}" + (f" ({who})" if who else "")) if e.study else escape(e.label)
-        extra = ", ".join(x for x in (e.designs, f"n = {e.n}" if e.n is not None else "") if x)
-        outcomes = "".join(_figure(o, graph) for o in e.outcomes)
-        items.append(f'<li class="study">{head.replace("<a ", "<a class=evidence ", 1)}'
-                     + (f" <small>{escape(extra)}</small>" if extra else "")
-                     + (f"<ul>{outcomes}</ul>" if outcomes else "") + "</li>")
-    return f"<ul class=\"evidence-list\">{''.join(items)}</ul>" if items else ""
+def _study(e: StudyEvidence, graph: Graph) -> str:
+    """One evidence line: the study (a link), its designs and size, how directly it bears, its figures."""
+    who, extra = study_words(e)
+    head = (f'<a class="evidence" href="{href(e.study)}">{escape(e.label + (f" ({who})" if who else ""))}</a>'
+            if e.study else escape(e.label))
+    direct = directness_words(e)
+    directness = (f'<div class="directness">directness: {escape(direct)}'
+                  + (f" <small>{escape(e.directness_note)}</small>" if e.directness_note else "") + "</div>"
+                  if direct else "")
+    figures = "".join(_figure(o, graph) for o in e.outcomes) + "".join(
+        f'<li class="association">association reported: {escape(figure_words(o))}</li>' for o in e.associations)
+    return (f'<li class="study">{head}' + (f" <small>{escape(extra)}</small>" if extra else "") + directness
+            + (f"<ul>{figures}</ul>" if figures else "") + "</li>")
 
 
-def _rec(r, knowledge: Graph, css: str) -> str:
-    votes, total = _stated(knowledge, r.rec, "votesYes"), _stated(knowledge, r.rec, "votesTotal")
-    meta = [f"level {escape(r.level)}" if r.level else "", f"grade {escape(r.grade)}" if r.grade else "",
-            f"votes {votes}/{total}" if votes is not None and total is not None else "",
-            escape(r.consensus or ""), f"{r.agreement}% agreement" if r.agreement is not None else ""]
-    confirm = "".join(f"<li>to confirm: {escape(n)}</li>" for n in r.not_checked)
-    quote = _stated(knowledge, r.rec, "sourceQuote")
-    passage = f'<div class="meta">seed passage: <q class="passage">{escape(str(quote))}</q></div>' if quote else ""
-    return (f'<div class="rec {css}" data-notation="{escape(r.notation)}"><b>{link(r.rec, r.notation)}</b> '
-            f'[{escape(r.direction or "for")}] <span class="meta">{" · ".join(m for m in meta if m)}</span>'
-            f"<div>{escape(r.text)}</div>{passage}<div class=\"meta\">why: {escape(r.reason)}</div>"
-            + (f"<ul>{confirm}</ul>" if confirm else "") + _evidence(r, knowledge) + "</div>")
+def _links(curies: list[str]) -> str:
+    return ", ".join(link(c) for c in curies)
 
 
-def _recommendations(pr, knowledge: Graph) -> str:
-    maybe = [r for r in pr.not_applicable if r.may_apply]
-    rest = [r for r in pr.not_applicable if not r.may_apply]
-    return (f'<h3>Recommendations that apply ({len(pr.applicable)})</h3><div class="applicable">'
-            + "".join(_rec(r, knowledge, "yes") for r in pr.applicable) + "</div>"
-            + f'<h3>To confirm: would apply once the missing facts are known ({len(maybe)})</h3><div class="to-confirm">'
-            + "".join(_rec(r, knowledge, "maybe") for r in maybe) + "</div>"
-            + f'<h3>Do not apply ({len(rest)})</h3><div class="not-applicable">'
-            + "".join(_rec(r, knowledge, "no") for r in rest) + "</div>")
+def _rec(r: RecommendationResult, graph: Graph, css: str) -> str:
+    """One recommendation as ``recommend`` judged it: heading, text, seed passage, why, population, definition
+    assumed, branch, range, conflicts, every condition left to confirm (what its class does not check among
+    them), evidence."""
+    passage = _passage(graph, r.rec)
+    lines = [f"<div>{escape(r.text)}</div>",
+             f'<div class="meta">seed passage: {passage}</div>' if passage else "",
+             f'<div class="meta why">why: {escape(r.reason)}</div>']
+    if r.outside_population:
+        lines.append(f'<div class="outside">outside the population: &ldquo;{escape(r.population)}&rdquo;</div>')
+    for kind, words, named, after in rec_notes(r):
+        lines.append(f'<div class="{kind}">{escape(words)}' + (f" {_links(named)}" if named else "")
+                     + f"{escape(after)}</div>")
+    studies = "".join(_study(e, graph) for e in r.evidence)
+    if studies:
+        lines.append(f'<ul class="evidence-list">{studies}</ul>')
+    return (f'<div class="rec {css}" data-notation="{escape(r.notation)}" data-status="{escape(r.status)}">'
+            f'<b>{link(r.rec, r.notation)}</b> [{escape(r.direction or "for")}] '
+            f'<span class="meta">{escape(meta_words(r))}</span>{"".join(lines)}</div>')
+
+
+def _recommendations(pr: PatientRecommendations, graph: Graph) -> str:
+    lists = ((f"Recommendations that apply ({len(pr.applicable)})", "applicable", "yes", pr.applicable),
+             (f"To confirm: would apply once the facts below are recorded and hold ({len(pr.to_confirm)})",
+              "to-confirm", "maybe", pr.to_confirm),
+             (f"Do not apply ({len(pr.does_not_apply)})", "not-applicable", "no", pr.does_not_apply))
+    return "".join(f'<h3>{escape(title)}</h3><div class="{kind}">' + "".join(_rec(r, graph, css) for r in recs)
+                   + "</div>" for title, kind, css, recs in lists)
 
 
 def answer_html(answer: Answer, knowledge: Graph) -> str:

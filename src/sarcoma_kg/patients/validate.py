@@ -292,7 +292,24 @@ def _timing_words(p: dict) -> str:
     return timing
 
 
-def _facts_lines(p: dict, outside: list[str]) -> list[str]:
+def outside_population_note(p: dict) -> str | None:
+    """For a patient outside the population of the Ibero-American consensus whose timing is known: why the
+    timing is shown without a consensus class (the table's and the page's words)."""
+    outside = any(a["verdict"] == "skg:OutsidePopulation" and a["definition"] == "definition:IberoAmerican2025"
+                  and a["reasons"] for a in p["assessments"])
+    if p["timing"] and outside:
+        return ("the six-month rule (Ibero-American consensus 2.1, 2.2) is outside this patient's population "
+                "like the consensus definition: the timing is shown, not a consensus class")
+    return None
+
+
+def not_checked_shown(a: dict) -> list[str]:
+    """The clauses of a definition it does not check, as shown for one assessment (none when the patient is
+    outside the definition's population: the definition is not applied at all)."""
+    return [] if a["verdict"] == "skg:OutsidePopulation" else a.get("notChecked", [])
+
+
+def _facts_lines(p: dict) -> list[str]:
     """The derived-facts lines of one patient in the table."""
     sites = ", ".join(s.split(":")[-1] for s in p["organSites"]) or "none"
     count = p["organSiteCount"] if p["organSiteCount"] is not None else f"≥{len(p['organSites'])} (a lesion site is unknown)"
@@ -305,9 +322,9 @@ def _facts_lines(p: dict, outside: list[str]) -> list[str]:
                  if p.get(key) is not None]
     if intervals:
         lines.append("  " + "   ".join(intervals))
-    if p["timing"] and outside:
-        lines.append("  the six-month rule (Ibero-American consensus 2.1, 2.2) is outside this patient's population "
-                     "like the consensus definition: the timing is shown, not a consensus class")
+    note = outside_population_note(p)
+    if note:
+        lines.append(f"  {note}")
     return lines
 
 
@@ -319,8 +336,7 @@ def _assessment_lines(p: dict) -> list[str]:
         if a["missingFacts"]:
             why = (why + "; " if why else "") + "missing: " + "; ".join(a["missingFacts"])
         lines.append(f"  {a['definition']:<{width}}  {a['verdictLabel']:<31}  {why}".rstrip())
-        if a["verdict"] != "skg:OutsidePopulation":
-            lines.extend(f"  {'':<{width}}  not checked: {clause}" for clause in a.get("notChecked", []))
+        lines.extend(f"  {'':<{width}}  not checked: {clause}" for clause in not_checked_shown(a))
     return lines
 
 
@@ -334,9 +350,7 @@ def render_table(result: ValidationResult) -> str:
         nv, nw = len(p["violations"]), len(p["warnings"])
         status = "data ok" if not nv and not nw else f"{nv} violation(s), {nw} warning(s)"
         lines.append(f"{p['id']}  ({p['file']})  {status}")
-        outside = [r for a in p["assessments"] if a["verdict"] == "skg:OutsidePopulation"
-                   and a["definition"] == "definition:IberoAmerican2025" for r in a["reasons"]]
-        lines.extend(_facts_lines(p, outside))
+        lines.extend(_facts_lines(p))
         for f in p["violations"] + p["warnings"]:
             mark = "VIOLATION" if f["severity"] == "violation" else "warning  "
             where = f["focus"] + (f" {f['path']}" if f["path"] else "")

@@ -240,6 +240,8 @@ class RecommendationResult:
     grade: str | None
     consensus: str | None
     agreement: object
+    votes_yes: object
+    votes_total: object
     target: URIRef
     target_label: str
     status: str                    # applies, to confirm, does not apply (applicability.APPLIES ...)
@@ -279,6 +281,10 @@ class PatientRecommendations:
     @property
     def to_confirm(self) -> list[RecommendationResult]:
         return [r for r in self.not_applicable if r.may_apply]
+
+    @property
+    def does_not_apply(self) -> list[RecommendationResult]:
+        return [r for r in self.not_applicable if not r.may_apply]
 
 
 def recommend(patients: Graph, knowledge: Graph | None = None, reasoner: str = "hermit",
@@ -376,6 +382,7 @@ def _judge_recommendation(rec: URIRef, pc: PatientClassification, view: applicab
         grade=_label_or_none(everything, everything.value(rec, SKG.gradeOfRecommendation)),
         consensus=_label_or_none(everything, everything.value(rec, SKG.consensusCategory)),
         agreement=_plain(everything.value(rec, SKG.agreementPercent)),
+        votes_yes=_plain(everything.value(rec, SKG.votesYes)), votes_total=_plain(everything.value(rec, SKG.votesTotal)),
         target=target, target_label=label(everything, target), status=outcome.status,
         reason=_reason(outcome, named, why),
         not_checked=sorted(str(n) for n in everything.objects(target, SKOS.scopeNote)),

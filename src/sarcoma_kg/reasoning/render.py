@@ -67,7 +67,8 @@ def _rec_json(r: RecommendationResult) -> dict:
     data = {
         "recommendation": curie(r.rec), "notation": r.notation, "status": r.status, "direction": r.direction,
         "text": r.text, "levelOfEvidence": r.level, "grade": r.grade, "consensus": r.consensus,
-        "noConsensus": r.no_consensus, "agreementPercent": r.agreement, "population": r.population,
+        "noConsensus": r.no_consensus, "agreementPercent": r.agreement, "votesYes": r.votes_yes,
+        "votesTotal": r.votes_total, "population": r.population,
         "outsidePopulation": r.outside_population, "assumesDefinition": r.assumes_definition,
         "appliesTo": curie(r.target), "reason": r.reason, "toConfirm": r.to_confirm,
         "notCheckedByTheClass": r.not_checked, "conflictsWith": r.conflicts,
@@ -87,7 +88,7 @@ def recommendations_to_json(results: list[PatientRecommendations], reasoner: str
              "classes": [curie(c.iri) for c in pr.classification.classes],
              "applicable": [_rec_json(r) for r in pr.applicable],
              "toConfirm": [_rec_json(r) for r in pr.to_confirm],
-             "notApplicable": [_rec_json(r) for r in pr.not_applicable if not r.may_apply]}
+             "notApplicable": [_rec_json(r) for r in pr.does_not_apply]}
             for pr in results
         ],
     }
@@ -97,7 +98,7 @@ def _number(value) -> str:
     return "" if value is None else str(value)
 
 
-def _figure(o: Outcome) -> str:
+def figure_words(o: Outcome) -> str:
     """A figure as the seed prints it: measure, timepoint, statistic, value, interval, p, comparison."""
     bits = [o.measure or "figure"]
     if o.timepoint:
@@ -122,47 +123,73 @@ def _figure(o: Outcome) -> str:
     return text
 
 
-def _meta(r: RecommendationResult) -> str:
+def meta_words(r: RecommendationResult) -> str:
+    """Level, grade, votes, consensus (NO CONSENSUS when not reached) and agreement, in words."""
     consensus = "NO CONSENSUS" if r.no_consensus else (r.consensus or "")
+    votes = f"votes {r.votes_yes}/{r.votes_total}" if r.votes_yes is not None and r.votes_total is not None else ""
     return ", ".join(x for x in (f"level {r.level}" if r.level else "", f"grade {r.grade}" if r.grade else "",
-                                 consensus, f"{r.agreement}% agreement" if r.agreement is not None else "") if x)
+                                 votes, consensus, f"{r.agreement}% agreement" if r.agreement is not None else "") if x)
+
+
+def directness_words(e: StudyEvidence) -> str | None:
+    """How directly an evidence line bears on its recommendation, with what it is about, or None."""
+    if not e.directness:
+        return None
+    about = "; ".join(x for x in (e.population, e.sites, e.setting, e.scope) if x)
+    return e.directness + (f" ({about})" if about else "")
+
+
+def study_words(e: StudyEvidence) -> tuple[str, str]:
+    """A study as named in an evidence line (first author and year), and its designs and size."""
+    who = " ".join(str(x) for x in (e.first_author, e.year) if x)
+    extra = ", ".join(x for x in (e.designs, f"n = {e.n}" if e.n is not None else "") if x)
+    return who, extra
 
 
 def _evidence_lines(e: StudyEvidence) -> list[str]:
-    who = " ".join(str(x) for x in (e.first_author, e.year) if x)
+    who, extra = study_words(e)
     head = f"{e.study} {who}".strip() if e.study else e.label
-    extra = ", ".join(x for x in (e.designs, f"n = {e.n}" if e.n is not None else "") if x)
     lines = [f"      evidence: {head}" + (f" ({extra})" if extra else "")]
-    if e.directness:
-        about = "; ".join(x for x in (e.population, e.sites, e.setting, e.scope) if x)
-        lines.append(f"        directness: {e.directness}" + (f" ({about})" if about else ""))
+    direct = directness_words(e)
+    if direct:
+        lines.append(f"        directness: {direct}")
         if e.directness_note:
             lines.append(f"          {e.directness_note}")
     for o in e.outcomes:
         src = f"  <- {', '.join(curie(URIRef(s)) for s in o.sources)}" if o.sources else ""
-        lines.append(f"        - {_figure(o)}{src}")
+        lines.append(f"        - {figure_words(o)}{src}")
     for o in e.associations:
-        lines.append(f"        - association reported: {_figure(o)}")
+        lines.append(f"        - association reported: {figure_words(o)}")
     return lines
+
+
+def rec_notes(r: RecommendationResult) -> list[tuple[str, str, list[str], str]]:
+    """What is said of a recommendation after its reason, in order, each as (kind, words, the definitions or
+    recommendations it names, words after them): the definition it assumes, the branch of its text that
+    holds, a range met only at its lenient end, the recommendations it conflicts with, every condition to
+    confirm."""
+    notes = []
+    if r.assumes_definition:
+        notes.append(("definition", "assumes the definition:", r.assumes_definition, ""))
+    if r.branch:
+        notes.append(("branch", f"branch that holds: \"{r.branch}\"", [], ""))
+    if r.at_lenient_bound:
+        notes.append(("lenient", "met only at the lenient end of the range the text gives", [], ""))
+    if r.conflicts:
+        notes.append(("conflict", "CONFLICTS WITH:", r.conflicts, " (both possible for this patient)"))
+    notes.extend(("confirm", f"to confirm: {t}", [], "") for t in r.to_confirm)
+    return notes
 
 
 def _rec_lines(r: RecommendationResult, mark: str) -> list[str]:
     """One recommendation: heading, text, why, branch, range, conflicts, what to confirm, evidence."""
-    meta = _meta(r)
+    meta = meta_words(r)
     lines = [f"  {mark} {r.notation} [{r.direction or 'for'}]" + (f" {meta}" if meta else "")]
     if r.text:
         lines.append(f"      {r.text}")
     lines.append(f"      why: {r.reason}")
-    if r.assumes_definition:
-        lines.append(f"      assumes the definition: {', '.join(r.assumes_definition)}")
-    if r.branch:
-        lines.append(f"      branch that holds: \"{r.branch}\"")
-    if r.at_lenient_bound:
-        lines.append("      met only at the lenient end of the range the text gives")
-    if r.conflicts:
-        lines.append(f"      CONFLICTS WITH: {', '.join(r.conflicts)} (both possible for this patient)")
-    for note in r.to_confirm:
-        lines.append(f"      to confirm: {note}")
+    for _kind, words, named, after in rec_notes(r):
+        lines.append(f"      {words}" + (f" {', '.join(named)}" if named else "") + after)
     for e in r.evidence:
         lines.extend(_evidence_lines(e))
     return lines
@@ -180,7 +207,7 @@ def recommendations_to_text(results: list[PatientRecommendations], reasoner: str
             lines.append(f"  TO CONFIRM: would apply once the facts below are recorded and hold ({len(pr.to_confirm)})")
             for r in pr.to_confirm:
                 lines.extend(_rec_lines(r, "?"))
-        rest = [r for r in pr.not_applicable if not r.may_apply]
+        rest = pr.does_not_apply
         lines.append(f"  NOT APPLICABLE ({len(rest)})")
         for r in rest:
             outside = f" (OUTSIDE THE POPULATION: \"{r.population}\")" if r.outside_population else ""
