@@ -30,6 +30,11 @@ def _reason_and_print(verb: str, patients: tuple[Path, ...], reasoner: str, fmt:
     data = read_patients(patients).graph
     steps("assembling the ontology and the knowledge base")
     knowledge = knowledge_graph()
+    if reasoner == "compiled":
+        from ..cohort.report import with_compiled_verdicts
+
+        steps("verdicts, counts and timing written back (compiled SHACL, closed world)")
+        data = with_compiled_verdicts(data, knowledge)
     with steps.bar("patients classified") as progress:
         if verb == "classify":
             result = recommend.classify(data, knowledge, reasoner=reasoner, report=steps, progress=progress)

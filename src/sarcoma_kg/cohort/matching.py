@@ -1,9 +1,9 @@
 """``cohort recommend``: every patient of a registry file matched to every recommendation, in chunks.
 
 The file is cut into chunks of whole patients (:func:`~sarcoma_kg.cohort.run.iter_chunks`, as for
-``cohort validate``); worker processes run, per chunk, the per-patient path of ``recommend``
-(verdicts written back, the compiled classifier, the recommendations judged: the same function,
-so the same answers) and render one row per patient × recommendation. At most ``workers + 1``
+``cohort validate``); worker processes run, per chunk, the verdict derivation over the compiled
+SHACL path (:mod:`.report`) and then the per-patient path of ``recommend`` (the compiled
+classifier, the recommendations judged: the same function, so the same answers) and render one row per patient × recommendation. At most ``workers + 1``
 chunks are in flight, so memory is bounded by the chunk size, not the file.
 
 Rows (:data:`FIELDS`): ``status`` is ``applies``, ``to confirm`` (it would apply if every "cannot
@@ -32,6 +32,7 @@ from rdflib import Graph
 from .. import rdf
 from ..errors import InputError, ReasonerError
 from ..rdf import patients_in
+from .report import with_compiled_verdicts
 from .run import PATIENT, cohort_format, iter_chunks
 
 FIELDS = ("patient", "recommendation", "notation", "status", "target", "reason", "to_confirm")
@@ -153,9 +154,7 @@ def match_chunk(chunk) -> ChunkMatch:
         out.error = str(rdf.syntax_error(chunk.path, chunk.fmt, exc, line_offset=chunk.first_line - 1 - chunk.header_lines))
         return out
     t1 = time.perf_counter()
-    from ..reasoning.recommend import with_verdicts
-
-    graph = with_verdicts(graph, _STATE["knowledge"])
+    graph = with_compiled_verdicts(graph, _STATE["knowledge"])
     try:
         results, errors = _match(graph), []
     except ReasonerError:
