@@ -121,6 +121,34 @@ def knowledge_graph() -> Graph:
     return cached_graph("knowledge", files, lambda: with_version(load(files)))
 
 
+def graph_fingerprint(terms: Graph) -> str:
+    """A hash of the content of ``terms``, independent of blank-node labels: a blank node is
+    hashed by what it says (the class expressions and lists of OWL in RDF are trees of blank
+    nodes), so two parses of the same files give the same fingerprint and any change gives
+    another."""
+    import hashlib
+
+    from rdflib import BNode
+
+    memo: dict = {}
+
+    def term(node, stack=()) -> str:
+        if not isinstance(node, BNode):
+            return node.n3()
+        if node not in memo:
+            if node in stack:
+                raise ValueError(f"a cycle of blank nodes through {node}")
+            inner = sorted(f"{p.n3()} {term(o, (*stack, node))}" for p, o in terms.predicate_objects(node))
+            memo[node] = "_:" + hashlib.sha256("\n".join(inner).encode()).hexdigest()[:24]
+        return memo[node]
+
+    objects = {o for o in terms.objects() if isinstance(o, BNode)}
+    lines = [f"{s.n3()} {p.n3()} {term(o)}" for s, p, o in terms if not isinstance(s, BNode)]
+    lines += [f"root {term(b)}" for b in {s for s in terms.subjects() if isinstance(s, BNode)} - objects]
+    lines.sort()
+    return hashlib.sha256("\n".join(lines).encode()).hexdigest()[:32]
+
+
 def cache_key(kind: str, files: Iterable[Path]) -> str:
     """The hash of the bytes of ``files`` (with the package and rdflib versions): the name of a
     cached graph, so any change to a file names another cache entry (never a stale one)."""

@@ -510,7 +510,7 @@ def validate_cohort(path, out=None, fmt: str = "csv", workers: int = 2,
     reference = reference if reference is not None else reference_data()
     ref_store = ox.Store()
     ref_store.bulk_load(reference, format=ox.RdfFormat.N_TRIPLES)
-    programs = _programs(shapes, ref_store)
+    programs = _cached_programs(shapes, reference, ref_store)
     encoder = Encoder(lexical=programs[0].lexical)
     encoded_reference = encoder.fix(programs[0].constants | programs[1].constants, reference)
     evaluated = {str(o) for o in shapes.objects(None, SKG.criterionClass)}
@@ -590,6 +590,39 @@ def _programs(shapes: Graph, ref_store: ox.Store) -> tuple[Program, Program]:
         return cache[iri]
 
     return compile_shapes(shapes, closure=closure), compile_shapes(shapes)
+
+
+def _cached_programs(shapes: Graph, reference: bytes, ref_store: ox.Store) -> tuple[Program, Program]:
+    """:func:`_programs`, read from the cache when the same shapes were compiled against the same
+    reference data before (keyed by the shapes' content and the reference's bytes: never stale)."""
+    import hashlib
+    import os
+    import pickle
+
+    from .. import __version__
+
+    try:
+        shapes_key = rdf.graph_fingerprint(shapes)
+    except ValueError:  # blank nodes in a cycle: no content key, no cache
+        return _programs(shapes, ref_store)
+    digest = hashlib.sha256(f"{__version__}\x00{shapes_key}\x00".encode())
+    digest.update(reference)
+    path = resources.cache_dir() / f"shacl-programs-{digest.hexdigest()[:32]}.pickle"
+    try:
+        with path.open("rb") as handle:
+            return pickle.load(handle)
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
+        pass
+    programs = _programs(shapes, ref_store)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        partial = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+        with partial.open("wb") as handle:
+            pickle.dump(programs, handle, protocol=pickle.HIGHEST_PROTOCOL)
+        partial.replace(path)
+    except (OSError, pickle.PicklingError, TypeError, AttributeError):
+        pass
+    return programs
 
 
 class _NotGrouped(Exception):

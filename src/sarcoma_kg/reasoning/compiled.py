@@ -48,7 +48,7 @@ from rdflib.namespace import OWL, RDF, RDFS
 
 from .. import resources
 from ..errors import ReasonerError
-from ..rdf import patients_in
+from ..rdf import graph_fingerprint, patients_in
 from .entailments import Entailments, classify_tbox
 from .expressions import (And, DataHasValue, DataSome, HasValue, Named, OneOf, Or, Reader, Some,
                           UnsupportedExpression, in_datatype, in_range, parts, value_key)
@@ -346,28 +346,7 @@ def _open_world_risks(compiled: CompiledClassifier, ordered: list) -> None:
 
 # --- the cache ----------------------------------------------------------------------------------------
 
-def fingerprint(terms: Graph) -> str:
-    """A hash of the content of ``terms``, independent of blank-node labels: a blank node is
-    hashed by what it says (the class expressions and lists of OWL in RDF are trees of blank
-    nodes), so two parses of the same files give the same fingerprint and any change gives
-    another."""
-    memo: dict = {}
-
-    def term(node, stack=()) -> str:
-        if not isinstance(node, BNode):
-            return node.n3()
-        if node not in memo:
-            if node in stack:
-                raise _refuse(f"a cycle of blank nodes through {node}")
-            inner = sorted(f"{p.n3()} {term(o, (*stack, node))}" for p, o in terms.predicate_objects(node))
-            memo[node] = "_:" + hashlib.sha256("\n".join(inner).encode()).hexdigest()[:24]
-        return memo[node]
-
-    objects = {o for o in terms.objects() if isinstance(o, BNode)}
-    lines = [f"{s.n3()} {p.n3()} {term(o)}" for s, p, o in terms if not isinstance(s, BNode)]
-    lines += [f"root {term(b)}" for b in {s for s in terms.subjects() if isinstance(s, BNode)} - objects]
-    lines.sort()
-    return hashlib.sha256("\n".join(lines).encode()).hexdigest()[:32]
+fingerprint = graph_fingerprint
 
 
 def cache_path(terms: Graph) -> Path:
