@@ -166,3 +166,18 @@ def test_the_fingerprint_ignores_blank_node_labels_and_sees_every_change(reasoni
     reparsed.remove((node, XSD.minInclusive, bound))
     reparsed.add((node, XSD.minInclusive, Literal(bound.toPython() + 1)))
     assert compiled.fingerprint(reparsed) != compiled.fingerprint(reasoning_terms)
+
+
+@pytest.mark.parametrize("verb", ["classify", "recommend"])
+def test_classify_and_recommend_default_to_the_compiled_classifier_and_keep_the_reasoners(verb, monkeypatch):
+    from click.testing import CliRunner
+
+    from sarcoma_kg.cli import main
+
+    seen = []
+    monkeypatch.setattr(recommend, verb, lambda data, knowledge, **kw: seen.append(kw["reasoner"]) or ({} if verb == "classify" else []))
+    example = ROOT / "examples" / "edge-cases" / "liver-oligometastatic.ttl"
+    for option, expected in (([], "compiled"), (["--reasoner", "hermit"], "hermit"), (["--reasoner", "pellet"], "pellet")):
+        result = CliRunner().invoke(main, [verb, str(example), "--format", "json", *option])
+        assert result.exit_code == 0, result.output
+    assert seen == ["compiled", "hermit", "pellet"]

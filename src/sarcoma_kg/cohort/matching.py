@@ -37,8 +37,8 @@ from .run import PATIENT, cohort_format, iter_chunks
 
 FIELDS = ("patient", "recommendation", "notation", "status", "target", "reason", "to_confirm")
 STATUSES = ("applies", "to confirm", "does not apply", "error")
-#: Bytes of patient data per chunk (about 300 generated patients).
-DEFAULT_CHUNK_BYTES = 1 << 20
+#: Bytes of patient data per chunk (about 200 generated patients: both workers busy from a few hundred patients on).
+DEFAULT_CHUNK_BYTES = 1 << 18
 
 
 @dataclass
