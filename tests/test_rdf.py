@@ -87,3 +87,19 @@ def test_prepared_query_graph_answers_as_a_graph_does():
     for _ in range(2):
         assert [tuple(r) for r in g.query(text, initBindings={"c": SKG.Patient})] == [(EX.P1,)]
     assert list(g.query(text, initBindings={"c": SKG.Lesion})) == []
+
+
+def test_the_cached_knowledge_graph_is_the_parsed_one_and_a_changed_file_is_another_entry(tmp_path, monkeypatch):
+    from sarcoma_kg import rdf as rdf_module
+    from sarcoma_kg import resources as res
+
+    monkeypatch.setenv("SARCOMA_KG_CACHE_DIR", str(tmp_path / "cache"))
+    files = res.ontology_files()
+    built = rdf_module.cached_graph("ontology", files, lambda: rdf_module.with_version(rdf_module.load(files)))
+    again = rdf_module.cached_graph("ontology", files, lambda: (_ for _ in ()).throw(AssertionError("rebuilt")))
+    assert len(again) == len(built)
+    named = lambda g: {t for t in g if not any(type(x).__name__ == "BNode" for x in t)}  # noqa: E731
+    assert named(again) == named(built)
+    copy = tmp_path / files[0].name
+    copy.write_bytes(files[0].read_bytes() + b"\n# changed\n")
+    assert rdf_module.cache_key("ontology", [copy, *files[1:]]) != rdf_module.cache_key("ontology", files)

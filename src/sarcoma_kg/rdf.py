@@ -4,7 +4,8 @@
   naming the file and line; :func:`syntax_error` is the one formatter of parser errors (rdflib's and
   pyoxigraph's), so every reader reports ``file:line: not valid Turtle: reason`` the same way;
 * :func:`ontology_graph` / :func:`knowledge_graph` assemble the ontology and ontology + knowledge
-  base, :func:`kb_graph` the knowledge base alone
+  base (through :func:`cached_graph`: read from a cache keyed by the files' content when it holds
+  them), :func:`kb_graph` the knowledge base alone
   (:func:`with_version` puts the package version on the ontology header);
 * :func:`curie` and :func:`label` name a term for people (one shortener, one label rule);
   :func:`local_name` is the last segment of an IRI;
@@ -175,12 +176,83 @@ def load(paths: Iterable[Path | str]) -> Graph:
 
 def ontology_graph() -> Graph:
     """The ontology alone (terms, hierarchies, concept schemes), its header versioned."""
-    return with_version(load(resources.ontology_files()))
+    files = resources.ontology_files()
+    return cached_graph("ontology", files, lambda: with_version(load(files)))
 
 
 def knowledge_graph() -> Graph:
     """Ontology plus knowledge base: the content of the release, its header versioned."""
-    return with_version(load([*resources.ontology_files(), *resources.kb_files()]))
+    files = [*resources.ontology_files(), *resources.kb_files()]
+    return cached_graph("knowledge", files, lambda: with_version(load(files)))
+
+
+def graph_fingerprint(terms: Graph) -> str:
+    """A hash of the content of ``terms``, independent of blank-node labels: a blank node is
+    hashed by what it says (the class expressions and lists of OWL in RDF are trees of blank
+    nodes), so two parses of the same files give the same fingerprint and any change gives
+    another."""
+    import hashlib
+
+    from rdflib import BNode
+
+    memo: dict = {}
+
+    def term(node, stack=()) -> str:
+        if not isinstance(node, BNode):
+            return node.n3()
+        if node not in memo:
+            if node in stack:
+                raise ValueError(f"a cycle of blank nodes through {node}")
+            inner = sorted(f"{p.n3()} {term(o, (*stack, node))}" for p, o in terms.predicate_objects(node))
+            memo[node] = "_:" + hashlib.sha256("\n".join(inner).encode()).hexdigest()[:24]
+        return memo[node]
+
+    objects = {o for o in terms.objects() if isinstance(o, BNode)}
+    lines = [f"{s.n3()} {p.n3()} {term(o)}" for s, p, o in terms if not isinstance(s, BNode)]
+    lines += [f"root {term(b)}" for b in {s for s in terms.subjects() if isinstance(s, BNode)} - objects]
+    lines.sort()
+    return hashlib.sha256("\n".join(lines).encode()).hexdigest()[:32]
+
+
+def cache_key(kind: str, files: Iterable[Path]) -> str:
+    """The hash of the bytes of ``files`` (with the package and rdflib versions): the name of a
+    cached graph, so any change to a file names another cache entry (never a stale one)."""
+    import hashlib
+
+    import rdflib
+
+    from . import __version__
+
+    digest = hashlib.sha256(f"{kind}\x00{__version__}\x00{rdflib.__version__}".encode())
+    for path in files:
+        digest.update(b"\x00" + str(Path(path).name).encode() + b"\x00" + Path(path).read_bytes())
+    return digest.hexdigest()[:32]
+
+
+def cached_graph(kind: str, files: list[Path], build) -> Graph:
+    """The graph ``build()`` makes from ``files``, read from the cache (:func:`resources.cache_dir`,
+    keyed by :func:`cache_key`) when it holds it, else built and written there. Reading the pickled
+    store takes a fraction of parsing the Turtle; a cache that cannot be read or written is skipped.
+    Each call returns a new graph (callers may modify it)."""
+    import os
+    import pickle
+
+    path = resources.cache_dir() / f"{kind}-{cache_key(kind, files)}.pickle"
+    try:
+        with path.open("rb") as handle:
+            return pickle.load(handle)
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
+        pass
+    graph = build()
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        partial = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+        with partial.open("wb") as handle:
+            pickle.dump(graph, handle, protocol=pickle.HIGHEST_PROTOCOL)
+        partial.replace(path)
+    except OSError:
+        pass
+    return graph
 
 
 def kb_graph() -> Graph:

@@ -122,3 +122,13 @@ def query_file(name: str) -> Path:
     for path in QUERIES_DIR.rglob(f"{name}.rq"):
         return path
     raise FileNotFoundError(f"no query named {name!r} in {QUERIES_DIR}")
+
+
+def cache_dir() -> Path:
+    """Where derived data kept between runs is written (the compiled classifier, keyed by the hash
+    of the files it was made from): ``SARCOMA_KG_CACHE_DIR`` when set, else
+    ``$XDG_CACHE_HOME/sarcoma-kg`` (by default ``~/.cache/sarcoma-kg``)."""
+    explicit = os.environ.get("SARCOMA_KG_CACHE_DIR")
+    if explicit:
+        return Path(explicit)
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "sarcoma-kg"

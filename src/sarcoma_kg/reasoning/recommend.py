@@ -299,9 +299,7 @@ def recommend(patients: Graph, knowledge: Graph | None = None, reasoner: str = "
     terms = terms if terms is not None else ontology_graph()
     data = with_verdicts(patients, knowledge)
     classified = classify(data, knowledge, terms, reasoner, classification, report=report, progress=progress)
-    everything = Graph()
-    everything += knowledge
-    everything += terms
+    everything = _union(knowledge, terms)
     evidence: dict[URIRef, list[StudyEvidence]] = {}
     report("evaluating the applicability of every recommendation; their evidence (SPARQL)")
     if with_evidence:
@@ -317,6 +315,23 @@ def recommend(patients: Graph, knowledge: Graph | None = None, reasoner: str = "
         out.append(PatientRecommendations(patient, pc, [r for r in results if r.applies],
                                           [r for r in results if not r.applies]))
     return out
+
+
+_UNION: dict = {}
+
+
+def _union(knowledge: Graph, terms: Graph) -> Graph:
+    """The knowledge graph and the terms in one graph (labels, definitions); made once for the same
+    two graphs of the same sizes (copying them per call cost more than judging the recommendations)."""
+    key = (id(knowledge), len(knowledge), id(terms), len(terms))
+    graphs = _UNION.get("graphs", (None, None))
+    if _UNION.get("key") != key or graphs[0] is not knowledge or graphs[1] is not terms:
+        everything = Graph()
+        everything += knowledge
+        everything += terms
+        _UNION.clear()
+        _UNION.update(key=key, graphs=(knowledge, terms), union=everything)
+    return _UNION["union"]
 
 
 def patient_view(data: Graph, terms: Graph, patient: URIRef, pc: PatientClassification) -> applicability.PatientView:

@@ -237,6 +237,14 @@ def check_release(kb: Graph, reasoner: str = "hermit", report: Report = _silent)
         raise BuildError(f"the release is inconsistent under {reasoner}: {consistency.message}")
     if consistency.unsatisfiable:
         raise BuildError(f"unsatisfiable classes under {reasoner}: {', '.join(consistency.unsatisfiable)}")
+    from ..reasoning import compiled
+    from ..reasoning.expressions import UnsupportedExpression
+
+    report("compiled classifier (HermiT classifies the TBox once; cached by content)")
+    try:
+        compiled.classifier_for(rdf.ontology_graph())
+    except UnsupportedExpression as exc:
+        raise BuildError(f"the compiled classifier refuses the ontology: {exc}") from exc
     return release, warnings
 
 
