@@ -35,6 +35,15 @@ def catalogue_sample() -> Graph:
     return _graph(CATALOGUE_SAMPLE)
 
 
+def sample_study_count() -> int:
+    """How many studies (skg:Study) the knowledge-base sample holds."""
+    from rdflib.namespace import RDF
+
+    from sarcoma_kg.namespaces import SKG
+
+    return len(set(catalogue_sample().subjects(RDF.type, SKG.Study)))
+
+
 def release_graphs() -> tuple[Graph, Graph]:
     """(ontology, ontology + knowledge base) of the samples, as a release is built from."""
     return with_version(_graph(ONTOLOGY_SAMPLE)), with_version(_graph(ONTOLOGY_SAMPLE, CATALOGUE_SAMPLE))

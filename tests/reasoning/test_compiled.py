@@ -13,7 +13,7 @@ from sarcoma_kg.errors import ReasonerError
 from sarcoma_kg.namespaces import EX, SKG
 from sarcoma_kg.patients.read import read_patients
 from sarcoma_kg.rdf import patients_in
-from sarcoma_kg.reasoning import compiled, reasoners, recommend
+from sarcoma_kg.reasoning import applicability, compiled, reasoners, recommend
 from sarcoma_kg.reasoning.expressions import UnsupportedExpression
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -51,19 +51,18 @@ def test_the_reasoner_option_reaches_the_compiled_classifier(ra_patients, reason
     assert all(result.of(p) == hermit_result.of(p) for p in patients_in(ra_patients))
 
 
-def test_recommendations_with_the_compiled_classifier_are_hermits(ra_patients, knowledge_graph, reasoning_terms,
-                                                                   hermit_result):
-    """Applicable, not applicable and "to confirm" (the second classification, with every
-    "cannot tell" verdict read as "meets") agree recommendation by recommendation."""
+def test_recommendations_with_the_compiled_classifier_are_hermits(ra_patients, knowledge_graph, reasoning_terms):
+    """Applies, to confirm and does not apply agree recommendation by recommendation, with the same
+    reasons and conditions left to confirm (both classify the patients with their verdicts written back)."""
     def view(results):
-        return {r.patient: [(x.notation, x.applies, x.may_apply, x.reason) for x in r.applicable + r.not_applicable]
-                for r in results}
+        return {r.patient: [(x.notation, x.status, x.reason, tuple(x.to_confirm))
+                            for x in r.applicable + r.not_applicable] for r in results}
 
-    hermit = recommend.recommend(ra_patients, knowledge_graph, "hermit", terms=reasoning_terms,
-                                 with_evidence=False, classification=hermit_result)
+    hermit = recommend.recommend(ra_patients, knowledge_graph, "hermit", terms=reasoning_terms, with_evidence=False)
     ours = recommend.recommend(ra_patients, knowledge_graph, "compiled", terms=reasoning_terms, with_evidence=False)
     assert view(ours) == view(hermit)
-    assert any(x.may_apply for r in ours for x in r.not_applicable)
+    assert {x.status for r in ours for x in r.applicable + r.not_applicable} == {
+        applicability.APPLIES, applicability.TO_CONFIRM, applicability.DOES_NOT_APPLY}
 
 
 @pytest.mark.slow

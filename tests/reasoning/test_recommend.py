@@ -81,7 +81,7 @@ def test_cli_classify_json(ra_patients_path):
     """One HermiT run over a Turtle file, a folder and the tumour-board CSV."""
     examples = resources.EXAMPLES_DIR
     result = CliRunner().invoke(main, ["classify", str(ra_patients_path), str(examples / "edge-cases"),
-                                       str(examples / "tumour-board.csv"), "--format", "json"])
+                                       str(examples / "tumour-board.csv"), "--format", "json", "--reasoner", "hermit"])
     assert result.exit_code == 0, result.output
     assert "classifying 8 patient(s) with hermit" not in result.stdout
     assert "patient(s) with hermit (open world)" in result.stderr

@@ -7,6 +7,8 @@ import re
 
 from click.testing import CliRunner
 
+from samples import sample_study_count
+
 from sarcoma_kg import __version__
 from sarcoma_kg.cli import main
 from sarcoma_kg.reasoning.reasoners import ConsistencyReport
@@ -19,7 +21,7 @@ def invoke(*args):
 def test_build_command(small_pipeline, tmp_path):
     result = invoke("build", "--out", str(tmp_path / "dist"))
     assert result.exit_code == 0, result.output
-    assert "sarcoma-kg.nt" in result.stdout and "studies: 5" in result.stdout
+    assert "sarcoma-kg.nt" in result.stdout and f"studies: {sample_study_count()}" in result.stdout
     manifest = json.loads((tmp_path / "dist" / "manifest.json").read_text())
     assert manifest["version"] == __version__
     # the steps, with the time since the start, on stderr; stdout keeps the listing only

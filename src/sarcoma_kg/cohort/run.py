@@ -304,10 +304,13 @@ _STATE: dict = {}
 
 def _init_worker(reference: bytes, programs: tuple[Program, Program], encoder: Encoder,
                  definitions: list[Definition], outcomes: dict[str, str], fmt: str = "csv", keep: bool = True,
-                 record_class: str | None = PATIENT) -> None:
+                 record_class: str | None = PATIENT, patient_records: bool = True) -> None:
     """``programs``: (with the reference data's subclass closure, without); ``fmt``: how rows are
     rendered (ChunkOutput.text); ``keep``: also return rows and results; ``record_class``: the
-    class whose instances group a record (None: the file is one record)."""
+    class whose instances group a record (None: the file is one record); ``patient_records``: the
+    file holds patient records checked against the project's rules, so what a patient record may
+    not say is taken out (:func:`admissible`); with shapes of one's own the data graph is read as
+    SHACL reads it (its rdfs:subClassOf, owl: and other statements count)."""
     _STATE.clear()
     _STATE["fmt"], _STATE["keep"] = fmt, keep
     _STATE["reference"] = reference
@@ -318,6 +321,7 @@ def _init_worker(reference: bytes, programs: tuple[Program, Program], encoder: E
     _STATE["outcomes"] = outcomes
     _STATE["definitions"] = definitions
     _STATE["records"] = record_class
+    _STATE["patient_records"] = patient_records
 
 
 SUBCLASS_COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?a <http://www.w3.org/2000/01/rdf-schema#subClassOf> ?b }"
@@ -380,6 +384,8 @@ def admissible(chunk: Chunk) -> tuple[bytes, str, list[str]]:
     except SyntaxError as exc:
         quads, messages = by_record(chunk, exc)
     else:
+        if not _STATE.get("patient_records", True):
+            return chunk.data, chunk.fmt, []
         if alone.query(boundary.LIST_ITEMS_QUERY):
             count = next(iter(alone.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ ?s <{rdf.RDF.rest}> ?o }}")))["n"].value
             raise InputError(boundary.list_items_error(chunk.path, int(count)))
@@ -627,6 +633,7 @@ def validate_cohort(path, out=None, fmt: str = "csv", workers: int = 2,
     if chunk_bytes is None:  # ~1,700 patients: per-query overhead amortised, a few MB per worker store
         chunk_bytes = 2_000_000 if in_fmt == "ttl" else 6_000_000
     t_start = time.perf_counter()
+    patient_records = shapes is None  # the project's rules: a patient record may not change them
     shapes = shapes if shapes is not None else patient_shapes()
     # the cache key of the reference data: its files' content for the project's own (the N-Triples
     # bytes carry blank-node labels that change with every parse), the bytes for any other
@@ -635,7 +642,9 @@ def validate_cohort(path, out=None, fmt: str = "csv", workers: int = 2,
     reference = reference if reference is not None else reference_data()
     ref_store = ox.Store()
     ref_store.bulk_load(reference, format=ox.RdfFormat.N_TRIPLES)
-    programs = _cached_programs(shapes, reference_key, ref_store)
+    # the project's shapes from the cache; shapes of one's own compiled afresh, so that results name
+    # the caller's blank-node shapes by the labels of the caller's graph
+    programs = _cached_programs(shapes, reference_key, ref_store) if patient_records else _programs(shapes, ref_store)
     encoder = Encoder(lexical=programs[0].lexical)
     encoded_reference = encoder.fix(programs[0].constants | programs[1].constants, reference)
     evaluated = {str(o) for o in shapes.objects(None, SKG.criterionClass)}
@@ -651,7 +660,7 @@ def validate_cohort(path, out=None, fmt: str = "csv", workers: int = 2,
     result.timings["setup_s"] = time.perf_counter() - t_start
 
     setup = (encoded_reference, programs, encoder, definitions, outcomes, fmt, collect or results_out is not None,
-             record_class)
+             record_class, patient_records)
     try:
         outputs = _run(path, in_fmt, workers, setup, chunk_bytes, whole=record_class is None)
         _consume(outputs, result, out, fmt, results_out, progress, total)
