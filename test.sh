@@ -3,4 +3,5 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")"
 bash scripts/setup.sh --with-browser
-exec .venv/bin/python -m pytest "$@"
+# two worker processes, each test file on one of them (its module fixtures computed once)
+exec .venv/bin/python -m pytest -n 2 --dist loadfile "$@"
