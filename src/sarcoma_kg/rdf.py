@@ -229,30 +229,35 @@ def cache_key(kind: str, files: Iterable[Path]) -> str:
     return digest.hexdigest()[:32]
 
 
-def cached_graph(kind: str, files: list[Path], build) -> Graph:
-    """The graph ``build()`` makes from ``files``, read from the cache (:func:`resources.cache_dir`,
-    keyed by :func:`cache_key`) when it holds it, else built and written there. Reading the pickled
-    store takes a fraction of parsing the Turtle; a cache that cannot be read or written is skipped.
-    Each call returns a new graph (callers may modify it)."""
+def cached(path: Path, build):
+    """What ``build()`` makes, read from the pickle at ``path`` when it holds it, else built and
+    written there (a temporary file renamed: complete or absent). A cache that cannot be read or
+    written is skipped; the key in ``path`` is the caller's (content hashes: never stale)."""
     import os
     import pickle
 
-    path = resources.cache_dir() / f"{kind}-{cache_key(kind, files)}.pickle"
     try:
         with path.open("rb") as handle:
             return pickle.load(handle)
     except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
         pass
-    graph = build()
+    value = build()
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         partial = path.with_name(f"{path.name}.{os.getpid()}.tmp")
         with partial.open("wb") as handle:
-            pickle.dump(graph, handle, protocol=pickle.HIGHEST_PROTOCOL)
+            pickle.dump(value, handle, protocol=pickle.HIGHEST_PROTOCOL)
         partial.replace(path)
-    except OSError:
+    except (OSError, pickle.PicklingError, TypeError, AttributeError):
         pass
-    return graph
+    return value
+
+
+def cached_graph(kind: str, files: list[Path], build) -> Graph:
+    """The graph ``build()`` makes from ``files``, from the cache (:func:`resources.cache_dir`, keyed
+    by :func:`cache_key`) when it holds it (:func:`cached`). Reading the pickled store takes a
+    fraction of parsing the Turtle. Each call returns a new graph (callers may modify it)."""
+    return cached(resources.cache_dir() / f"{kind}-{cache_key(kind, files)}.pickle", build)
 
 
 def kb_graph() -> Graph:

@@ -31,7 +31,7 @@ def _reason_and_print(verb: str, patients: tuple[Path, ...], reasoner: str, fmt:
     steps("assembling the ontology and the knowledge base")
     knowledge = knowledge_graph()
     if reasoner == "compiled":
-        from ..cohort.report import with_compiled_verdicts
+        from ..patients.compiled import with_compiled_verdicts
 
         steps("verdicts, counts and timing written back (compiled SHACL, closed world)")
         data = with_compiled_verdicts(data, knowledge)

@@ -32,7 +32,7 @@ from rdflib import Graph
 from .. import rdf
 from ..errors import InputError, ReasonerError
 from ..rdf import patients_in
-from .report import with_compiled_verdicts
+from ..patients.compiled import with_compiled_verdicts
 from .run import PATIENT, cohort_format, iter_chunks
 
 FIELDS = ("patient", "recommendation", "notation", "status", "target", "reason", "to_confirm")

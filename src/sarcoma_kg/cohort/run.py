@@ -729,8 +729,6 @@ def _programs(shapes: Graph, ref_store: ox.Store) -> tuple[Program, Program]:
 def _cached_programs(shapes: Graph, reference_key: str, ref_store: ox.Store) -> tuple[Program, Program]:
     """:func:`_programs`, read from the cache when the same shapes were compiled against the same
     reference data before (keyed by the shapes' content and ``reference_key``: never stale)."""
-    import pickle
-
     from .. import __version__
 
     try:
@@ -739,21 +737,7 @@ def _cached_programs(shapes: Graph, reference_key: str, ref_store: ox.Store) -> 
         return _programs(shapes, ref_store)
     digest = hashlib.sha256(f"{__version__}\x00{shapes_key}\x00{reference_key}".encode())
     path = resources.cache_dir() / f"shacl-programs-{digest.hexdigest()[:32]}.pickle"
-    try:
-        with path.open("rb") as handle:
-            return pickle.load(handle)
-    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
-        pass
-    programs = _programs(shapes, ref_store)
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        partial = path.with_name(f"{path.name}.{os.getpid()}.tmp")
-        with partial.open("wb") as handle:
-            pickle.dump(programs, handle, protocol=pickle.HIGHEST_PROTOCOL)
-        partial.replace(path)
-    except (OSError, pickle.PicklingError, TypeError, AttributeError):
-        pass
-    return programs
+    return rdf.cached(path, lambda: _programs(shapes, ref_store))
 
 
 class _NotGrouped(Exception):

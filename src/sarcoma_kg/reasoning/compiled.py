@@ -36,8 +36,6 @@ The result is the set of named classes each patient is in, as HermiT's (:mod:`.r
 from __future__ import annotations
 
 import hashlib
-import os
-import pickle
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -48,7 +46,7 @@ from rdflib.namespace import OWL, RDF, RDFS
 
 from .. import resources
 from ..errors import ReasonerError
-from ..rdf import graph_fingerprint, patients_in
+from ..rdf import cached, graph_fingerprint, patients_in
 from .entailments import Entailments, classify_tbox
 from .expressions import (And, DataHasValue, DataSome, HasValue, Named, OneOf, Or, Reader, Some,
                           UnsupportedExpression, in_datatype, in_range, parts, value_key)
@@ -367,24 +365,7 @@ def classifier_for(terms: Graph) -> CompiledClassifier:
     known = _IN_PROCESS.get(id(terms))
     if known is not None and known[0] is terms:
         return known[1]
-    path = cache_path(terms)
-    compiled = None
-    if path.exists():
-        try:
-            with path.open("rb") as handle:
-                compiled = pickle.load(handle)
-        except (OSError, pickle.UnpicklingError, EOFError, AttributeError):
-            compiled = None  # unreadable: compiled again below
-    if compiled is None:
-        compiled = compile_classifier(terms)
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            partial = path.with_name(f"{path.name}.{os.getpid()}.tmp")
-            with partial.open("wb") as handle:
-                pickle.dump(compiled, handle, protocol=pickle.HIGHEST_PROTOCOL)
-            partial.replace(path)
-        except OSError:
-            pass  # a read-only cache: compiled again next time
+    compiled = cached(cache_path(terms), lambda: compile_classifier(terms))
     _IN_PROCESS[id(terms)] = (terms, compiled)
     return compiled
 
