@@ -14,7 +14,6 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 
-import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF, SH
 
@@ -23,19 +22,12 @@ COMPILED_AFTER = 100
 
 
 def _term(term):
-    """A pyoxigraph term as the rdflib term (literals as written)."""
-    if term is None:
-        return None
-    if isinstance(term, ox.NamedNode):
-        return URIRef(term.value)
-    if isinstance(term, ox.BlankNode):
-        return BNode(term.value)
+    """A pyoxigraph term as the rdflib term, literals as written."""
+    from ..sparql.backends import from_oxigraph
     from .read import as_written
 
     with as_written():
-        if term.language:
-            return Literal(term.value, lang=term.language)
-        return Literal(term.value, datatype=URIRef(term.datatype.value))
+        return from_oxigraph(term)
 
 
 def _path(report: Graph, text: str | None):
