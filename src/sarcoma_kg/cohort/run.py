@@ -642,19 +642,14 @@ def validate_cohort(path, out=None, fmt: str = "csv", workers: int = 2,
     reference = reference if reference is not None else reference_data()
     ref_store = ox.Store()
     ref_store.bulk_load(reference, format=ox.RdfFormat.N_TRIPLES)
-    # the project's shapes from the cache; shapes of one's own compiled afresh, so that results name
-    # the caller's blank-node shapes by the labels of the caller's graph
+    # the project's shapes cached; one's own compiled afresh (results name the caller's blank nodes)
     programs = _cached_programs(shapes, reference_key, ref_store) if patient_records else _programs(shapes, ref_store)
     encoder = Encoder(lexical=programs[0].lexical)
     encoded_reference = encoder.fix(programs[0].constants | programs[1].constants, reference)
-    evaluated = {str(o) for o in shapes.objects(None, SKG.criterionClass)}
-    definitions = [Definition(d.iri, tuple(
-        Criterion(c.iri, c.kind, c.lower, c.upper, c.inclusive, c.lenient, str(SKG[c.kind]) in evaluated)
-        for c in d.criteria)) for d in load_definitions(ref_store)]
+    definitions = _definitions(shapes, ref_store)
     outcomes = criterion_outcomes(shapes)
     record_classes = tuple(subclass_closure(ref_store, record_class)) if record_class else ()
     del ref_store
-    total = path.stat().st_size
     result = CohortResult(all_results=[] if collect else None, all_rows=[] if collect else None,
                           all_report=[] if collect else None)
     result.timings["setup_s"] = time.perf_counter() - t_start
@@ -663,10 +658,10 @@ def validate_cohort(path, out=None, fmt: str = "csv", workers: int = 2,
              record_class, patient_records)
     try:
         outputs = _run(path, in_fmt, workers, setup, chunk_bytes, whole=record_class is None)
-        _consume(outputs, result, out, fmt, results_out, progress, total)
+        _consume(outputs, result, out, fmt, results_out, progress, path.stat().st_size)
     except _NotGrouped as exc:
         result = _regrouped(path, in_fmt, workers, setup, chunk_bytes, record_classes, result, exc,
-                            (out, fmt, results_out, progress, total), collect)
+                            (out, fmt, results_out, progress, path.stat().st_size), collect)
     result.notes.extend(programs[0].notes)
     _check_edges(path, result, out, outcomes, programs[0])
     result.timings["wall_s"] = time.perf_counter() - t_start
@@ -724,6 +719,15 @@ def _programs(shapes: Graph, ref_store: ox.Store) -> tuple[Program, Program]:
         return cache[iri]
 
     return compile_shapes(shapes, closure=closure), compile_shapes(shapes)
+
+
+def _definitions(shapes: Graph, ref_store: ox.Store) -> list[Definition]:
+    """The definitions of the reference data, each criterion marked evaluated when some shape
+    (``skg:criterionClass``) checks its kind."""
+    evaluated = {str(o) for o in shapes.objects(None, SKG.criterionClass)}
+    return [Definition(d.iri, tuple(
+        Criterion(c.iri, c.kind, c.lower, c.upper, c.inclusive, c.lenient, str(SKG[c.kind]) in evaluated)
+        for c in d.criteria)) for d in load_definitions(ref_store)]
 
 
 def _cached_programs(shapes: Graph, reference_key: str, ref_store: ox.Store) -> tuple[Program, Program]:
@@ -834,6 +838,15 @@ def _run(path, in_fmt, workers, setup: tuple, chunk_bytes, whole, regroup_dir=No
             yield pending.popleft().get()
 
 
+def _once_each(seen: set[int], patients) -> None:
+    """Note ``patients`` as seen; a patient seen in an earlier chunk means the file is not grouped."""
+    for p in patients:
+        h = hash(p)
+        if h in seen:
+            raise _NotGrouped(f"patient <{p}> appears in two separate blocks")
+        seen.add(h)
+
+
 def _consume(outputs, result: CohortResult, out, fmt, results_out, progress, total) -> None:
     out_path = Path(out) if out is not None else None
     tmp = out_path.with_name(out_path.name + ".part") if out_path else None
@@ -857,11 +870,7 @@ def _consume(outputs, result: CohortResult, out, fmt, results_out, progress, tot
             if o.orphans:
                 raise _NotGrouped(f"nodes described apart from their patient (e.g. <{o.orphans[0]}>)")
             t = time.perf_counter()
-            for p in o.patients:
-                h = hash(p)
-                if h in seen:
-                    raise _NotGrouped(f"patient <{p}> appears in two separate blocks")
-                seen.add(h)
+            _once_each(seen, o.patients)
             result.patients += len(o.patients)
             result.input_errors.extend(o.input_errors)
             result.chunks += 1
