@@ -5,6 +5,7 @@ from __future__ import annotations
 import shutil
 import sys
 import tempfile
+from contextlib import contextmanager
 from pathlib import Path
 
 import click
@@ -34,6 +35,21 @@ def cohort_generate_command(n: int, seed: int, fmt: str, output: Path) -> None:
                f"(ground truth: {result.truth_path})", err=True)
 
 
+@contextmanager
+def _progress_over(file: Path, label: str):
+    """A progress bar on stderr over the bytes of ``file``; yields the callback the cohort runs
+    call with (bytes done, total)."""
+    total = max(file.stat().st_size, 1) if file.exists() else 1
+    with click.progressbar(length=total, label=label, file=sys.stderr) as bar:
+        state = {"done": 0}
+
+        def progress(done: int, _total: int) -> None:
+            bar.update(done - state["done"])
+            state["done"] = done
+
+        yield progress
+
+
 def run_cohort_validation(file: Path, output: Path | None, fmt: str, workers: int, results: Path | None,
                           shapes_files: tuple[Path, ...] = (), record_class: str | None = None,
                           whole_file: bool = False) -> None:
@@ -47,14 +63,7 @@ def run_cohort_validation(file: Path, output: Path | None, fmt: str, workers: in
         load(shapes_files)  # malformed Turtle: InputError naming file and line
         shapes = load_shapes(shapes_files)  # the same graph, literals as written
 
-    total = max(file.stat().st_size, 1) if file.exists() else 1
-    with click.progressbar(length=total, label="validating", file=sys.stderr) as bar:
-        state = {"done": 0}
-
-        def progress(done: int, _total: int) -> None:
-            bar.update(done - state["done"])
-            state["done"] = done
-
+    with _progress_over(file, "validating") as progress:
         with tempfile.TemporaryDirectory() as tmp:
             target = output if output is not None else Path(tmp) / f"verdicts.{fmt}"
             if file.suffix.lower() in (".json", ".ndjson"):  # FHIR: read once, checked as N-Triples
@@ -131,14 +140,7 @@ def cohort_recommend_command(file: Path, output: Path | None, fmt: str, workers:
     for malformed input or a file without any skg:Patient."""
     from ..cohort.matching import recommend_cohort, write_summary
 
-    total = max(file.stat().st_size, 1) if file.exists() else 1
-    with click.progressbar(length=total, label="matching", file=sys.stderr) as bar:
-        state = {"done": 0}
-
-        def progress(done: int, _total: int) -> None:
-            bar.update(done - state["done"])
-            state["done"] = done
-
+    with _progress_over(file, "matching") as progress:
         with tempfile.TemporaryDirectory() as tmp:
             target = output if output is not None else Path(tmp) / f"recommendations.{fmt}"
             result = recommend_cohort(file, out=target, fmt=fmt, workers=workers, progress=progress)

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 import multiprocessing
 import os
 import tempfile
@@ -33,7 +32,7 @@ from .. import rdf
 from ..errors import InputError, ReasonerError
 from ..rdf import patients_in
 from ..patients.compiled import with_compiled_verdicts
-from .run import PATIENT, cohort_format, iter_chunks
+from .run import PATIENT, cohort_format, iter_chunks, render_rows
 
 FIELDS = ("patient", "recommendation", "notation", "status", "target", "reason", "to_confirm")
 STATUSES = ("applies", "to confirm", "does not apply", "error")
@@ -166,18 +165,11 @@ def match_chunk(chunk) -> ChunkMatch:
         out.counts[(row[2], row[3])] += 1
         if row[3] == "to confirm":
             out.why[(row[2], row[5].rsplit("; would apply if", 1)[-1].strip())] += 1
-    out.text = render(rows, _STATE["fmt"])
+    out.text = render_rows(rows, _STATE["fmt"], FIELDS)
     out.parse_s, out.match_s = t1 - t0, time.perf_counter() - t1
     return out
 
 
-def render(rows: list[tuple], fmt: str) -> str:
-    """Rows as CSV lines (no header) or JSON lines."""
-    if fmt == "jsonl":
-        return "".join(json.dumps(dict(zip(FIELDS, row)), ensure_ascii=False) + "\n" for row in rows)
-    buf = io.StringIO()
-    csv.writer(buf, lineterminator="\n").writerows(rows)
-    return buf.getvalue()
 
 
 def _outputs(path: Path, in_fmt: str, fmt: str, workers: int, chunk_bytes: int):

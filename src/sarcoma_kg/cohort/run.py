@@ -514,10 +514,10 @@ def _verdict_rows(patients: list[str], per_patient: dict, defs: list[Definition]
     return rows
 
 
-def render_rows(rows: list[tuple], fmt: str) -> str:
-    """Verdict rows as CSV lines (no header) or JSON lines."""
+def render_rows(rows: list[tuple], fmt: str, fields: tuple[str, ...] = FIELDS) -> str:
+    """Rows (verdict rows unless other ``fields`` are named) as CSV lines (no header) or JSON lines."""
     if fmt == "jsonl":
-        return "".join(json.dumps(dict(zip(FIELDS, row)), ensure_ascii=False) + "\n" for row in rows)
+        return "".join(json.dumps(dict(zip(fields, row)), ensure_ascii=False) + "\n" for row in rows)
     buf = io.StringIO()
     csv.writer(buf, lineterminator="\n").writerows(rows)
     return buf.getvalue()
