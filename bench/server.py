@@ -39,6 +39,7 @@ import time
 import urllib.parse
 from pathlib import Path
 
+from run import rss_tree  # the one process-tree RSS reader (bench/ is this script's folder)
 from sarcoma_kg.sparql import catalogue as catalogue_module
 from sarcoma_kg.sparql.backends import bind_values
 from sarcoma_kg.sparql.query import example_bindings, expand_iri
@@ -53,23 +54,6 @@ POOLS = {
     "site": "SELECT DISTINCT ?v WHERE { ?s <https://w3id.org/sarcoma-kg/studiesSite> ?v }",
     "fact": "SELECT DISTINCT ?v WHERE { ?s <https://w3id.org/sarcoma-kg/hasOutcome> ?v }",
 }
-
-
-def rss_tree(pid: int) -> int:
-    total, stack = 0, [pid]
-    while stack:
-        p = stack.pop()
-        try:
-            with open(f"/proc/{p}/status") as fh:
-                for line in fh:
-                    if line.startswith("VmRSS:"):
-                        total += int(line.split()[1]) * 1024
-            for task in os.listdir(f"/proc/{p}/task"):
-                with open(f"/proc/{p}/task/{task}/children") as fh:
-                    stack.extend(int(c) for c in fh.read().split())
-        except (FileNotFoundError, ProcessLookupError, PermissionError):
-            continue
-    return total
 
 
 class Client:

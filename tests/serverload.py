@@ -3,13 +3,14 @@ process tree (the server, its fork server and its query workers)."""
 
 from __future__ import annotations
 
-import os
 import socket
 import time
 import urllib.error
 import urllib.parse
 import urllib.request
 from dataclasses import dataclass
+
+from bench.run import rss_tree  # noqa: F401  (re-exported for the server tests: one process-tree RSS reader)
 
 
 @dataclass
@@ -48,24 +49,6 @@ def request(method: str, url: str, data: bytes | None = None, content_type: str 
 
 def query(endpoint: str, text: str, accept: str = "application/sparql-results+json", timeout: float = 60) -> Answer:
     return get(endpoint, {"query": text}, accept=accept, timeout=timeout)
-
-
-def rss_tree(pid: int) -> int:
-    """Sum of VmRSS (bytes) over ``pid`` and all its descendants (Linux /proc)."""
-    total, stack = 0, [pid]
-    while stack:
-        p = stack.pop()
-        try:
-            with open(f"/proc/{p}/status") as fh:
-                for line in fh:
-                    if line.startswith("VmRSS:"):
-                        total += int(line.split()[1]) * 1024
-            for task in os.listdir(f"/proc/{p}/task"):
-                with open(f"/proc/{p}/task/{task}/children") as fh:
-                    stack.extend(int(c) for c in fh.read().split())
-        except (FileNotFoundError, ProcessLookupError, PermissionError):
-            continue
-    return total
 
 
 def send_and_hang_up(host: str, port: int, path_and_query: str, wait: float) -> None:
