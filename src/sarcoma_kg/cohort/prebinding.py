@@ -532,11 +532,32 @@ def render(tokens: list[Token], text: str, start: int, end: int, replace: dict |
     return "".join(parts)
 
 
+#: Aggregates that read their argument as a term: a stand-in counts (and is sampled) as the one
+#: literal it stands for.
+TERM_AGGREGATES = ("COUNT", "SAMPLE")
+
+
+def term_aggregate_argument(tokens: list[Token], k: int) -> bool:
+    """Whether the variable at ``k`` is the whole argument of COUNT or SAMPLE (``COUNT(?x)``,
+    ``COUNT(DISTINCT ?x)``).
+
+    Such a variable stays itself in the decoding rendering. Read through an expression, an unbound
+    ``?x`` would be an error instead of an unbound argument: SPARQL 1.1 §18.5.1 skips unbound
+    arguments, and Oxigraph turns the whole aggregate into an error (``COUNT(STR(?x))`` over an
+    OPTIONAL ``?x`` is unbound), so every group with a row lacking ``?x`` would lose its count."""
+    j = k - 1
+    if tokens[j].upper == "DISTINCT":
+        j -= 1
+    return (k + 1 < len(tokens) and tokens[k + 1].text == ")" and j >= 1 and tokens[j].text == "("
+            and tokens[j - 1].upper in TERM_AGGREGATES)
+
+
 def expression_variables(tokens: list[Token], root: Group, selects: list | None = None) -> list[int]:
     """Token indexes of the variables read in expressions (FILTER, BIND, projections, HAVING) of the
     group ``root`` and of every select in it; not those of the patterns of EXISTS, not the target
     of AS, not the argument of BOUND, not an expression that is a single variable (kept as the
-    same term), not GROUP BY and ORDER BY."""
+    same term), not the whole argument of COUNT or SAMPLE (:func:`term_aggregate_argument`), not
+    GROUP BY and ORDER BY."""
     ranges = []
     for g in walk(root):
         ranges += [(r, g.children) for r in g.expr_ranges]
@@ -554,6 +575,8 @@ def expression_variables(tokens: list[Token], root: Group, selects: list | None 
             if t.var is None or any(a <= k <= b for a, b in spans):
                 continue
             if tokens[k - 1].upper == "AS" or (tokens[k - 1].text == "(" and tokens[k - 2].upper == "BOUND"):
+                continue
+            if term_aggregate_argument(tokens, k):
                 continue
             out.append(k)
     return out

@@ -732,16 +732,29 @@ def _definitions(shapes: Graph, ref_store: ox.Store) -> list[Definition]:
 
 def _cached_programs(shapes: Graph, reference_key: str, ref_store: ox.Store) -> tuple[Program, Program]:
     """:func:`_programs`, read from the cache when the same shapes were compiled against the same
-    reference data before (keyed by the shapes' content and ``reference_key``: never stale)."""
+    reference data by the same compiler before (keyed by the shapes' content, ``reference_key`` and
+    :func:`_compiler_key`: never stale)."""
     from .. import __version__
 
     try:
         shapes_key = rdf.graph_fingerprint(shapes)
     except ValueError:  # blank nodes in a cycle: no content key, no cache
         return _programs(shapes, ref_store)
-    digest = hashlib.sha256(f"{__version__}\x00{shapes_key}\x00{reference_key}".encode())
+    digest = hashlib.sha256(f"{__version__}\x00{_compiler_key()}\x00{shapes_key}\x00{reference_key}".encode())
     path = resources.cache_dir() / f"shacl-programs-{digest.hexdigest()[:32]}.pickle"
     return rdf.cached(path, lambda: _programs(shapes, ref_store))
+
+
+def _compiler_key() -> str:
+    """Digest of the source of the modules that make a program: a program compiled by other code
+    (an earlier fix, another checkout sharing the cache directory) is never read back."""
+    from .. import lexical
+    from . import compiler, components, literals, prebinding, sparql_components
+
+    digest = hashlib.sha256()
+    for module in (compiler, components, literals, prebinding, sparql_components, lexical):
+        digest.update(Path(module.__file__).read_bytes())
+    return digest.hexdigest()
 
 
 class _NotGrouped(Exception):
