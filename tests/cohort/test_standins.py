@@ -77,14 +77,43 @@ def test_radical_treatment_unknown_is_kept_for_every_patient_of_a_chunk_holding_
     assert _radical_unknown(odd) == (True, {EX + "H1", EX + "H2"})
 
 
-def test_the_decoding_keeps_the_whole_argument_of_count_and_sample_as_the_term():
+def test_the_decoding_reads_counted_sampled_and_term_arguments_as_terms():
     query = ("SELECT $this (COUNT(?a) AS ?n) (COUNT(DISTINCT ?b) AS ?m) (SAMPLE(?c) AS ?s) (SUM(?d) AS ?t) "
-             "(COUNT(?e + 1) AS ?u) WHERE { $this <urn:p> ?a } GROUP BY $this")
+             "(COUNT(?e + 1) AS ?u) (SAMPLE(STR(?f)) AS ?v) (SAMPLE(DATATYPE(?g)) AS ?w) "
+             "(COUNT(sameTerm(?h, ?i)) AS ?x) (SAMPLE(CONCAT(\"a\", ?j)) AS ?y) "
+             "WHERE { $this <urn:p> ?a } GROUP BY $this")
     pre = prebinding.Prebinding(("this",), "{ ?this <urn:focus> <urn:f> }")
-    decoding = prebinding.rewrite_select(query, {}, pre, value=lambda v: f"DECODED({v})").decoding
-    for kept in ("COUNT(?a)", "COUNT(DISTINCT ?b)", "SAMPLE(?c)"):
+    decoding = prebinding.rewrite_select(query, {}, pre, value=lambda v: f"VALUE({v})",
+                                         datatype=lambda v: f"WRITTEN_DATATYPE({v})").decoding
+    for kept in ("COUNT(?a)", "COUNT(DISTINCT ?b)", "SAMPLE(?c)", "STR(?f)", "sameTerm(?h, ?i)"):
         assert kept in decoding
-    assert "SUM(DECODED(?d))" in decoding and "COUNT(DECODED(?e) + 1)" in decoding
+    for decoded in ("SUM(VALUE(?d))", "COUNT(VALUE(?e) + 1)", "SAMPLE((WRITTEN_DATATYPE(?g)))",
+                    'CONCAT("a", VALUE(?j))'):
+        assert decoded in decoding
+
+
+def test_term_functions_read_a_standin_as_the_literal_as_written(tmp_path):
+    """STR, DATATYPE and sameTerm in a SHACL-SPARQL constraint, on a store holding stand-ins."""
+    shapes = tmp_path / "shapes.ttl"
+    shapes.write_text("""@prefix sh: <http://www.w3.org/ns/shacl#> .
+<urn:S> a sh:NodeShape ; sh:targetSubjectsOf <urn:p> ;
+  sh:sparql [ sh:select '''SELECT $this ?value WHERE {
+      $this <urn:p> ?v BIND(CONCAT(STR(?v), " ", STR(DATATYPE(?v))) AS ?value) }''' ] ;
+  sh:sparql [ sh:select '''SELECT $this ?value WHERE {
+      $this <urn:p> ?value ; <urn:q> ?w FILTER(sameTerm(?value, ?w)) }''' ] .
+""")
+    data = tmp_path / "data.ttl"
+    data.write_text("""@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+<urn:a> <urn:p> "12"^^xsd:int , "012"^^xsd:integer , 12 ; <urn:q> 12 , "12"^^xsd:short .
+""")
+    result = validate_cohort(data, workers=1, shapes=compiler.load_shapes([shapes]), reference=b"", collect=True,
+                             record_class=None)
+    assert result.standins
+    xsd = "http://www.w3.org/2001/XMLSchema#"
+    assert {str(r.value.value) for r in result.all_report if r.value.datatype.value.endswith("#string")} == {
+        f"12 {xsd}int", f"012 {xsd}integer", f"12 {xsd}integer"}
+    assert {(r.value.value, r.value.datatype.value) for r in result.all_report
+            if not r.value.datatype.value.endswith("#string")} == {("12", xsd + "integer")}
 
 
 # ---------------------------------------------------------------------------------------------
