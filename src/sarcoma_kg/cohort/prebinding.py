@@ -565,7 +565,7 @@ def _call_of(tokens: list[Token], k: int) -> tuple[str, int] | None:
 
 def term_argument(tokens: list[Token], k: int) -> bool:
     """Whether the variable at ``k`` is read as a term: the whole argument of COUNT or SAMPLE
-    (SPARQL 1.1 §18.5.1.3, §18.5.1.7), of a :data:`TERM_FUNCTIONS` function, or an argument of
+    (SPARQL 1.1 §18.5.1, Count and Sample), of a :data:`TERM_FUNCTIONS` function, or an argument of
     sameTerm (§17.4.1.8). Such a variable stays itself in the decoding rendering.
 
     For COUNT and SAMPLE it must: read through an expression, an unbound ``?x`` is an expression
