@@ -8,7 +8,9 @@ from rdflib import Graph
 from sarcoma_kg import resources
 from sarcoma_kg.errors import InputError
 from sarcoma_kg.namespaces import EX, SKG, bind_prefixes
-from sarcoma_kg.patients.read import CsvReader, RdfReader, expand, read_patient_file, read_patients, reader_for
+from sarcoma_kg.patients.csv_mapping import CsvReader
+from sarcoma_kg.patients.rdf_reader import RdfReader
+from sarcoma_kg.patients.read import expand, read_patient_file, read_patients, reader_for
 
 TURTLE = """@prefix skg: <https://w3id.org/sarcoma-kg/> . @prefix ex: <https://w3id.org/sarcoma-kg/example/> .
 ex:{name} a skg:Patient ; skg:hasLesion ex:{name}-L1 . ex:{name}-L1 a skg:MetastaticLesion ; skg:hasSite skg:Lung .
