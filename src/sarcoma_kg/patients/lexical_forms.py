@@ -13,7 +13,6 @@ from __future__ import annotations
 import logging
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from rdflib import Graph, Literal, URIRef
 
@@ -21,9 +20,6 @@ from . import boundary
 from .. import lexical
 from ..errors import InputError
 from ..rdf import curie, iri_problem
-
-if TYPE_CHECKING:
-    from .read import PatientFile
 
 
 @contextmanager
@@ -51,11 +47,7 @@ def bad_iri(graph: Graph, path: Path, default_line: int | None = None) -> InputE
     for triple in graph:
         for term in triple:
             if isinstance(term, URIRef) and (problem := iri_problem(str(term))):
-                try:
-                    text = path.read_text(encoding="utf-8", errors="replace")
-                except OSError:
-                    text = None
-                line = boundary.line_of(text, str(term), (), 1) or default_line
+                line = boundary.line_of(boundary.file_text(path), str(term), (), 1) or default_line
                 return InputError(f"{path}:{line}: {problem}" if line else f"{path}: {problem}")
     return None
 
@@ -82,16 +74,13 @@ def strict_literals(graph: Graph) -> list[tuple]:
     return bad
 
 
-def ill_typed_error(pf: PatientFile) -> InputError:
-    """The error for the first literal of ``pf`` outside its datatype's lexical space (for verbs that
-    do not run the shapes, which would report it as a violation)."""
-    s, p, o = pf.ill_typed[0]
-    try:
-        text = pf.path.read_text(encoding="utf-8", errors="replace")
-    except OSError:
-        text = None
-    line = boundary.line_of(text, str(s) if isinstance(s, URIRef) else None, pf.graph.namespaces())
-    where = f"{pf.path}:{line}" if line else str(pf.path)
+def ill_typed_error(path: Path, graph: Graph, triple: tuple) -> InputError:
+    """The error for ``triple`` of ``graph`` (read from ``path``), one of :func:`strict_literals`'
+    triples: its literal is outside its datatype's lexical space (for verbs that do not run the
+    shapes, which would report it as a violation)."""
+    s, p, o = triple
+    line = boundary.line_of(boundary.file_text(path), str(s) if isinstance(s, URIRef) else None, graph.namespaces())
+    where = f"{path}:{line}" if line else str(path)
     datatype = str(o.datatype).split(":", 3)[-1] if str(o.datatype).startswith("urn:") else str(o.datatype)
     return InputError(f"{where}: {curie(s)} {curie(p)}: {lexical.explain(str(o), datatype)} "
                       "(run validate for every problem of the file)")

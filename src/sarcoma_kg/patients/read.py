@@ -146,7 +146,7 @@ def read_patients(paths: Iterable[Path | str]) -> Patients:
         if pf.refused:
             raise InputError(pf.refused[0].message.replace("; ignored for every verdict", ""))
         if pf.ill_typed:
-            raise ill_typed_error(pf)
+            raise ill_typed_error(pf.path, pf.graph, pf.ill_typed[0])
         error = clash(pf, owner)
         if error is not None:
             raise error
