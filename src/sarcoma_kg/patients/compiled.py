@@ -24,7 +24,7 @@ COMPILED_AFTER = 100
 def _term(term):
     """A pyoxigraph term as the rdflib term, literals as written."""
     from ..sparql.backends import from_oxigraph
-    from .read import as_written
+    from .lexical_forms import as_written
 
     with as_written():
         return from_oxigraph(term)
@@ -49,7 +49,7 @@ def compiled_report(patients: Graph, workers: int = 2) -> Graph:
     from ..cohort.run import validate_cohort
 
     from ..cohort.literals import ILL_FORMED
-    from .read import as_written as literals_as_written
+    from .lexical_forms import as_written as literals_as_written
 
     report = Graph()
     with tempfile.TemporaryDirectory(prefix="sarcoma-kg-validate-") as tmp:
