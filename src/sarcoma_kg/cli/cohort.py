@@ -22,7 +22,9 @@ def cohort_group() -> None:
 @cohort_group.command("generate", epilog=EPILOG)
 @click.argument("n", type=click.IntRange(min=1))
 @click.option("--seed", type=int, default=1, show_default=True, help="Random seed (same seed, same bytes).")
-@click.option("--format", "fmt", type=click.Choice(["ttl", "nt"]), default="ttl", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["ttl", "nt", "ndjson"]), default="ttl", show_default=True,
+              help="Turtle, N-Triples, or FHIR R4 mCODE bulk NDJSON (one resource per line, each Patient "
+                   "followed by its resources; facts mCODE has no element for are left out: docs/cohorts.md).")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True,
               help="Cohort file; the ground truth goes to OUTPUT.truth.json.")
 @reports_errors
@@ -31,8 +33,8 @@ def cohort_generate_command(n: int, seed: int, fmt: str, output: Path) -> None:
     from ..cohort.synthetic import generate
 
     result = generate(n, output, seed=seed, fmt=fmt)
-    click.echo(f"{result.patients} patients, {result.triples} triples -> {result.path} "
-               f"(ground truth: {result.truth_path})", err=True)
+    size = f"{result.resources} FHIR resources" if fmt == "ndjson" else f"{result.triples} triples"
+    click.echo(f"{result.patients} patients, {size} -> {result.path} (ground truth: {result.truth_path})", err=True)
 
 
 @contextmanager
@@ -48,6 +50,23 @@ def _progress_over(file: Path, label: str):
             state["done"] = done
 
         yield progress
+
+
+def _fhir_as_ntriples(file: Path, tmp: Path, workers: int) -> tuple[Path, list[str]]:
+    """A FHIR file as the N-Triples of its patient graph, grouped by patient (bulk NDJSON read in
+    chunks of whole patients on the workers, a Bundle whole); any other file as it is."""
+    suffix = file.suffix.lower()
+    if suffix not in (".json", ".ndjson"):
+        return file, []
+    converted = tmp / f"{file.stem}.nt"
+    if suffix == ".ndjson":
+        from ..cohort.ndjson import convert
+
+        return converted, convert(file, converted, workers=workers).notes
+    from ..patients.fhir import write_cohort
+
+    write_cohort(file, converted)
+    return converted, []
 
 
 def run_cohort_validation(file: Path, output: Path | None, fmt: str, workers: int, results: Path | None,
@@ -66,12 +85,7 @@ def run_cohort_validation(file: Path, output: Path | None, fmt: str, workers: in
     with _progress_over(file, "validating") as progress:
         with tempfile.TemporaryDirectory() as tmp:
             target = output if output is not None else Path(tmp) / f"verdicts.{fmt}"
-            if file.suffix.lower() in (".json", ".ndjson"):  # FHIR: read once, checked as N-Triples
-                from ..patients.fhir import write_cohort
-
-                converted = Path(tmp) / f"{file.stem}.nt"
-                write_cohort(file, converted)
-                file = converted
+            file, fhir_notes = _fhir_as_ntriples(file, Path(tmp), workers)
             try:
                 result = validate_cohort(file, out=target, fmt=fmt, workers=workers, progress=progress,
                                          results_out=results, shapes=shapes,
@@ -82,6 +96,7 @@ def run_cohort_validation(file: Path, output: Path | None, fmt: str, workers: in
             if output is None:
                 with open(target, encoding="utf-8") as fh:
                     shutil.copyfileobj(fh, sys.stdout)
+    result.notes.extend(fhir_notes)
     click.echo(write_summary(result), err=True, nl=False)
     if result.focus_nodes == 0:
         raise InputError(f"{file}: no node of the file is a focus node of the shapes: nothing was validated")
