@@ -635,7 +635,10 @@ class _Mapper:
             if dates and birth:
                 years = years_between(str(birth), dates[0])
                 if years is not None:
-                    self.graph.add((patient, SKG.ageAtDiagnosisYears, Literal(years, datatype=XSD.decimal)))
+                    # the canonical form ("45.3", not "45.30"): a value written two ways in one cohort
+                    # makes the cohort path hold literals as stand-ins
+                    self.graph.add((patient, SKG.ageAtDiagnosisYears,
+                                    Literal(format(years.normalize(), "f"), datatype=XSD.decimal)))
 
 
 def write_cohort(path: Path | str, out: Path) -> FhirGraph:
