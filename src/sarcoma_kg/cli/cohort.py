@@ -129,8 +129,10 @@ def run_cohort_validation(file: Path, output: Path | None, fmt: str, workers: in
 def cohort_validate_command(file: Path, output: Path | None, fmt: str, workers: int, results: Path | None,
                             shapes_files: tuple[Path, ...], record_class: str | None, whole_file: bool) -> None:
     """Check a cohort (Turtle or N-Triples; fastest grouped by patient, as `cohort generate` writes
-    it; a tumour-board CSV, FHIR R4 mCODE bulk NDJSON or a Bundle, or another patient file is read as
-    `validate` reads it) against the patient shapes and every definition; exit 1 when any sh:Violation
+    it; FHIR R4 mCODE bulk NDJSON, read in chunks of whole patients on the workers when each Patient
+    line is followed by its resources, as `cohort generate --format ndjson` writes it; a Bundle, a
+    tumour-board CSV or another patient file is read as `validate` reads it) against the patient
+    shapes and every definition; exit 1 when any sh:Violation
     is found, 2 when nothing was checked (no focus node, or no skg:Patient for the project's shapes)
     or the file states something a patient record may not say (reported, ignored for every verdict)."""
     if record_class is not None and whole_file:
