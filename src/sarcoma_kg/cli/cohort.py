@@ -62,7 +62,8 @@ def _fhir_as_ntriples(file: Path, tmp: Path, workers: int) -> tuple[Path, list[s
     if suffix == ".ndjson":
         from ..cohort.ndjson import convert
 
-        return converted, convert(file, converted, workers=workers).notes
+        with _progress_over(file, "reading FHIR") as progress:
+            return converted, convert(file, converted, workers=workers, progress=progress).notes
     from ..patients.fhir import write_cohort
 
     write_cohort(file, converted)
@@ -82,12 +83,12 @@ def run_cohort_validation(file: Path, output: Path | None, fmt: str, workers: in
         load(shapes_files)  # malformed Turtle: InputError naming file and line
         shapes = load_shapes(shapes_files)  # the same graph, literals as written
 
-    with _progress_over(file, "validating") as progress:
-        with tempfile.TemporaryDirectory() as tmp:
+    with tempfile.TemporaryDirectory() as tmp:
+        checked, fhir_notes = _fhir_as_ntriples(file, Path(tmp), workers)
+        with _progress_over(checked, "validating") as progress:
             target = output if output is not None else Path(tmp) / f"verdicts.{fmt}"
-            file, fhir_notes = _fhir_as_ntriples(file, Path(tmp), workers)
             try:
-                result = validate_cohort(file, out=target, fmt=fmt, workers=workers, progress=progress,
+                result = validate_cohort(checked, out=target, fmt=fmt, workers=workers, progress=progress,
                                          results_out=results, shapes=shapes,
                                          record_class=None if whole_file else (record_class or PATIENT).strip("<>"))
             except UnsupportedShape as exc:  # raised while compiling, before any chunk is read

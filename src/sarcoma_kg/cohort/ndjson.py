@@ -137,6 +137,8 @@ def convert(path: Path | str, out: Path, workers: int = 2, chunk_patients: int =
     reading it in chunks of whole patients on ``workers`` processes. Raise InputError (file, line,
     resource, element) for the first resource that cannot be read, as the whole-file reader does."""
     path = Path(path)
+    if not path.is_file():
+        raise InputError(f"{path}: file not found")
     result, seen = Converted(), {}
     total = max(path.stat().st_size, 1)
     outputs = _outputs(path, workers, chunk_patients)
