@@ -63,7 +63,9 @@ def test_ndjson_same_seed_same_bytes(tmp_path):
     c = generate(40, tmp_path / "c.ndjson", seed=12, fmt="ndjson")
     assert a.path.read_bytes() == b.path.read_bytes()
     assert a.path.read_bytes() != c.path.read_bytes()
-    assert a.resources == len(a.path.read_text().splitlines()) == json.loads(a.truth_path.read_text())["resources"]
+    truth = json.loads(a.truth_path.read_text())
+    assert a.resources == len(a.path.read_text().splitlines()) == truth["resources"]
+    assert set(truth["defects_not_held_by_format"]) < set(DEFECT_KINDS)
 
 
 def test_ndjson_resources_pass_the_r4b_models_and_use_only_mapped_codes(tmp_path):

@@ -44,6 +44,11 @@ from ..patients import codes
 from ..patients.fhir import LONGEST_DIMENSION, MCODE, RELATED_CONDITION, years_between
 from .synthetic import RDF_TYPE, PatientRecord
 
+#: Defect kinds (synthetic.DEFECT_KINDS) FHIR cannot hold: the NDJSON form writes those patients without them
+#: (docs/cohorts.md). A lesion site that is a histology is held when that histology has a code of its own.
+DEFECTS_NOT_HELD = ("diagnosis-date-not-date", "two-diagnosis-dates", "size-not-number", "ecog-out-of-range",
+                    "serosal-not-boolean", "lesion-untyped")
+
 LOINC = "http://loinc.org"
 UCUM = "http://unitsofmeasure.org"
 ECOG_CODE, TUMOR_SIZE_CODE = "89247-1", "21889-1"

@@ -403,7 +403,9 @@ def generate(n: int, out: Path, seed: int = 1, fmt: str = "ttl",
         fh.write("".join(buf))
     truth["triples"] = triples
     if fmt == "ndjson":
-        truth["resources"] = lines
+        from .mcode import DEFECTS_NOT_HELD
+
+        truth["resources"], truth["defects_not_held_by_format"] = lines, list(DEFECTS_NOT_HELD)
     truth["lesion_count_histogram"] = dict(sorted(truth["lesion_count_histogram"].items()))
     truth["organ_count_histogram"] = dict(sorted(truth["organ_count_histogram"].items()))
     tpath = truth_path_for(out)
