@@ -105,3 +105,21 @@ def label(term: URIRef) -> str:
     """A readable name of a term from its local name (``skg:AdrenalGland`` → ``adrenal gland``)."""
     local = str(term).removeprefix(str(SKG))
     return re.sub(r"(?<=[a-z])(?=[A-Z])", " ", local).lower()
+
+
+@lru_cache(maxsize=None)
+def codings_for(term: URIRef, related: bool = False) -> list[tuple[str, str]]:
+    """The FHIR codings (``system``, ``code``) that the reader maps back to ``term`` alone, exactMatch rows
+    before closeMatch rows; with ``related``, the relatedMatch rows (a disorder code for a site) instead.
+    Empty when no row of a mapping set with a FHIR system names the term."""
+    found = []
+    for system, namespace in sorted(FHIR_SYSTEMS.items()):
+        for code, rows in _rows().items():
+            if not str(code).startswith(namespace):
+                continue
+            local = str(code)[len(namespace):]
+            for row_term, predicate in rows:
+                wanted = predicate == SKOS.relatedMatch if related else predicate in _TERM_PREDICATES
+                if row_term == term and wanted and terms_for_coding(system, local, related) == {term}:
+                    found.append((predicate != SKOS.exactMatch, system, local))
+    return [(system, local) for _, system, local in sorted(found)]
