@@ -46,6 +46,7 @@ def _checked(graph: Graph, knowledge: Graph, terms: Graph, judge: Judge) -> int:
         except ReasonerError:
             continue
         ok += patient_subgraph(graph, patient)
+    ok = recommend.with_verdicts(ok, knowledge)  # what the per-patient path judges over (patients not assessed yet)
     expected = matching.rows_of(recommend.recommend(ok, knowledge, "compiled", terms=terms, with_evidence=False))
     got = [row for patient in patients_in(ok) for row in judge.rows(ok, patient, classifier.classify(ok, [patient])[patient])]
     assert got == expected
