@@ -3,9 +3,9 @@
     .venv/bin/python bench/cohort_recommend.py --sizes 1000,10000 [--sample 100] [--timeout 600]
 
 Per size: a synthetic cohort (``cohort generate``, seed 1, Turtle, into ``bench/out/``) is matched
-by ``sarcoma-kg cohort recommend FILE -o rows.csv`` (2 workers), measured from outside: wall time
-and peak memory (the largest sum of RSS over the process tree, ``run.rss_tree``), with the phases
-it prints. Then the first ``--sample`` patients are classified by chunked HermiT (chunks of 20, 2
+by ``sarcoma-kg cohort recommend FILE -o rows.csv`` (2 workers), measured from outside: wall time,
+CPU time of the whole process tree, peak memory (the largest sum of RSS over the process tree,
+``run.rss_tree``), the load average before and after, with the phases it prints. Then the first ``--sample`` patients are classified by chunked HermiT (chunks of 20, 2
 workers: the reasoners module's path) and compared with the compiled classifier class by class,
 and the HermiT recommendation statuses (applies / to confirm / does not apply, the "cannot tell"
 re-run by HermiT too) with the rows written. Appends to ``bench/out/recommend.jsonl``.
@@ -16,6 +16,8 @@ from __future__ import annotations
 import argparse
 import csv
 import json
+import os
+import resource
 import sys
 import time
 from pathlib import Path
@@ -42,7 +44,7 @@ def sample_graph(cohort: Path, n: int) -> Graph:
 
 def check_sample(cohort: Path, rows_path: Path, n: int) -> dict:
     from sarcoma_kg.cohort.matching import status_of
-    from sarcoma_kg.cohort.report import with_compiled_verdicts
+    from sarcoma_kg.patients.compiled import with_compiled_verdicts
     from sarcoma_kg.errors import ReasonerError
     from sarcoma_kg.rdf import knowledge_graph, ontology_graph, patients_in
     from sarcoma_kg.reasoning import compiled, reasoners, recommend
@@ -99,8 +101,13 @@ def main() -> None:
         if not cohort.exists():
             generate(size, cohort, seed=1)
         rows = out / f"recommend-{size}.csv"
+        before, load = resource.getrusage(resource.RUSAGE_CHILDREN), os.getloadavg()
         run = measure([sys.executable, "-c", CLI, "cohort", "recommend", str(cohort), "-o", str(rows)], args.timeout)
-        record = {"patients": size, "wall_s": run["wall"] and round(run["wall"], 1), "peak_mib": round(run["peak"] / 2**20),
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)  # the whole process tree
+        record = {"patients": size, "wall_s": run["wall"] and round(run["wall"], 1), "cpu_s": round(cpu, 1),
+                  "peak_mib": round(run["peak"] / 2**20), "load_before": [round(x, 1) for x in load],
+                  "load_after": [round(x, 1) for x in os.getloadavg()], "at": time.strftime("%H:%M:%S", time.gmtime()),
                   "ok": run["ok"], "phases": run.get("phases"), "error": run.get("error")}
         if run["ok"] and args.sample:
             record["hermit_check"] = check_sample(cohort, rows, min(args.sample, size))

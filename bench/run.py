@@ -22,6 +22,7 @@ import argparse
 import csv
 import os
 import subprocess
+import tempfile
 import sys
 import time
 from pathlib import Path
@@ -53,17 +54,20 @@ def rss_tree(pid: int) -> int:
 
 def measure(cmd: list[str], timeout: float, env=None) -> dict:
     t0 = time.perf_counter()
-    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, env=env)
-    peak = 0
-    while proc.poll() is None:
-        peak = max(peak, rss_tree(proc.pid))
-        if time.perf_counter() - t0 > timeout:
-            proc.kill()
-            proc.wait()
-            return {"ok": False, "error": f"timeout after {timeout:.0f} s", "wall": None, "peak": peak}
-        time.sleep(0.05)
-    wall = time.perf_counter() - t0
-    err = proc.stderr.read()
+    # stderr to a file, not a pipe: a child that logs more than the pipe holds would block on it
+    with tempfile.TemporaryFile("w+", encoding="utf-8") as log:
+        proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=log, text=True, env=env)
+        peak = 0
+        while proc.poll() is None:
+            peak = max(peak, rss_tree(proc.pid))
+            if time.perf_counter() - t0 > timeout:
+                proc.kill()
+                proc.wait()
+                return {"ok": False, "error": f"timeout after {timeout:.0f} s", "wall": None, "peak": peak}
+            time.sleep(0.05)
+        wall = time.perf_counter() - t0
+        log.seek(0)
+        err = log.read()
     phases = next((line for line in err.splitlines() if line.startswith("phases")), "")
     causes = [line.strip() for line in err.splitlines() if "Caused by" in line or "Exception in" in line]
     return {"ok": proc.returncode in (0, 1), "wall": wall, "peak": peak, "phases": phases, "causes": causes[-1:],

@@ -81,3 +81,18 @@ def test_jsonl_rows_carry_every_field(cohort, tmp_path):
     matching.recommend_cohort(cohort, out=out, fmt="jsonl", workers=1)
     first = json.loads(out.read_text(encoding="utf-8").splitlines()[0])
     assert set(first) == set(matching.FIELDS)
+
+
+def test_a_record_that_does_not_parse_is_reported_and_the_others_are_matched(tmp_path):
+    good = tmp_path / "one.ttl"
+    generate(1, good, seed=7)
+    text = good.read_text(encoding="utf-8")
+    bad = tmp_path / "two.ttl"
+    bad.write_text(text + "ex:Broken a skg:Patient ;\n    skg:ageAtDiagnosisYears \"unclosed .\n", encoding="utf-8")
+    out = tmp_path / "rows.csv"
+    result = CliRunner().invoke(main, ["cohort", "recommend", str(bad), "-o", str(out), "--workers", "1"])
+    assert result.exit_code == 2
+    assert "two.ttl" in result.output and "Broken" in result.output
+    with open(out, encoding="utf-8") as fh:
+        patients = {r["patient"] for r in csv.DictReader(fh)}
+    assert len(patients) == 1 and not any("Broken" in p for p in patients)

@@ -155,7 +155,8 @@ def cohort_recommend_command(file: Path, output: Path | None, fmt: str, workers:
     """Match every patient of a cohort (Turtle or N-Triples, grouped by patient as `cohort generate`
     writes it) to every recommendation with the compiled classifier; a summary per recommendation
     goes to stderr. Exit 1 when some patient could not be classified (an error row names why), 2
-    for malformed input or a file without any skg:Patient."""
+    for malformed input, a file without any skg:Patient, or records left out (they do not parse, or
+    state something a patient record may not say: reported, the others matched)."""
     from ..cohort.matching import recommend_cohort, write_summary
 
     with _progress_over(file, "matching") as progress:
@@ -166,4 +167,8 @@ def cohort_recommend_command(file: Path, output: Path | None, fmt: str, workers:
                 with open(target, encoding="utf-8") as fh:
                     shutil.copyfileobj(fh, sys.stdout)
     click.echo(write_summary(result), err=True, nl=False)
+    for message in result.input_errors:
+        click.echo(f"error: {message}", err=True)
+    if result.input_errors:
+        sys.exit(EXIT_INPUT)
     sys.exit(EXIT_NONCONFORMANT if result.errors else EXIT_OK)

@@ -1,21 +1,30 @@
 """``cohort recommend``: every patient of a registry file matched to every recommendation, in chunks.
 
 The file is cut into chunks of whole patients (:func:`~sarcoma_kg.cohort.run.iter_chunks`, as for
-``cohort validate``); worker processes run, per chunk, the verdict derivation over the compiled
-SHACL path (:mod:`.report`) and then the per-patient path of ``recommend`` (the compiled
-classifier, the recommendations judged: the same function, so the same answers) and render one row per patient × recommendation. At most ``workers + 1``
-chunks are in flight, so memory is bounded by the chunk size, not the file.
+``cohort validate``); worker processes, per chunk:
+
+1. check the chunk as ``cohort validate`` does (:func:`~sarcoma_kg.cohort.run.check_chunk`: records
+   that do not parse and statements a patient record may not make are left out and reported; the
+   compiled SHACL program runs once over the whole chunk) and write back each patient's verdicts and
+   derived facts from its criteria results (:mod:`.written_back`);
+2. classify each patient with the compiled classifier (over the patient's own subgraph);
+3. judge every recommendation once per signature of what the judgement reads, and fill in each
+   patient's own facts (:mod:`.judgements`);
+
+and render one row per patient × recommendation. At most ``workers + 1`` chunks are in flight, so
+memory is bounded by the chunk size (and the judgement templates met, few), not the file.
 
 Rows (:data:`FIELDS`): ``status`` is ``applies``, ``to confirm`` (it would apply if every "cannot
 tell" verdict turned out "meets": the reason names what to record) or ``does not apply``;
-``to_confirm`` lists the conditions the graph does not check, left to the clinician. A chunk the
-classifier refuses or finds inconsistent is matched again patient by patient, and the patients
-that fail get one ``error`` row with the message.
+``to_confirm`` lists the conditions the graph does not check, left to the clinician. A patient the
+classifier refuses or finds inconsistent gets one ``error`` row with the message; the others are
+matched all the same.
 """
 
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
 import multiprocessing
 import os
@@ -31,13 +40,16 @@ from rdflib import Graph
 from .. import rdf
 from ..errors import InputError, ReasonerError
 from ..rdf import patients_in
-from ..patients.compiled import with_compiled_verdicts
+from . import run
+from .judgements import Judge, status_of
 from .run import PATIENT, cohort_format, iter_chunks, render_rows
+from .written_back import with_written_back
 
 FIELDS = ("patient", "recommendation", "notation", "status", "target", "reason", "to_confirm")
 STATUSES = ("applies", "to confirm", "does not apply", "error")
-#: Bytes of patient data per chunk (about 200 generated patients: both workers busy from a few hundred patients on).
-DEFAULT_CHUNK_BYTES = 1 << 18
+#: Bytes of patient data per chunk (about 100 generated patients): the organ-site count criteria
+#: queries grow faster than linearly with the chunk (bench/README.md), the rest does not care.
+DEFAULT_CHUNK_BYTES = 120_000
 
 
 @dataclass
@@ -49,8 +61,11 @@ class ChunkMatch:
     counts: Counter = field(default_factory=Counter)      # (notation, status) -> patients
     why: Counter = field(default_factory=Counter)         # (notation, reason) for "to confirm"
     errors: int = 0
-    parse_s: float = 0.0
-    match_s: float = 0.0
+    input_errors: list = field(default_factory=list)      # records left out, statements refused
+    parse_s: float = 0.0       # the records read
+    check_s: float = 0.0       # compiled SHACL, verdicts and derived facts written back
+    classify_s: float = 0.0
+    match_s: float = 0.0       # recommendations judged, rows rendered
     error: str | None = None
 
 
@@ -65,29 +80,23 @@ class CohortMatch:
     why: Counter = field(default_factory=Counter)
     notations: list = field(default_factory=list)
     timings: dict = field(default_factory=dict)
+    input_errors: list = field(default_factory=list)
 
 
 _STATE: dict = {}
 
 
-def _init_worker(fmt: str) -> None:
+def _init_worker(fmt: str, check_setup: tuple) -> None:
     from ..reasoning import compiled
-    from ..reasoning.recommend import recommendations
 
     _STATE.clear()
     _STATE["fmt"] = fmt
+    run.init_worker(*check_setup)
     knowledge = rdf.knowledge_graph()
     terms = rdf.ontology_graph()
-    _STATE["knowledge"], _STATE["terms"] = knowledge, terms
-    compiled.classifier_for(terms)  # from the cache written by the parent
-    _STATE["recommendations"] = recommendations(knowledge)
-
-
-def status_of(result) -> str:
-    """A recommendation result's status in words."""
-    if result.applies:
-        return "applies"
-    return "to confirm" if result.may_apply else "does not apply"
+    _STATE["knowledge"] = knowledge
+    _STATE["classifier"] = compiled.classifier_for(terms)  # from the cache the parent wrote
+    _STATE["judge"] = Judge(knowledge, terms)
 
 
 def rows_of(results) -> list[tuple]:
@@ -100,87 +109,70 @@ def rows_of(results) -> list[tuple]:
     return rows
 
 
-def _match(graph: Graph) -> list:
-    from ..reasoning import recommend
+def _parsed(chunk, out: ChunkMatch) -> tuple[Graph, list[str], list[tuple]]:
+    """(graph of the chunk's admissible records, input errors, compiled SHACL results)."""
+    t = time.perf_counter()
+    data, fmt, input_errors = run.admissible(chunk)
+    graph = Graph()
+    graph.parse(data=data, format="nt" if fmt == "nt" else "turtle")
+    out.parse_s = time.perf_counter() - t
+    checked = run.check_chunk(dataclasses.replace(chunk, data=data, fmt=fmt))
+    if checked.error is not None:
+        raise SyntaxError(checked.error)
+    return graph, input_errors, checked.results
 
-    return recommend.recommend(graph, _STATE["knowledge"], "compiled", terms=_STATE["terms"], with_evidence=False)
 
-
-def _match_one_by_one(graph: Graph) -> tuple[list, list[tuple]]:
-    """The results of each patient of ``graph`` (verdicts written back) alone, and an error row
-    for each patient the classifier refuses or finds inconsistent."""
-    from ..reasoning.reasoners import patient_subgraph
-
-    results, errors = [], []
+def _rows(graph: Graph, out: ChunkMatch) -> list[tuple]:
+    """Every patient's rows, or his one error row."""
+    classifier, judge = _STATE["classifier"], _STATE["judge"]
+    rows: list[tuple] = []
     for patient in patients_in(graph):
+        t = time.perf_counter()
         try:
-            results.extend(_match(patient_subgraph(graph, patient)))
+            classes = classifier.classify(graph, [patient])[patient]
         except ReasonerError as exc:
-            errors.append((str(patient), "", "", "error", "", str(exc), ""))
-    return results, errors
-
-
-def _match_without_failures(graph: Graph) -> tuple[list, list[tuple]]:
-    """Find the patients the classifier fails on, one by one (classification only, cheap), then
-    match the others together; one by one if that still fails."""
-    from ..reasoning import compiled
-    from ..reasoning.reasoners import patient_subgraph
-
-    classifier = compiled.classifier_for(_STATE["terms"])
-    rest, errors = Graph(), []
-    for patient in patients_in(graph):
-        own = patient_subgraph(graph, patient)
-        try:
-            classifier.classify(own, [patient])
-        except ReasonerError as exc:
-            errors.append((str(patient), "", "", "error", "", str(exc), ""))
+            rows.append((str(patient), "", "", "error", "", str(exc), ""))
+            out.errors += 1
             continue
-        rest += own
-    try:
-        return (_match(rest) if len(rest) else []), errors
-    except ReasonerError:
-        results, more = _match_one_by_one(rest)
-        return results, errors + more
+        finally:
+            out.classify_s += time.perf_counter() - t
+        rows.extend(judge.rows(graph, patient, classes))
+    return rows
 
 
 def match_chunk(chunk) -> ChunkMatch:
     out = ChunkMatch(chunk.index, chunk.end_offset)
     t0 = time.perf_counter()
-    graph = Graph()
     try:
-        graph.parse(data=chunk.data, format="nt" if chunk.fmt == "nt" else "turtle")
-    except Exception as exc:  # rdflib raises several unrelated exception types
-        out.error = str(rdf.syntax_error(chunk.path, chunk.fmt, exc, line_offset=chunk.first_line - 1 - chunk.header_lines))
+        graph, out.input_errors, results = _parsed(chunk, out)
+    except (SyntaxError, ValueError) as exc:  # no record of the chunk parses
+        out.error = str(rdf.syntax_error(chunk.path, chunk.fmt, exc, default_line=chunk.first_line,
+                                         line_offset=chunk.first_line - 1 - chunk.header_lines))
         return out
+    graph = with_written_back(graph, _STATE["knowledge"], results)
     t1 = time.perf_counter()
-    graph = with_compiled_verdicts(graph, _STATE["knowledge"])
-    try:
-        results, errors = _match(graph), []
-    except ReasonerError:
-        results, errors = _match_without_failures(graph)
-    rows = rows_of(results) + errors
-    out.patients = len(results) + len(errors)
-    out.errors = len(errors)
+    out.check_s = t1 - t0 - out.parse_s
+    rows = _rows(graph, out)
+    out.patients = len(patients_in(graph))
     for row in rows:
         out.counts[(row[2], row[3])] += 1
         if row[3] == "to confirm":
             out.why[(row[2], row[5].rsplit("; would apply if", 1)[-1].strip())] += 1
     out.text = render_rows(rows, _STATE["fmt"], FIELDS)
-    out.parse_s, out.match_s = t1 - t0, time.perf_counter() - t1
+    out.match_s = time.perf_counter() - t1 - out.classify_s
     return out
-
-
 
 
 def _outputs(path: Path, in_fmt: str, fmt: str, workers: int, chunk_bytes: int):
     chunks = iter_chunks(path, in_fmt, chunk_bytes, record_class=PATIENT)
+    setup = (fmt, run.patient_check_setup(fmt, keep=True))
     if workers <= 1:
-        _init_worker(fmt)
+        _init_worker(*setup)
         for chunk in chunks:
             yield match_chunk(chunk)
         return
     ctx = multiprocessing.get_context("fork")
-    with ctx.Pool(workers, initializer=_init_worker, initargs=(fmt,)) as pool:
+    with ctx.Pool(workers, initializer=_init_worker, initargs=setup) as pool:
         pending: deque = deque()
         for chunk in chunks:
             pending.append(pool.apply_async(match_chunk, (chunk,)))
@@ -217,7 +209,7 @@ def recommend_cohort(path, out=None, fmt: str = "csv", workers: int = 2,
         if fmt == "csv":
             csv.writer(handle, lineterminator="\n").writerow(FIELDS)
     try:
-        parse_s = match_s = 0.0
+        phases = Counter()
         for chunk in _outputs(path, in_fmt, fmt, workers, chunk_bytes):
             if chunk.error is not None:
                 raise InputError(chunk.error)
@@ -226,7 +218,9 @@ def recommend_cohort(path, out=None, fmt: str = "csv", workers: int = 2,
             result.errors += chunk.errors
             result.counts.update(chunk.counts)
             result.why.update(chunk.why)
-            parse_s, match_s = parse_s + chunk.parse_s, match_s + chunk.match_s
+            result.input_errors.extend(chunk.input_errors)
+            phases.update(parse_s=chunk.parse_s, check_s=chunk.check_s, classify_s=chunk.classify_s,
+                          match_s=chunk.match_s)
             if handle is not None:
                 handle.write(chunk.text)
             if progress is not None:
@@ -243,7 +237,7 @@ def recommend_cohort(path, out=None, fmt: str = "csv", workers: int = 2,
             handle.close()
         if partial is not None and os.path.exists(partial):
             os.unlink(partial)
-    result.timings = {"parse_s": parse_s, "match_s": match_s, "wall_s": time.perf_counter() - started}
+    result.timings = {**phases, "wall_s": time.perf_counter() - started}
     return result
 
 
@@ -259,8 +253,9 @@ def write_summary(result: CohortMatch, top: int = 3) -> str:
         for n, why in reasons[:top]:
             buf.write(f"      to confirm ({n}): {why}\n")
     t = result.timings
-    buf.write(f"phases parse={t.get('parse_s', 0):.2f} match={t.get('match_s', 0):.2f} "
-              f"wall={t.get('wall_s', 0):.2f} (parse and match summed over workers)\n")
+    buf.write(f"phases parse={t.get('parse_s', 0):.2f} check={t.get('check_s', 0):.2f} "
+              f"classify={t.get('classify_s', 0):.2f} match={t.get('match_s', 0):.2f} wall={t.get('wall_s', 0):.2f} "
+              "(all but wall summed over workers)\n")
     return buf.getvalue()
 
 

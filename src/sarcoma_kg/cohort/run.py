@@ -302,7 +302,7 @@ class ChunkOutput:
 _STATE: dict = {}
 
 
-def _init_worker(reference: bytes, programs: tuple[Program, Program], encoder: Encoder,
+def init_worker(reference: bytes, programs: tuple[Program, Program], encoder: Encoder,
                  definitions: list[Definition], outcomes: dict[str, str], fmt: str = "csv", keep: bool = True,
                  record_class: str | None = PATIENT, patient_records: bool = True) -> None:
     """``programs``: (with the reference data's subclass closure, without); ``fmt``: how rows are
@@ -634,22 +634,8 @@ def validate_cohort(path, out=None, fmt: str = "csv", workers: int = 2,
         chunk_bytes = 2_000_000 if in_fmt == "ttl" else 6_000_000
     t_start = time.perf_counter()
     patient_records = shapes is None  # the project's rules: a patient record may not change them
-    shapes = shapes if shapes is not None else patient_shapes()
-    # the cache key of the reference data: its files' content for the project's own (the N-Triples
-    # bytes carry blank-node labels that change with every parse), the bytes for any other
-    reference_key = (rdf.cache_key("reference", [*resources.ontology_files(), *resources.kb_files()])
-                     if reference is None else hashlib.sha256(reference).hexdigest())
-    reference = reference if reference is not None else reference_data()
-    ref_store = ox.Store()
-    ref_store.bulk_load(reference, format=ox.RdfFormat.N_TRIPLES)
-    # the project's shapes cached; one's own compiled afresh (results name the caller's blank nodes)
-    programs = _cached_programs(shapes, reference_key, ref_store) if patient_records else _programs(shapes, ref_store)
-    encoder = Encoder(lexical=programs[0].lexical)
-    encoded_reference = encoder.fix(programs[0].constants | programs[1].constants, reference)
-    definitions = _definitions(shapes, ref_store)
-    outcomes = criterion_outcomes(shapes)
-    record_classes = tuple(subclass_closure(ref_store, record_class)) if record_class else ()
-    del ref_store
+    (encoded_reference, programs, encoder, definitions, outcomes,
+     record_classes) = _prepare(shapes, reference, record_class)
     result = CohortResult(all_results=[] if collect else None, all_rows=[] if collect else None,
                           all_report=[] if collect else None)
     result.timings["setup_s"] = time.perf_counter() - t_start
@@ -666,6 +652,35 @@ def validate_cohort(path, out=None, fmt: str = "csv", workers: int = 2,
     _check_edges(path, result, out, outcomes, programs[0])
     result.timings["wall_s"] = time.perf_counter() - t_start
     return result
+
+
+def _prepare(shapes: Graph | None, reference: bytes | None, record_class: str | None) -> tuple:
+    """(encoded reference data, programs, encoder, definitions, criterion outcomes, record classes):
+    what the workers need, from ``shapes`` (the project's patient shapes when None) and
+    ``reference`` (the ontology + knowledge base when None)."""
+    patient_records = shapes is None
+    shapes = shapes if shapes is not None else patient_shapes()
+    # the cache key of the reference data: its files' content for the project's own (the N-Triples
+    # bytes carry blank-node labels that change with every parse), the bytes for any other
+    reference_key = (rdf.cache_key("reference", [*resources.ontology_files(), *resources.kb_files()])
+                     if reference is None else hashlib.sha256(reference).hexdigest())
+    reference = reference if reference is not None else reference_data()
+    ref_store = ox.Store()
+    ref_store.bulk_load(reference, format=ox.RdfFormat.N_TRIPLES)
+    # the project's shapes cached; one's own compiled afresh (results name the caller's blank nodes)
+    programs = _cached_programs(shapes, reference_key, ref_store) if patient_records else _programs(shapes, ref_store)
+    encoder = Encoder(lexical=programs[0].lexical)
+    encoded_reference = encoder.fix(programs[0].constants | programs[1].constants, reference)
+    definitions = _definitions(shapes, ref_store)
+    record_classes = tuple(subclass_closure(ref_store, record_class)) if record_class else ()
+    return encoded_reference, programs, encoder, definitions, criterion_outcomes(shapes), record_classes
+
+
+def patient_check_setup(fmt: str = "csv", keep: bool = True) -> tuple:
+    """The arguments of a worker (:func:`init_worker`) that checks patient records against the
+    project's shapes, chunk by chunk (:func:`check_chunk`), as ``cohort validate`` does."""
+    encoded_reference, programs, encoder, definitions, outcomes, _ = _prepare(None, None, PATIENT)
+    return encoded_reference, programs, encoder, definitions, outcomes, fmt, keep, PATIENT, True
 
 
 def _regrouped(path, in_fmt, workers, setup, chunk_bytes, record_classes, result, reason, consume, collect):
@@ -830,18 +845,18 @@ def _swapped(quads, swap: set):
 
 
 def _run(path, in_fmt, workers, setup: tuple, chunk_bytes, whole, regroup_dir=None, patient_classes=(), notes=None):
-    """Chunk outputs in file order; ``setup`` is _init_worker's arguments."""
+    """Chunk outputs in file order; ``setup`` is init_worker's arguments."""
     if regroup_dir is not None:
         chunks = regroup(path, in_fmt, regroup_dir, patient_classes=patient_classes, encoder=setup[2], notes=notes)
     else:
         chunks = iter_chunks(path, in_fmt, chunk_bytes, whole=whole, record_class=setup[7] or PATIENT)
     if workers <= 1:
-        _init_worker(*setup)
+        init_worker(*setup)
         for chunk in chunks:
             yield check_chunk(chunk)
         return
     ctx = multiprocessing.get_context("fork")
-    with ctx.Pool(workers, initializer=_init_worker, initargs=setup) as pool:
+    with ctx.Pool(workers, initializer=init_worker, initargs=setup) as pool:
         pending: deque = deque()
         for chunk in chunks:
             pending.append(pool.apply_async(check_chunk, (chunk,)))
