@@ -1,8 +1,8 @@
 """The patient shapes and the graph they run on.
 
 :func:`run_shapes` runs the structural and criteria shapes (``shapes/patient-structure.ttl``,
-``shapes/patient-criteria.ttl``) with pySHACL over a :func:`data_graph`: the patient data merged
-with the knowledge context (:func:`knowledge_context`: ontology + knowledge base, which hold the
+``shapes/patient-criteria.ttl``) with pySHACL over a :func:`data_graph`: the patient data beside
+the knowledge context (:func:`knowledge_context`: ontology + knowledge base, which hold the
 definitions, their criteria and the anatomy and histology hierarchies). No inference is run.
 """
 
@@ -15,6 +15,7 @@ from rdflib import Graph
 from .. import resources
 from ..namespaces import bind_prefixes
 from ..rdf import PreparedQueryGraph, knowledge_graph, load
+from ..union import union
 
 
 @lru_cache(maxsize=1)
@@ -41,13 +42,11 @@ def shape_graph() -> Graph:
 
 
 def data_graph(patients: Graph, knowledge: Graph) -> Graph:
-    """The SHACL data graph: patient triples merged with the ontology and knowledge base."""
-    merged = PreparedQueryGraph()
+    """The SHACL data graph: the patient triples and the ontology and knowledge base, as one
+    read-only graph (:func:`~sarcoma_kg.union.union`: neither graph is copied, neither may change
+    while it is read)."""
+    merged = union(knowledge, patients, graph_class=PreparedQueryGraph)
     bind_prefixes(merged)
-    for triple in knowledge:
-        merged.add(triple)
-    for triple in patients:
-        merged.add(triple)
     return merged
 
 
