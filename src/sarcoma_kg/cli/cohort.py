@@ -36,18 +36,28 @@ def cohort_generate_command(n: int, seed: int, fmt: str, output: Path) -> None:
 
 
 @contextmanager
-def _progress_over(file: Path, label: str):
-    """A progress bar on stderr over the bytes of ``file``; yields the callback the cohort runs
-    call with (bytes done, total)."""
-    total = max(file.stat().st_size, 1) if file.exists() else 1
-    with click.progressbar(length=total, label=label, file=sys.stderr) as bar:
+def progress_over(files: Path | list[Path], label: str):
+    """A progress bar on stderr as long as the bytes of ``files`` (the files of a folder counted);
+    yields the callback the runs call with (done, total) in units of their own: the bar moves to
+    the same fraction of its length."""
+    paths = [files] if isinstance(files, Path) else files
+    length = max(sum(_size(p) for p in paths), 1)
+    with click.progressbar(length=length, label=label, file=sys.stderr) as bar:
         state = {"done": 0}
 
-        def progress(done: int, _total: int) -> None:
-            bar.update(done - state["done"])
-            state["done"] = done
+        def progress(done: int, total: int) -> None:
+            at = done * length // max(total, 1)
+            bar.update(at - state["done"])
+            state["done"] = at
 
         yield progress
+
+
+def _size(path: Path) -> int:
+    """The bytes of a file, or of the files under a folder (0 for what does not exist)."""
+    if path.is_dir():
+        return sum(f.stat().st_size for f in path.rglob("*") if f.is_file())
+    return path.stat().st_size if path.exists() else 0
 
 
 def run_cohort_validation(file: Path, output: Path | None, fmt: str, workers: int, results: Path | None,
@@ -63,7 +73,7 @@ def run_cohort_validation(file: Path, output: Path | None, fmt: str, workers: in
         load(shapes_files)  # malformed Turtle: InputError naming file and line
         shapes = load_shapes(shapes_files)  # the same graph, literals as written
 
-    with _progress_over(file, "validating") as progress:
+    with progress_over(file, "validating") as progress:
         with tempfile.TemporaryDirectory() as tmp:
             target = output if output is not None else Path(tmp) / f"verdicts.{fmt}"
             if file.suffix.lower() in (".json", ".ndjson"):  # FHIR: read once, checked as N-Triples
@@ -140,7 +150,7 @@ def cohort_recommend_command(file: Path, output: Path | None, fmt: str, workers:
     for malformed input or a file without any skg:Patient."""
     from ..cohort.matching import recommend_cohort, write_summary
 
-    with _progress_over(file, "matching") as progress:
+    with progress_over(file, "matching") as progress:
         with tempfile.TemporaryDirectory() as tmp:
             target = output if output is not None else Path(tmp) / f"recommendations.{fmt}"
             result = recommend_cohort(file, out=target, fmt=fmt, workers=workers, progress=progress)
