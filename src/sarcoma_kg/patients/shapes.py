@@ -14,7 +14,7 @@ from rdflib import Graph
 
 from .. import resources
 from ..namespaces import bind_prefixes
-from ..rdf import PreparedQueryGraph, knowledge_graph, load
+from ..rdf import PreparedQueryGraph, cached_graph, knowledge_graph, load
 from ..union import union
 
 
@@ -37,8 +37,10 @@ def knowledge_context(fresh: bool = False) -> Graph:
 def shape_graph() -> Graph:
     """The patient shapes (shapes/patient-structure.ttl and shapes/patient-criteria.ttl).
 
-    Loaded once per process and shared: do not modify it."""
-    return load(resources.shape_files("patient-"))
+    Loaded once per process (from the cache folder when it holds them: :func:`~sarcoma_kg.rdf.cached_graph`)
+    and shared: do not modify it."""
+    files = resources.shape_files("patient-")
+    return cached_graph("patient-shapes", files, lambda: load(files))
 
 
 def data_graph(patients: Graph, knowledge: Graph) -> Graph:
