@@ -106,6 +106,9 @@ def _report_graph(found: list) -> Graph:
                 report.add((node, SH.value, from_oxigraph(r.value)))
             if r.message:
                 report.add((node, SH.resultMessage, Literal(r.message)))
+            if r.constraint is not None:
+                report.add((node, SH.sourceConstraint, URIRef(r.constraint) if "://" in r.constraint
+                            or r.constraint.startswith("urn:") else BNode(r.constraint)))
     return report
 
 
