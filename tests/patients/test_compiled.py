@@ -58,8 +58,8 @@ def test_the_inputs_are_found():
 @pytest.mark.parametrize("path", INPUTS, ids=[f"{p.parent.name}/{p.name}" for p in INPUTS])
 def test_both_engines_give_one_answer_on_every_patient_file(path: Path):
     slow, fast = both([path])
-    assert fast["patients"], f"{path}: no patient validated"
-    assert not fast["errors"], fast["errors"]
+    if not path.name.startswith("error-"):  # an error fixture: both engines refuse it alike
+        assert fast["patients"] and not fast["errors"], f"{path}: {fast['errors']}"
     assert slow == fast
 
 
