@@ -213,6 +213,8 @@ def test_outside_the_population_of_a_definition_on_the_page(tmp_path, knowledge)
     result = validate_paths([path], knowledge=shapes.knowledge_context())
     text = html.answer_html(check.Answer(name="osteo.csv", validation=as_dict(result)), knowledge)
     assert '<td class="verdict v-OutsidePopulation">outside its population</td>' in text
-    assert '<p class="outside">the six-month rule (Ibero-American consensus 2.1, 2.2) is outside this patient' in text
+    assert ('<p class="outside">the Ibero-American consensus six-month rule for synchronous and metachronous '
+            "oligometastatic disease (2.1, 2.2) is outside this patient&#x27;s population like "
+            "definition:IberoAmerican2025: the timing is shown") in text
     row = re.search(r"<tr><th>not checked</th>(.*?)</tr>", text, re.S).group(1)
     assert re.findall(r"<td>(.*?)</td>", row, re.S)[3] == '<ul class="not-checked"></ul>'  # not applied at all

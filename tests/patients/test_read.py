@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from rdflib import Graph
+
+from bad_inputs import BY_NAME
 
 from sarcoma_kg import resources
 from sarcoma_kg.errors import InputError
 from sarcoma_kg.namespaces import EX, SKG, bind_prefixes
-from sarcoma_kg.patients.read import CsvReader, RdfReader, expand, read_patient_file, read_patients, reader_for
+from sarcoma_kg.patients.csv_mapping import CsvReader
+from sarcoma_kg.patients.rdf_reader import RdfReader
+from sarcoma_kg.patients.read import expand, read_patient_file, read_patients, reader_for
 
 TURTLE = """@prefix skg: <https://w3id.org/sarcoma-kg/> . @prefix ex: <https://w3id.org/sarcoma-kg/example/> .
 ex:{name} a skg:Patient ; skg:hasLesion ex:{name}-L1 . ex:{name}-L1 a skg:MetastaticLesion ; skg:hasSite skg:Lung .
@@ -66,3 +72,22 @@ def test_a_file_without_patients_is_named(tmp_path):
     empty.write_text("")
     with pytest.raises(InputError, match=f"{empty}: no skg:Patient"):
         read_patients([empty])
+
+
+def test_a_record_that_does_not_parse_costs_its_patient_only(tmp_path):
+    pf = read_patient_file(BY_NAME["one record does not parse"].write(tmp_path))
+    assert pf.patients == (EX.R1, EX.R3)
+    assert [str(e).rsplit("(", 1)[-1] for e in pf.errors] == ["record ex:R2 left out)"]
+    assert str(pf.errors[0]).startswith(f"{tmp_path / 'one-bad-record.ttl'}:")
+
+
+def test_a_literal_outside_its_lexical_space_stops_the_reading_verbs_at_its_line(tmp_path):
+    path = BY_NAME["full-width digits"].write(tmp_path)
+    with pytest.raises(InputError, match=rf"^{re.escape(str(path))}:5: ex:F1-L1 skg:longestDiameterMm: "):
+        read_patients([path])
+
+
+def test_an_iri_with_a_space_is_an_error_at_its_line(tmp_path):
+    pf = read_patient_file(BY_NAME["space in an IRI"].write(tmp_path))
+    assert pf.patients == (EX.G1,)
+    assert [str(e).split(": ", 1)[0] for e in pf.errors] == [f"{tmp_path / 'space-iri.ttl'}:6"]  # the line that writes the IRI

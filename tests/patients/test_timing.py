@@ -7,7 +7,11 @@ from decimal import Decimal
 
 import pytest
 
-from sarcoma_kg.patients.timing import add_months, months_between, synchronous_window
+from rdflib import Graph, Literal
+from rdflib.namespace import RDF
+
+from sarcoma_kg.namespaces import DEFINITION, SKG
+from sarcoma_kg.patients.timing import add_months, months_between, synchronous_window, timing_rule
 
 D = dt.date
 
@@ -35,3 +39,25 @@ def test_months_between(start, end, expected):
 
 def test_window_comes_from_the_knowledge_base(knowledge_graph):
     assert synchronous_window(knowledge_graph) == 6
+
+
+def test_the_timing_rule_and_its_definitions_are_read_from_the_knowledge_base(knowledge_graph):
+    rule = timing_rule(knowledge_graph)
+    # stated in 2.1 and 2.2, which assume the consensus definition
+    assert (rule.iri, rule.window, rule.definitions) == (DEFINITION["IberoAmerican2025-timing"], 6,
+                                                        (DEFINITION.IberoAmerican2025,))
+
+
+def test_a_rule_no_recommendation_states_does_not_time_patients(knowledge_graph):
+    """A second timing rule (sorted first by IRI) that no recommendation states does not replace the rule
+    the recommendations are evaluated with; once a recommendation that assumes a definition states it, it does."""
+    graph = Graph()
+    graph += knowledge_graph
+    other = DEFINITION["Aaa-timing"]
+    graph.add((other, RDF.type, SKG.TimingRule))
+    graph.add((other, SKG.synchronousWindowMonths, Literal(3)))
+    assert (timing_rule(graph).iri, synchronous_window(graph)) == (DEFINITION["IberoAmerican2025-timing"], 6)
+    graph.add((other, SKG.statedInRecommendation, SKG.SomeRecommendation))
+    graph.add((SKG.SomeRecommendation, SKG.assumesDefinition, DEFINITION.Falk2015))
+    assert (timing_rule(graph).iri, timing_rule(graph).definitions, synchronous_window(graph)) == (
+        other, (DEFINITION.Falk2015,), 3)

@@ -184,3 +184,24 @@ def test_to_confirm_is_its_own_section_naming_the_facts_to_record(results):
     data = render.recommendations_to_json([ra9], "hermit")["patients"][0]
     r22 = next(r for r in data["toConfirm"] if r["notation"] == "2.2")
     assert any("record" in t for t in r22["toConfirm"])
+
+
+def test_the_verdict_in_the_facts_is_that_of_the_definition_the_defined_classes_name(reasoning_terms):
+    from rdflib.namespace import OWL
+
+    from sarcoma_kg.namespaces import DEFINITION, VERDICT
+    from sarcoma_kg.rdf import label
+
+    data = Graph()
+    for definition, verdict in ((DEFINITION.IberoAmerican2025, SKG.Meets), (DEFINITION.Falk2015, SKG.DoesNotMeet)):
+        assessment = VERDICT[f"P--{definition.rsplit('/', 1)[-1]}"]
+        data.add((EX.P, SKG.hasAssessment, assessment))
+        data.add((assessment, SKG.assessedDefinition, definition))
+        data.add((assessment, SKG.verdict, verdict))
+    facts = recommend.facts_in_words(data, reasoning_terms, EX.P)
+    assert facts["Ibero-American OMD verdict"] == [label(reasoning_terms, SKG.Meets)]
+    renamed = Graph()  # the same classes, their axioms naming Falk 2015 instead
+    for s, p, o in reasoning_terms:
+        renamed.add((s, p, DEFINITION.Falk2015 if (p, o) == (OWL.hasValue, DEFINITION.IberoAmerican2025) else o))
+    assert recommend.facts_in_words(data, renamed, EX.P)["Ibero-American OMD verdict"] == [
+        label(reasoning_terms, SKG.DoesNotMeet)]

@@ -1,6 +1,7 @@
-"""The W3C SHACL test suite (core and sparql) through the cohort compiler, in both modes: every
-test is passed or refused with a message naming the feature, never answered wrongly; and at most
-one test is refused (``$shapesGraph``)."""
+"""The W3C SHACL test suite (core and sparql) through the cohort compiler, in every mode (plain,
+cohort, and plain read by the queries for stores holding stand-in literals): every test is passed
+or refused with a message naming the feature, never answered wrongly; and at most one test is
+refused (``$shapesGraph``)."""
 
 import importlib.util
 import sys

@@ -21,7 +21,9 @@ two values. So every literal is classified before it reaches the store:
   ``"lexical form"^^<urn:sarcoma-kg:ill-formed:DATATYPE>``, a literal the store keeps as it is
   and no other literal equals. The compiled Core constraints read the datatype and the value of a
   stand-in (:func:`value_of`); SHACL-SPARQL queries get a variant that reads every variable of an
-  expression through :func:`value_of` (for stores that hold stand-ins); results are decoded.
+  expression through :func:`value_of` (for stores that hold stand-ins), but a variable read as a
+  term (the argument of COUNT, SAMPLE, STR, sameTerm ...: the stand-in itself is right there) and
+  the argument of DATATYPE (:func:`datatype_of`); results are decoded.
 
 Shapes that test lexical forms (``sh:pattern``, ``sh:minLength``, ``sh:maxLength``) make every
 renamed literal a stand-in, so that ``STR()`` sees the lexical form as written.
@@ -81,6 +83,13 @@ def value_of(var: str) -> str:
     dt = f"STR(DATATYPE({var}))"
     return (f"COALESCE(IF(STRSTARTS({dt}, \"{WRITTEN}\"), STRDT(STR({var}), IRI(STRAFTER({dt}, \"{WRITTEN}\"))), "
             f"{var}), {var})")
+
+
+def datatype_of(var: str) -> str:
+    """SPARQL: the datatype of ``var`` as written (a stand-in's is named in its own datatype IRI)."""
+    dt = f"DATATYPE({var})"
+    return (f"IF(STRSTARTS(STR({dt}), \"{WRITTEN}\") || STRSTARTS(STR({dt}), \"{ILL_FORMED}\"), "
+            f"IRI(REPLACE(STR({dt}), \"^urn:sarcoma-kg:[a-z-]+:\", \"\")), {dt})")
 
 
 def _collapse(lexical: str) -> str:

@@ -473,16 +473,21 @@ class Rewriter:
                 self.replace[k] = self.pre.path
         return self.render(sel.start, len(self.t))
 
-    def decoding(self, start: int, end: int, value, selects: list | None = None) -> str:
+    def decoding(self, start: int, end: int, value, selects: list | None = None, datatype=None) -> str:
         """The rendering with each variable of an expression read through ``value`` (a function
-        from a variable to an expression), as in :func:`expression_variables`."""
+        from a variable to an expression), as in :func:`expression_variables`; ``DATATYPE(?x)``
+        replaced by ``datatype`` (a function from a variable to an expression) when given."""
         replace = dict(self.replace)
         for k in expression_variables(self.t, self.root, selects):
-            replace[k] = value(replace.get(k, "?" + self.t[k].var))
+            var = replace.get(k, "?" + self.t[k].var)
+            if datatype is not None and datatype_argument(self.t, k):
+                replace[k - 2], replace[k] = "", datatype(var)   # ( expression ) in place of DATATYPE(?x)
+            else:
+                replace[k] = value(var)
         return render(self.t, self.text, start, end, replace, self.insert_after)
 
-    def decoding_select(self, sel: Select, value) -> str:
-        return self.decoding(sel.start, len(self.t), value, [sel])
+    def decoding_select(self, sel: Select, value, datatype=None) -> str:
+        return self.decoding(sel.start, len(self.t), value, [sel], datatype)
 
     def top_level(self, sel: Select) -> None:
         """The focus restriction of the outermost group, and the projection of ?this."""
@@ -532,11 +537,60 @@ def render(tokens: list[Token], text: str, start: int, end: int, replace: dict |
     return "".join(parts)
 
 
+#: Aggregates that read their argument as a term: a stand-in counts (and is sampled) as the one
+#: literal it stands for.
+TERM_AGGREGATES = ("COUNT", "SAMPLE")
+#: Functions (SPARQL 1.1 §17.4.2) that read their argument as a term: the lexical form of a
+#: stand-in is the form as written, a stand-in is a literal, and two stand-ins are the same term
+#: exactly when the literals they stand for are. A decoded value would be the store's canonical
+#: term instead (``STR`` of ``"012"^^xsd:integer`` read as ``"12"``, ``"12"^^xsd:int`` and
+#: ``"12"^^xsd:integer`` the same term).
+TERM_FUNCTIONS = ("STR", "LANG", "ISIRI", "ISURI", "ISBLANK", "ISLITERAL")
+
+
+def _call_of(tokens: list[Token], k: int) -> tuple[str, int] | None:
+    """(function name, argument position) when the variable at ``k`` is a whole argument of a call
+    whose other arguments are single tokens (``STR(?x)``, ``COUNT(DISTINCT ?x)``, ``sameTerm(?a, ?b)``)."""
+    if k + 1 >= len(tokens) or tokens[k + 1].text not in (")", ","):
+        return None
+    j, position = k - 1, 0
+    if tokens[j].upper == "DISTINCT":
+        j -= 1
+    while j >= 2 and tokens[j].text == "," and tokens[j - 1].kind in ("var", "iri", "string", "number"):
+        j, position = j - 2, position + 1
+    if j < 1 or tokens[j].text != "(":
+        return None
+    return tokens[j - 1].upper, position
+
+
+def term_argument(tokens: list[Token], k: int) -> bool:
+    """Whether the variable at ``k`` is read as a term: the whole argument of COUNT or SAMPLE
+    (SPARQL 1.1 §18.5.1, Count and Sample), of a :data:`TERM_FUNCTIONS` function, or an argument of
+    sameTerm (§17.4.1.8). Such a variable stays itself in the decoding rendering.
+
+    For COUNT and SAMPLE it must: read through an expression, an unbound ``?x`` is an expression
+    error instead of an unbound argument, and Oxigraph turns the whole aggregate into an error
+    (``COUNT(STR(?x))`` over an OPTIONAL ``?x`` is unbound), so every group with a row lacking
+    ``?x`` would lose its count."""
+    call = _call_of(tokens, k)
+    if call is None:
+        return False
+    name, position = call
+    if name in TERM_AGGREGATES or name in TERM_FUNCTIONS:
+        return position == 0 and tokens[k + 1].text == ")"
+    return name == "SAMETERM"
+
+
+def datatype_argument(tokens: list[Token], k: int) -> bool:
+    """Whether the variable at ``k`` is the whole argument of DATATYPE (§17.4.2.7)."""
+    return _call_of(tokens, k) == ("DATATYPE", 0) and tokens[k + 1].text == ")"
+
+
 def expression_variables(tokens: list[Token], root: Group, selects: list | None = None) -> list[int]:
     """Token indexes of the variables read in expressions (FILTER, BIND, projections, HAVING) of the
     group ``root`` and of every select in it; not those of the patterns of EXISTS, not the target
     of AS, not the argument of BOUND, not an expression that is a single variable (kept as the
-    same term), not GROUP BY and ORDER BY."""
+    same term), not a variable read as a term (:func:`term_argument`), not GROUP BY and ORDER BY."""
     ranges = []
     for g in walk(root):
         ranges += [(r, g.children) for r in g.expr_ranges]
@@ -555,6 +609,8 @@ def expression_variables(tokens: list[Token], root: Group, selects: list | None 
                 continue
             if tokens[k - 1].upper == "AS" or (tokens[k - 1].text == "(" and tokens[k - 2].upper == "BOUND"):
                 continue
+            if term_argument(tokens, k):
+                continue
             out.append(k)
     return out
 
@@ -572,23 +628,26 @@ def parse_select(text: str, prefixes: dict[str, str]) -> tuple[list[Token], Sele
     return tokens, sel
 
 
-def rewrite_select(text: str, prefixes: dict[str, str], pre: Prebinding, value=None) -> Rewritten:
+def rewrite_select(text: str, prefixes: dict[str, str], pre: Prebinding, value=None, datatype=None) -> Rewritten:
     """The SELECT query ``text`` evaluated for every focus node of ``pre`` at once.
 
     ``value`` (optional): a function from a variable to an expression; the ``decoding`` rendering
-    reads every variable of an expression through it (stand-in literals as their values)."""
+    reads every variable of an expression through it (stand-in literals as their values), but
+    those read as terms (:func:`term_argument`); ``datatype`` (optional): a function from a
+    variable to an expression, the ``decoding`` rendering's ``DATATYPE(?x)``."""
     tokens, sel = parse_select(text, prefixes)
     rewriter = Rewriter(tokens, text, pre)
     check_forbidden(tokens, rewriter.bound)
     query = rewriter.run(sel)
     projected = set(pre.focus_vars) | (sel.projected if not sel.star else _in_scope(tokens, sel))
     rewriter.root = sel.where
-    decoding = query if value is None else rewriter.decoding_select(sel, value)
+    decoding = query if value is None else rewriter.decoding_select(sel, value, datatype)
     return Rewritten(query, frozenset(projected), decoding)
 
 
-def rewrite_ask(text: str, prefixes: dict[str, str], pre: Prebinding, value=None) -> Rewritten:
-    """An ASK validator as a SELECT of the (focus, value) pairs for which it is false (§6.3.1)."""
+def rewrite_ask(text: str, prefixes: dict[str, str], pre: Prebinding, value=None, datatype=None) -> Rewritten:
+    """An ASK validator as a SELECT of the (focus, value) pairs for which it is false (§6.3.1);
+    ``value`` and ``datatype`` as in :func:`rewrite_select`."""
     tokens, _ = expand(tokenize(text), prefixes)
     if not tokens or tokens[0].upper != "ASK":
         raise QueryRefused("the validator's sh:ask is not an ASK query")
@@ -611,7 +670,7 @@ def rewrite_ask(text: str, prefixes: dict[str, str], pre: Prebinding, value=None
     head = f"SELECT {' '.join('?' + v for v in pre.focus_vars)} WHERE {{ {pre.pattern} {consts} FILTER NOT EXISTS "
     body = rewriter.render(where.open, where.close + 1)
     rewriter.root = where
-    decoding = body if value is None else rewriter.decoding(where.open, where.close + 1, value)
+    decoding = body if value is None else rewriter.decoding(where.open, where.close + 1, value, datatype=datatype)
     return Rewritten(head + body + " }", frozenset(pre.focus_vars), head + decoding + " }")
 
 

@@ -593,12 +593,13 @@ def reference_data(extra: Graph | None = None) -> bytes:
 
 def patient_shapes() -> Graph:
     """The project's patient shapes (shapes/patient-*.ttl), literals as written; kept in the cache
-    folder, keyed by the files' content (read back with literals as written)."""
-    from ..patients.read import as_written
+    folder, keyed by the files' content and the reader's (read back with literals as written)."""
+    from ..patients.lexical_forms import as_written
 
     files = resources.shape_files("patient")
+    reader = Path(load_shapes.__code__.co_filename)  # the key names the reader's source too
     with as_written():
-        return rdf.cached_graph("patient-shapes-as-written", files, lambda: load_shapes(files))
+        return rdf.cached_graph("patient-shapes-as-written", [*files, reader], lambda: load_shapes(files))
 
 
 COHORT_SUFFIXES = (".ttl", ".turtle", ".nt", ".ntriples")
@@ -746,15 +747,16 @@ def _definitions(shapes: Graph, ref_store: ox.Store) -> list[Definition]:
 
 
 def _programs_key(shapes: Graph, reference_key: str) -> str | None:
-    """The cache key of what is compiled from ``shapes`` against the reference data (the shapes'
-    content and ``reference_key``: never stale), or None when the shapes have no content key."""
+    """The cache key of what is compiled from ``shapes`` against the reference data by this compiler
+    (the shapes' content, ``reference_key`` and :func:`_compiler_key`: never stale), or None when the
+    shapes have no content key."""
     from .. import __version__
 
     try:
         shapes_key = rdf.graph_fingerprint(shapes)
     except ValueError:  # blank nodes in a cycle: no content key, no cache
         return None
-    return hashlib.sha256(f"{__version__}\x00{shapes_key}\x00{reference_key}".encode()).hexdigest()[:32]
+    return hashlib.sha256(f"{__version__}\x00{_compiler_key()}\x00{shapes_key}\x00{reference_key}".encode()).hexdigest()[:32]
 
 
 def _cached(key: str | None, kind: str, build):
@@ -769,6 +771,18 @@ def _encoded(programs: tuple[Program, Program], reference: bytes, ref_store: ox.
     encoder = Encoder(lexical=programs[0].lexical)
     encoded = encoder.fix(programs[0].constants | programs[1].constants, reference)
     return encoder, encoded, reference_facts(ref_store, record_class)
+
+
+def _compiler_key() -> str:
+    """Digest of the source of the modules that make a program: a program compiled by other code
+    (an earlier fix, another checkout sharing the cache directory) is never read back."""
+    from .. import lexical
+    from . import compiler, components, literals, prebinding, sparql_components
+
+    digest = hashlib.sha256()
+    for module in (compiler, components, literals, prebinding, sparql_components, lexical):
+        digest.update(Path(module.__file__).read_bytes())
+    return digest.hexdigest()
 
 
 class _NotGrouped(Exception):

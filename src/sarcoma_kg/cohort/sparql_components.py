@@ -12,7 +12,7 @@ from rdflib import Literal, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, SH
 
 from .compiler import Check, Context, Site, active, combinations, name, parses, refuse
-from .literals import value_of
+from .literals import datatype_of, value_of
 from .prebinding import Prebinding, QueryRefused, rewrite_ask, rewrite_select, select_query
 
 #: Prefixes every query may use without declaring them (as pySHACL does).
@@ -77,7 +77,7 @@ def sparql_constraint(site: Site, constraint) -> list[Check]:
     pre = Prebinding(("this",), site.focus.pattern, current_shape(ctx, site, str(select)), site.path,
                      test=site.focus.test())
     try:
-        rewritten = rewrite_select(str(select), prefixes(ctx, constraint), pre, value_of)
+        rewritten = rewrite_select(str(select), prefixes(ctx, constraint), pre, value_of, datatype_of)
     except QueryRefused as exc:
         raise refuse(ctx, site.shape, f"its sh:sparql {name(ctx.shapes, constraint)}: {exc}") from exc
     query = parses(ctx, site.shape, with_closure(ctx, rewritten.select), "its sh:sparql query")
@@ -169,11 +169,11 @@ def _custom_check(site: Site, component: Component, choice: dict) -> Check:
     try:
         if ask is not None:
             pattern = f"{{ {site.focus.bind()} {site.values()} }}"
-            rewritten = rewrite_ask(text, prefixes(ctx, validator), Prebinding(("this", "value"), pattern, constants,
-                                                                               site.path), value_of)
+            pre = Prebinding(("this", "value"), pattern, constants, site.path)
+            rewritten = rewrite_ask(text, prefixes(ctx, validator), pre, value_of, datatype_of)
         elif select is not None:
-            rewritten = rewrite_select(text, prefixes(ctx, validator), Prebinding(
-                ("this",), site.focus.pattern, constants, site.path, test=site.focus.test()), value_of)
+            pre = Prebinding(("this",), site.focus.pattern, constants, site.path, test=site.focus.test())
+            rewritten = rewrite_select(text, prefixes(ctx, validator), pre, value_of, datatype_of)
         else:
             raise QueryRefused("a validator with neither sh:ask nor sh:select")
     except QueryRefused as exc:

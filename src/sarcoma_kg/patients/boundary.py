@@ -113,6 +113,15 @@ def statement(s, p, o, graph: Graph | None = None) -> str:
     return " ".join(curie(t) if isinstance(t, URIRef) else t.n3(manager) for t in (s, p, o))
 
 
+def file_text(path: Path | str) -> str | None:
+    """The text of the file at ``path`` (undecodable bytes replaced), as :func:`line_of` searches it;
+    None when the file cannot be read."""
+    try:
+        return Path(path).read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return None
+
+
 def line_of(text: str | None, subject: str | None, prefixes, first_line: int = 1) -> int | None:
     """The first line of ``text`` that starts with the IRI ``subject`` (else the first that names
     it), as ``<IRI>`` or as a CURIE of one of ``prefixes``, (prefix, namespace) pairs, counted from
@@ -145,10 +154,7 @@ def split(graph: Graph, path: Path) -> list[Refusal]:
     found = sorted((t for t in graph if is_refused(*t)), key=lambda t: tuple(map(str, t)))
     if not found:
         return []
-    try:
-        text = Path(path).read_text(encoding="utf-8", errors="replace")
-    except OSError:
-        text = None
+    text = file_text(path)
     out = []
     for s, p, o in found:
         graph.remove((s, p, o))

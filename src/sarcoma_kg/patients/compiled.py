@@ -40,7 +40,7 @@ def _written(patients: Graph) -> Graph:
     """``patients`` with the literals the reader retyped as ill formed back at their datatype (the
     cohort engine holds them ill formed itself); ``patients`` itself when it has none."""
     from ..cohort.literals import ILL_FORMED
-    from .read import as_written
+    from .lexical_forms import as_written
 
     ill = lambda o: isinstance(o, Literal) and o.datatype is not None and str(o.datatype).startswith(ILL_FORMED)  # noqa: E731
     if not any(ill(o) for o in patients.objects()):
@@ -87,7 +87,7 @@ def compiled_report(patients: Graph, progress: Callable[[int, int], None] | None
 def _report_graph(found: list) -> Graph:
     """The ``sh:ValidationResult`` nodes of the compiled engine's results (terms as written)."""
     from ..sparql.backends import from_oxigraph
-    from .read import as_written
+    from .lexical_forms import as_written
 
     report = Graph()
     with as_written():

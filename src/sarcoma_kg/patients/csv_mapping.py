@@ -233,6 +233,18 @@ def read_csv_records(path: Path | str) -> tuple[Graph, list[InputError]]:
     return builder.graph(), [error for _, error in builder.problems]
 
 
+class CsvReader:
+    """The tumour-board spreadsheet, one row per lesion (``.csv``, or ``.tsv`` with tabs)."""
+
+    suffixes = frozenset({".csv", ".tsv"})
+
+    def accepts(self, path: Path) -> bool:
+        return path.suffix.lower() in self.suffixes
+
+    def read(self, path: Path) -> tuple[Graph, list[InputError]]:
+        return read_csv_records(path)
+
+
 def _header(path: Path, reader) -> list[str]:
     """The column names of the header row (lower case), checked against :data:`COLUMNS`."""
     try:

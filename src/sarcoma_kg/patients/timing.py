@@ -6,9 +6,9 @@ An **episode** is the lesions detected together: the same ``skg:inEpisode``, or 
 with a present lesion (:func:`current_episode`); lesions resected or ablated still give their dates
 to their episodes.
 
-Timing (recommendations 2.1 and 2.2 of the Ibero-American consensus; the window comes from the
-knowledge base, ``skg:synchronousWindowMonths`` of the ``skg:TimingRule``) is that of the current
-episode: synchronous when it was detected on or before the diagnosis date of the primary tumour plus
+Timing (the ``skg:TimingRule`` of the knowledge base, :func:`timing_rule`: the one stated in
+recommendations that assume a definition, recommendations 2.1 and 2.2 of the Ibero-American
+consensus; its window is ``skg:synchronousWindowMonths``) is that of the current episode: synchronous when it was detected on or before the diagnosis date of the primary tumour plus
 the window in calendar months ("within six months thereafter": exactly 6 calendar months later is
 synchronous, one day later metachronous; 31 August + 6 months = 28/29 February), metachronous
 otherwise. A detection before diagnosis is synchronous (negative interval). Without dates, a timing
@@ -33,7 +33,8 @@ from decimal import ROUND_HALF_UP, Decimal
 from rdflib import Graph, URIRef
 from rdflib.namespace import RDF, XSD
 
-from ..namespaces import DEFINITION, SKG
+from ..namespaces import SKG
+from ..rdf import label
 
 
 @dataclass(frozen=True)
@@ -76,21 +77,49 @@ def months_between(start: dt.date, end: dt.date) -> Decimal:
     return value.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
 
 
-def synchronous_window(knowledge: Graph) -> int | None:
-    """The synchronous window in months of the timing rule in the knowledge base."""
-    rules = sorted(set(knowledge.subjects(RDF.type, SKG.TimingRule)), key=str)
-    preferred = DEFINITION["IberoAmerican2025-timing"]
-    if preferred in rules:
-        rules.remove(preferred)
-        rules.insert(0, preferred)
-    for rule in rules:
-        value = knowledge.value(rule, SKG.synchronousWindowMonths)
-        if value is not None:
-            try:
-                return int(Decimal(str(value)))
-            except Exception:
-                continue
+@dataclass(frozen=True)
+class TimingRule:
+    """The ``skg:TimingRule`` that times patients, as the knowledge base states it."""
+
+    iri: URIRef
+    label: str
+    window: int                           # skg:synchronousWindowMonths
+    #: The definitions assumed (skg:assumesDefinition) by the recommendations that state the rule
+    #: (skg:statedInRecommendation): written for the same patients, the rule times their disease.
+    definitions: tuple[URIRef, ...] = ()
+
+
+def _window(knowledge: Graph, rule: URIRef) -> int | None:
+    value = knowledge.value(rule, SKG.synchronousWindowMonths)
+    try:
+        return int(Decimal(str(value))) if value is not None else None
+    except (ArithmeticError, ValueError):
+        return None
+
+
+def rule_definitions(knowledge: Graph, rule: URIRef) -> tuple[URIRef, ...]:
+    """The definitions assumed by the recommendations that state ``rule`` (see :class:`TimingRule`)."""
+    return tuple(sorted({d for rec in knowledge.objects(rule, SKG.statedInRecommendation)
+                         for d in knowledge.objects(rec, SKG.assumesDefinition)}, key=str))
+
+
+def timing_rule(knowledge: Graph) -> TimingRule | None:
+    """The timing rule of the knowledge base that has a synchronous window: one stated in a
+    recommendation that assumes a definition (the rule the recommendations are evaluated with)
+    before any other, then by IRI."""
+    ranked = sorted(((rule_definitions(knowledge, r), r) for r in set(knowledge.subjects(RDF.type, SKG.TimingRule))),
+                    key=lambda found: (not found[0], str(found[1])))
+    for definitions, rule in ranked:
+        window = _window(knowledge, rule)
+        if window is not None:
+            return TimingRule(rule, label(knowledge, rule), window, definitions)
     return None
+
+
+def synchronous_window(knowledge: Graph) -> int | None:
+    """The synchronous window in months of the :func:`timing_rule` of the knowledge base."""
+    rule = timing_rule(knowledge)
+    return rule.window if rule is not None else None
 
 
 def _date(value) -> dt.date | None:

@@ -240,6 +240,8 @@ def _facts_dict(f) -> dict:
         "diseaseFreeIntervalMonths": _number(f.dfi_months),
         "treatmentFreeIntervalMonths": _number(f.tfi_months),
         "derived": {curie(k): v for k, v in sorted(f.flags.items())},
+        "timingRule": {"rule": curie(f.timing_rule.iri), "label": f.timing_rule.label,
+                       "definitions": [curie(d) for d in f.timing_rule.definitions]} if f.timing_rule else None,
     }
 
 
@@ -314,13 +316,15 @@ def _timing_words(p: dict) -> str:
 
 
 def outside_population_note(p: dict) -> str | None:
-    """For a patient outside the population of the Ibero-American consensus whose timing is known: why the
-    timing is shown without a consensus class (the table's and the page's words)."""
-    outside = any(a["verdict"] == "skg:OutsidePopulation" and a["definition"] == "definition:IberoAmerican2025"
-                  and a["reasons"] for a in p["assessments"])
+    """For a patient whose timing is known and who is outside the population of a definition the timing rule
+    goes with (``timingRule``: the definitions its recommendations assume): why the timing is shown without
+    the class of those recommendations (the table's and the page's words)."""
+    rule = p.get("timingRule")
+    outside = [a["definition"] for a in p["assessments"] if a["verdict"] == "skg:OutsidePopulation"
+               and rule and a["definition"] in rule["definitions"] and a["reasons"]]
     if p["timing"] and outside:
-        return ("the six-month rule (Ibero-American consensus 2.1, 2.2) is outside this patient's population "
-                "like the consensus definition: the timing is shown, not a consensus class")
+        return (f"the {rule['label']} is outside this patient's population like {outside[0]}: "
+                "the timing is shown, not the synchronous or metachronous class of its recommendations")
     return None
 
 

@@ -40,7 +40,7 @@ from ..namespaces import DEFINITION, EX, SKG, VERDICT, bind_prefixes
 from ..rdf import curie, patients_in, subclass_closure
 from . import shapes
 from .lesions import derived_flags, organ_sites, present_lesions, lesions_of
-from .timing import (current_episode, disease_free_interval, episodes, metastasis_timing, synchronous_window,
+from .timing import (TimingRule, current_episode, disease_free_interval, episodes, metastasis_timing, timing_rule,
                      treatment_free_interval)
 
 ACTIVITY = VERDICT["activity-sarcoma-kg-validate"]
@@ -112,6 +112,7 @@ class PatientFacts:
     dfi_months: Decimal | None = None
     tfi_months: Decimal | None = None
     flags: dict[URIRef, bool] = field(default_factory=dict)      # the three-valued derived facts
+    timing_rule: TimingRule | None = None                       # the rule that gave ``timing``
 
 
 _PLAIN = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9._]|-(?!-))*")
@@ -221,15 +222,15 @@ def assess(data: Graph, patients: list[URIRef], results: list[CriterionResult], 
 
 # --------------------------------------------------------------------------- counts and timing
 
-def patient_facts(data: Graph, patient: URIRef, window: int | None) -> PatientFacts:
-    """Present lesions and their organ sites, the current episode's timing, the intervals and the
-    three-valued derived facts of ``patient``."""
+def patient_facts(data: Graph, patient: URIRef, rule: TimingRule | None) -> PatientFacts:
+    """Present lesions and their organ sites, the current episode's timing (by ``rule``), the intervals
+    and the three-valued derived facts of ``patient``."""
     lesions = lesions_of(data, patient)
     present = present_lesions(data, patient)
     sites = organ_sites(data, patient, present)
     found = episodes(data, lesions, set(present))
     current = current_episode(found)
-    timing = metastasis_timing(data, patient, current, window)
+    timing = metastasis_timing(data, patient, current, rule.window if rule is not None else None)
     uncounted = any((lesion, SKG.lesionNumberUnknown, Literal(True)) in data for lesion in present)
     liver = {m for m in lesions if any((s, SKG.organLevelSite, SKG.Liver) in data for s in data.objects(m, SKG.hasSite))}
     return PatientFacts(
@@ -237,7 +238,7 @@ def patient_facts(data: Graph, patient: URIRef, window: int | None) -> PatientFa
         present=present, diffuse_organs=sites.diffuse, episode_date=current.detected if current else None,
         dfi_months=disease_free_interval(data, patient, current),
         tfi_months=treatment_free_interval(data, patient, found, liver),
-        flags=derived_flags(data, patient, present))
+        flags=derived_flags(data, patient, present), timing_rule=rule)
 
 
 # --------------------------------------------------------------------------- write-back
@@ -326,10 +327,10 @@ def derive_all(patients: Graph, knowledge: Graph, data: Graph | None = None, rep
     who = patients_in(patients)
     results = criteria_results(report, shape_graph)
     assessments = assess(data, who, results, shape_graph)
-    window = synchronous_window(data)
+    rule = timing_rule(data)
     facts = []
     for done, patient in enumerate(who, start=1):
-        facts.append(patient_facts(data, patient, window))
+        facts.append(patient_facts(data, patient, rule))
         if progress is not None and (done % 100 == 0 or done == len(who)):
             progress(done)
     return Derivation(report, results, assessments, facts)

@@ -28,7 +28,7 @@ from rdflib import BNode, Graph, URIRef
 from rdflib.collection import Collection
 from rdflib.namespace import OWL, RDF, SKOS
 
-from ..namespaces import DEFINITION, SKG, bind_prefixes
+from ..namespaces import SKG, bind_prefixes
 from ..patients.verdicts import derive
 from ..rdf import curie, knowledge_graph, label, notation_of, ontology_graph, patients_in, recommendations
 from ..sparql.backends import backend_for
@@ -37,9 +37,6 @@ from . import applicability
 from .evidence import StudyEvidence, evidence_for, plain as _plain
 from .reasoners import (DEFAULT_CHUNK_SIZE, DEFAULT_WORKERS, Classification, classify_patients, defined_classes,
                         patient_subgraph)
-
-IBERO_AMERICAN = DEFINITION.IberoAmerican2025
-
 
 def _silent(_step: str) -> None:
     pass
@@ -116,8 +113,9 @@ def facts_in_words(graph: Graph, terms: Graph, patient: URIRef) -> dict[str, lis
     for course in graph.objects(patient, SKG.receivedSystemicTherapy):
         facts.setdefault("best response to systemic therapy", []).extend(lab(r) for r in graph.objects(course, SKG.bestResponse))
         facts.setdefault("systemic therapy ongoing", []).extend(_plain(v) for v in graph.objects(course, SKG.ongoing))
+    looked_at = {terms.value(r, OWL.hasValue) for r in terms.subjects(OWL.onProperty, SKG.assessedDefinition)}
     for assessment in graph.objects(patient, SKG.hasAssessment):
-        if (assessment, SKG.assessedDefinition, IBERO_AMERICAN) in graph:
+        if graph.value(assessment, SKG.assessedDefinition) in looked_at - {None}:  # named by the classes' axioms
             facts.setdefault("Ibero-American OMD verdict", []).extend(lab(v) for v in graph.objects(assessment, SKG.verdict))
             facts.setdefault("Ibero-American OMD reasons", []).extend(sorted(str(r) for r in graph.objects(assessment, SKG.reason)))
             facts.setdefault("Ibero-American OMD missing facts", []).extend(sorted(str(r) for r in graph.objects(assessment, SKG.missingFact)))
