@@ -68,3 +68,17 @@ def test_validate_against_given_shapes(tmp_path):
                            "sh:property [ sh:path <https://example.org/p> ; sh:not <https://example.org/S> ] .\n")
     res = runner.invoke(main, ["cohort", "validate", str(cohort), "--shapes", str(unsupported)])
     assert res.exit_code == 2 and "cannot compile" in res.stderr and "sh:not" in res.stderr
+
+
+def test_generate_ndjson_then_validate(tmp_path):
+    runner = CliRunner()
+    cohort = tmp_path / "c.ndjson"
+    res = runner.invoke(main, ["cohort", "generate", "20", "--seed", "5", "--format", "ndjson", "-o", str(cohort)])
+    assert res.exit_code == 0, res.output
+    lines = cohort.read_text().splitlines()
+    assert f"20 patients, {len(lines)} FHIR resources -> {cohort}" in res.stderr
+    assert json.loads(lines[0])["resourceType"] == "Patient"
+    out = tmp_path / "v.csv"
+    res = runner.invoke(main, ["cohort", "validate", str(cohort), "-o", str(out), "--workers", "1"])
+    assert res.exit_code == 1, res.stderr           # the defects mCODE can carry are sh:Violations
+    assert len({r["patient"] for r in csv.DictReader(out.open())}) == 20

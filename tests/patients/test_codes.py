@@ -48,3 +48,9 @@ def test_fhir_codings_resolve_through_the_same_rows():
     assert codes.terms_for_coding("http://snomed.info/sct", "10200004") == {SKG.Liver}
     assert codes.terms_for_coding("http://snomed.info/sct", "94225005", related=True) == {SKG.Brain}
     assert codes.terms_for_coding("http://example.org/local", "LMS") is None
+
+
+def test_an_exact_match_wins_over_a_close_match_of_the_same_code():
+    """NCIt C4247 is undifferentiated pleomorphic sarcoma exactly and close to the historical
+    malignant fibrous histiocytoma: the code names the exact term, not an ambiguity."""
+    assert codes.terms_for_curie("NCIT:C4247") == {SKG.UndifferentiatedPleomorphicSarcoma}

@@ -22,7 +22,9 @@ def cohort_group() -> None:
 @cohort_group.command("generate", epilog=EPILOG)
 @click.argument("n", type=click.IntRange(min=1))
 @click.option("--seed", type=int, default=1, show_default=True, help="Random seed (same seed, same bytes).")
-@click.option("--format", "fmt", type=click.Choice(["ttl", "nt"]), default="ttl", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["ttl", "nt", "ndjson"]), default="ttl", show_default=True,
+              help="Turtle, N-Triples, or FHIR R4 mCODE bulk NDJSON (one resource per line, each Patient "
+                   "followed by its resources; facts mCODE has no element for are left out: docs/cohorts.md).")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True,
               help="Cohort file; the ground truth goes to OUTPUT.truth.json.")
 @reports_errors
@@ -31,8 +33,8 @@ def cohort_generate_command(n: int, seed: int, fmt: str, output: Path) -> None:
     from ..cohort.synthetic import generate
 
     result = generate(n, output, seed=seed, fmt=fmt)
-    click.echo(f"{result.patients} patients, {result.triples} triples -> {result.path} "
-               f"(ground truth: {result.truth_path})", err=True)
+    size = f"{result.resources} FHIR resources" if fmt == "ndjson" else f"{result.triples} triples"
+    click.echo(f"{result.patients} patients, {size} -> {result.path} (ground truth: {result.truth_path})", err=True)
 
 
 @contextmanager
@@ -60,6 +62,24 @@ def _size(path: Path) -> int:
     return path.stat().st_size if path.exists() else 0
 
 
+def _fhir_as_ntriples(file: Path, tmp: Path, workers: int) -> tuple[Path, list[str]]:
+    """A FHIR file as the N-Triples of its patient graph, grouped by patient (bulk NDJSON read in
+    chunks of whole patients on the workers, a Bundle whole); any other file as it is."""
+    suffix = file.suffix.lower()
+    if suffix not in (".json", ".ndjson"):
+        return file, []
+    converted = tmp / f"{file.stem}.nt"
+    if suffix == ".ndjson":
+        from ..cohort.ndjson import convert
+
+        with progress_over(file, "reading FHIR") as progress:
+            return converted, convert(file, converted, workers=workers, progress=progress).notes
+    from ..patients.fhir import write_cohort
+
+    write_cohort(file, converted)
+    return converted, []
+
+
 def run_cohort_validation(file: Path, output: Path | None, fmt: str, workers: int, results: Path | None,
                           shapes_files: tuple[Path, ...] = (), record_class: str | None = None,
                           whole_file: bool = False) -> None:
@@ -73,17 +93,12 @@ def run_cohort_validation(file: Path, output: Path | None, fmt: str, workers: in
         load(shapes_files)  # malformed Turtle: InputError naming file and line
         shapes = load_shapes(shapes_files)  # the same graph, literals as written
 
-    with progress_over(file, "validating") as progress:
-        with tempfile.TemporaryDirectory() as tmp:
+    with tempfile.TemporaryDirectory() as tmp:
+        checked, fhir_notes = _fhir_as_ntriples(file, Path(tmp), workers)
+        with progress_over(checked, "validating") as progress:
             target = output if output is not None else Path(tmp) / f"verdicts.{fmt}"
-            if file.suffix.lower() in (".json", ".ndjson"):  # FHIR: read once, checked as N-Triples
-                from ..patients.fhir import write_cohort
-
-                converted = Path(tmp) / f"{file.stem}.nt"
-                write_cohort(file, converted)
-                file = converted
             try:
-                result = validate_cohort(file, out=target, fmt=fmt, workers=workers, progress=progress,
+                result = validate_cohort(checked, out=target, fmt=fmt, workers=workers, progress=progress,
                                          results_out=results, shapes=shapes,
                                          record_class=None if whole_file else (record_class or PATIENT).strip("<>"))
             except UnsupportedShape as exc:  # raised while compiling, before any chunk is read
@@ -92,6 +107,7 @@ def run_cohort_validation(file: Path, output: Path | None, fmt: str, workers: in
             if output is None:
                 with open(target, encoding="utf-8") as fh:
                     shutil.copyfileobj(fh, sys.stdout)
+    result.notes.extend(fhir_notes)
     click.echo(write_summary(result), err=True, nl=False)
     if result.focus_nodes == 0:
         raise InputError(f"{file}: no node of the file is a focus node of the shapes: nothing was validated")
@@ -124,8 +140,10 @@ def run_cohort_validation(file: Path, output: Path | None, fmt: str, workers: in
 def cohort_validate_command(file: Path, output: Path | None, fmt: str, workers: int, results: Path | None,
                             shapes_files: tuple[Path, ...], record_class: str | None, whole_file: bool) -> None:
     """Check a cohort (Turtle or N-Triples; fastest grouped by patient, as `cohort generate` writes
-    it; a tumour-board CSV, FHIR R4 mCODE bulk NDJSON or a Bundle, or another patient file is read as
-    `validate` reads it) against the patient shapes and every definition; exit 1 when any sh:Violation
+    it; FHIR R4 mCODE bulk NDJSON, read in chunks of whole patients on the workers when each Patient
+    line is followed by its resources, as `cohort generate --format ndjson` writes it; a Bundle, a
+    tumour-board CSV or another patient file is read as `validate` reads it) against the patient
+    shapes and every definition; exit 1 when any sh:Violation
     is found, 2 when nothing was checked (no focus node, or no skg:Patient for the project's shapes)
     or the file states something a patient record may not say (reported, ignored for every verdict)."""
     if record_class is not None and whole_file:

@@ -315,6 +315,9 @@ def iter_patients(n: int, seed: int = 1) -> Iterator[PatientRecord]:
         yield gen.patient(i, defects.get(i, []))
 
 
+#: The formats :func:`generate` writes.
+FORMATS = ("ttl", "nt", "ndjson")
+
 TURTLE_HEADER = (
     f"@prefix skg: <{SKG}> .\n@prefix ex: <{EX}> .\n@prefix xsd: <{XSD}> .\n\n"
 )
@@ -338,24 +341,42 @@ class GenerateResult:
     truth_path: Path
     patients: int
     triples: int
+    resources: int = 0  # FHIR resources (lines) of an NDJSON cohort
 
 
 def truth_path_for(path: Path) -> Path:
     return Path(str(path) + ".truth.json")
 
 
+def _count_truth(truth: dict, rec: PatientRecord) -> None:
+    """Add one patient to the ground truth: its defects and its lesion, organ and serosal counts."""
+    for kind in rec.defects:
+        truth["defects"][kind].append(patient_id(rec.index))
+    h = truth["lesion_count_histogram"]
+    h[str(rec.lesions)] = h.get(str(rec.lesions), 0) + 1
+    h = truth["organ_count_histogram"]
+    h[str(rec.organs)] = h.get(str(rec.organs), 0) + 1
+    key = {True: "true", False: "false", None: "unknown"}[rec.diffuse_serosal]
+    truth["diffuse_serosal"][key] += 1
+
+
 def generate(n: int, out: Path, seed: int = 1, fmt: str = "ttl",
              progress: Callable[[int], None] | None = None) -> GenerateResult:
-    """Write a cohort of ``n`` patients to ``out`` (Turtle or N-Triples) and its ground truth.
+    """Write a cohort of ``n`` patients to ``out`` (Turtle, N-Triples or FHIR R4 mCODE bulk NDJSON,
+    :mod:`~sarcoma_kg.cohort.mcode`) and its ground truth (``triples``: the patients' facts as triples,
+    whatever the format).
 
     Files are written to a temporary name and renamed, so ``out`` is either complete or absent.
     """
     if n < 1:
         raise ValueError("a cohort needs at least one patient")
-    if fmt not in ("ttl", "nt"):
-        raise ValueError(f"unknown format {fmt!r}; choose ttl or nt")
+    if fmt not in FORMATS:
+        raise ValueError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
     out = Path(out)
-    render = render_ttl if fmt == "ttl" else render_nt
+    if fmt == "ndjson":
+        from .mcode import render_ndjson as render
+    else:
+        render = render_ttl if fmt == "ttl" else render_nt
     truth = {
         "seed": seed, "patients": n, "format": fmt, "grouped": True,
         "defect_share": DEFECT_SHARE, "defect_kinds": DEFECT_KINDS,
@@ -363,7 +384,7 @@ def generate(n: int, out: Path, seed: int = 1, fmt: str = "ttl",
         "lesion_count_histogram": {}, "organ_count_histogram": {},
         "diffuse_serosal": {"true": 0, "false": 0, "unknown": 0},
     }
-    triples = 0
+    triples = lines = 0
     tmp = out.with_name(out.name + ".part")
     with open(tmp, "w", encoding="utf-8", newline="\n") as fh:
         if fmt == "ttl":
@@ -371,15 +392,9 @@ def generate(n: int, out: Path, seed: int = 1, fmt: str = "ttl",
         buf: list[str] = []
         for rec in iter_patients(n, seed):
             buf.append(render(rec))
+            lines += buf[-1].count("\n") if fmt == "ndjson" else 0
             triples += sum(len(pairs) for _, pairs in rec.blocks)
-            for kind in rec.defects:
-                truth["defects"][kind].append(patient_id(rec.index))
-            h = truth["lesion_count_histogram"]
-            h[str(rec.lesions)] = h.get(str(rec.lesions), 0) + 1
-            h = truth["organ_count_histogram"]
-            h[str(rec.organs)] = h.get(str(rec.organs), 0) + 1
-            key = {True: "true", False: "false", None: "unknown"}[rec.diffuse_serosal]
-            truth["diffuse_serosal"][key] += 1
+            _count_truth(truth, rec)
             if len(buf) >= 2000:
                 fh.write("".join(buf))
                 buf.clear()
@@ -387,6 +402,10 @@ def generate(n: int, out: Path, seed: int = 1, fmt: str = "ttl",
                     progress(rec.index + 1)
         fh.write("".join(buf))
     truth["triples"] = triples
+    if fmt == "ndjson":
+        from .mcode import DEFECTS_NOT_HELD
+
+        truth["resources"], truth["defects_not_held_by_format"] = lines, list(DEFECTS_NOT_HELD)
     truth["lesion_count_histogram"] = dict(sorted(truth["lesion_count_histogram"].items()))
     truth["organ_count_histogram"] = dict(sorted(truth["organ_count_histogram"].items()))
     tpath = truth_path_for(out)
@@ -396,4 +415,4 @@ def generate(n: int, out: Path, seed: int = 1, fmt: str = "ttl",
     os.replace(ttmp, tpath)
     if progress:
         progress(n)
-    return GenerateResult(out, tpath, n, triples)
+    return GenerateResult(out, tpath, n, triples, lines)

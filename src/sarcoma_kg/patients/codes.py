@@ -2,8 +2,10 @@
 
 A code stands for a term when it is the object of a row of one of the project's SSSOM mapping sets
 (``terms.sssom.tsv``: NCIt, Mondo, UBERON, OncoTree; ``clinical-codes.sssom.tsv``: SNOMED CT). Rows with
-``skos:exactMatch`` or ``skos:closeMatch`` give the term itself; ``skos:relatedMatch`` rows (a disorder code
-and the site where the disorder is) are used only where the caller asks for them. A code with no row is not
+``skos:exactMatch`` or ``skos:closeMatch`` give the term itself, an exactMatch row winning over closeMatch rows
+of the same code (``NCIT:C4247`` is undifferentiated pleomorphic sarcoma, exactly, and close to the historical
+malignant fibrous histiocytoma); ``skos:relatedMatch`` rows (a disorder code and the site where the disorder is)
+are used only where the caller asks for them. A code with no row is not
 mapped: it is never guessed from its display text. See docs/fhir.md ("Codes").
 
 Two ways in: a CURIE (``NCIT:C3158``, ``SNOMEDCT:10200004``) as written in a CSV cell
@@ -72,9 +74,14 @@ def curie_prefixes() -> dict[str, str]:
 
 
 def terms_for_iri(code: URIRef, related: bool = False) -> set[URIRef]:
-    """The terms a code (as an IRI) stands for; with ``related``, relatedMatch rows count too."""
-    return {term for term, predicate in _rows().get(code, ())
-            if predicate in _TERM_PREDICATES or (related and predicate == SKOS.relatedMatch)}
+    """The terms a code (as an IRI) stands for: its exactMatch rows' terms, or when it has none its
+    closeMatch rows' terms; with ``related``, relatedMatch rows count too."""
+    rows = _rows().get(code, ())
+    exact = {term for term, predicate in rows if predicate == SKOS.exactMatch}
+    terms = exact or {term for term, predicate in rows if predicate in _TERM_PREDICATES}
+    if related:
+        terms |= {term for term, predicate in rows if predicate == SKOS.relatedMatch}
+    return terms
 
 
 def terms_for_curie(curie: str) -> set[URIRef] | None:
@@ -98,3 +105,21 @@ def label(term: URIRef) -> str:
     """A readable name of a term from its local name (``skg:AdrenalGland`` → ``adrenal gland``)."""
     local = str(term).removeprefix(str(SKG))
     return re.sub(r"(?<=[a-z])(?=[A-Z])", " ", local).lower()
+
+
+@lru_cache(maxsize=None)
+def codings_for(term: URIRef, related: bool = False) -> list[tuple[str, str]]:
+    """The FHIR codings (``system``, ``code``) that the reader maps back to ``term`` alone, exactMatch rows
+    before closeMatch rows; with ``related``, the relatedMatch rows (a disorder code for a site) instead.
+    Empty when no row of a mapping set with a FHIR system names the term."""
+    found = []
+    for system, namespace in sorted(FHIR_SYSTEMS.items()):
+        for code, rows in _rows().items():
+            if not str(code).startswith(namespace):
+                continue
+            local = str(code)[len(namespace):]
+            for row_term, predicate in rows:
+                wanted = predicate == SKOS.relatedMatch if related else predicate in _TERM_PREDICATES
+                if row_term == term and wanted and terms_for_coding(system, local, related) == {term}:
+                    found.append((predicate != SKOS.exactMatch, system, local))
+    return [(system, local) for _, system, local in sorted(found)]

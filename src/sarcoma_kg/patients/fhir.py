@@ -136,12 +136,7 @@ def load_resources(path: Path) -> list[_Res]:
         raise InputError(f"{path}: cannot be read: {exc.strerror}") from exc
     found: list[_Res] = []
     if path.suffix.lower() == ".ndjson":
-        for number, line in enumerate(text.splitlines(), start=1):
-            if line.strip():
-                data = _parse_json(path, line, number)
-                if data["resourceType"] == "Bundle":
-                    raise InputError(f"{path}:{number}: a Bundle; NDJSON holds one resource per line")
-                found.append(_Res(data, number))
+        found = _ndjson_lines(path, enumerate(text.splitlines(), start=1))
     else:
         data = _parse_json(path, text)
         if data["resourceType"] != "Bundle":
@@ -155,6 +150,30 @@ def load_resources(path: Path) -> list[_Res]:
     for res in found:
         _check(path, res)
     return found
+
+
+def _ndjson_lines(path: Path, lines) -> list[_Res]:
+    """The resources of numbered NDJSON lines (``(line number, text)``), not yet checked."""
+    found = []
+    for number, line in lines:
+        if line.strip():
+            data = _parse_json(path, line, number)
+            if data["resourceType"] == "Bundle":
+                raise InputError(f"{path}:{number}: a Bundle; NDJSON holds one resource per line")
+            found.append(_Res(data, number))
+    return found
+
+
+def ndjson_resources(path: Path, lines) -> list[_Res]:
+    """The resources of some numbered lines (``(line number, text)``) of an NDJSON file, not yet checked
+    (:func:`check_resources`): ``cohort validate`` reads bulk NDJSON in chunks of whole patients."""
+    return _ndjson_lines(path, lines)
+
+
+def check_resources(path: Path, found: list[_Res]) -> None:
+    """Check each resource with its R4B model; the first rejection is an InputError naming the element."""
+    for res in found:
+        _check(path, res)
 
 
 @lru_cache(maxsize=None)
@@ -205,7 +224,13 @@ class FhirReader:
 def read_fhir(path: Path | str) -> FhirGraph:
     """Read a FHIR Bundle or NDJSON file into a patient graph with its report. Raise InputError."""
     path = Path(path)
-    mapper = _Mapper(path, load_resources(path))
+    return map_resources(path, load_resources(path))
+
+
+def map_resources(path: Path, found: list[_Res], log_rows: bool = True) -> FhirGraph:
+    """The patient graph of checked resources of ``path``; with ``log_rows`` False the report rows are
+    only kept (``FhirGraph.unmapped``), for a caller that logs them in its own order. Raise InputError."""
+    mapper = _Mapper(path, found, log_rows)
     try:
         return mapper.run()
     except (KeyError, TypeError, ValueError, ArithmeticError) as exc:  # valid R4 the mapping cannot read
@@ -228,7 +253,8 @@ def _concept_code(concept: dict | None) -> tuple[str | None, str | None]:
     return f"{first.get('system', '')}|{first.get('code', '')}", first.get("display")
 
 
-def _years(birth: str, diagnosis: str) -> Decimal | None:
+def years_between(birth: str, diagnosis: str) -> Decimal | None:
+    """Decimal years (two places) from ``birth`` to ``diagnosis``, as `skg:ageAtDiagnosisYears` takes them."""
     try:
         b, d = dt.date.fromisoformat(birth[:10]), dt.date.fromisoformat(diagnosis[:10])
     except ValueError:
@@ -268,8 +294,8 @@ def _hepatectomy_terms() -> frozenset[URIRef]:
 class _Mapper:
     """Maps the resources of one file; collects the report rows."""
 
-    def __init__(self, path: Path, found: list[_Res]):
-        self.path, self.found = path, found
+    def __init__(self, path: Path, found: list[_Res], log_rows: bool = True):
+        self.path, self.found, self.log_rows = path, found, log_rows
         self.graph = FhirGraph()
         bind_prefixes(self.graph)
         self.by_key: dict[str, _Res] = {}
@@ -288,7 +314,8 @@ class _Mapper:
             code, display = _concept_code(concept)
         row = Unmapped(str(self.path), res.line, res.key, element, code, display, reason)
         self.graph.unmapped.append(row)
-        log.warning("%s", row)
+        if self.log_rows:
+            log.warning("%s", row)
 
     def error(self, res: _Res, element: str, message: str) -> InputError:
         where = f"{self.path}:{res.line}" if res.line else str(self.path)
@@ -606,9 +633,12 @@ class _Mapper:
                            for d in self.graph.objects(p, SKG.diagnosisDate))
             birth = res.data.get("birthDate")
             if dates and birth:
-                years = _years(str(birth), dates[0])
+                years = years_between(str(birth), dates[0])
                 if years is not None:
-                    self.graph.add((patient, SKG.ageAtDiagnosisYears, Literal(years, datatype=XSD.decimal)))
+                    # the canonical form ("45.3", not "45.30"): a value written two ways in one cohort
+                    # makes the cohort path hold literals as stand-ins
+                    self.graph.add((patient, SKG.ageAtDiagnosisYears,
+                                    Literal(format(years.normalize(), "f"), datatype=XSD.decimal)))
 
 
 def write_cohort(path: Path | str, out: Path) -> FhirGraph:
@@ -616,16 +646,24 @@ def write_cohort(path: Path | str, out: Path) -> FhirGraph:
     triples after its ``rdf:type skg:Patient`` line: the form ``cohort validate`` cuts into records."""
     graph = read_fhir(path)
     with open(out, "w", encoding="utf-8") as handle:
-        for patient in sorted(graph.subjects(RDF.type, SKG.Patient)):
-            handle.write(f"{patient.n3()} {RDF.type.n3()} {SKG.Patient.n3()} .\n")
-            seen, todo = {patient}, [patient]
-            while todo:
-                node = todo.pop()
-                for p, o in sorted(graph.predicate_objects(node)):
-                    if node == patient and p == RDF.type and o == SKG.Patient:
-                        continue
-                    handle.write(f"{node.n3()} {p.n3()} {o.n3()} .\n")
-                    if isinstance(o, URIRef) and o.startswith(str(EX)) and o not in seen:
-                        seen.add(o)
-                        todo.append(o)
+        handle.write(patient_ntriples(graph))
     return graph
+
+
+def patient_ntriples(graph: Graph) -> str:
+    """The patients of a graph as N-Triples, grouped by patient (sorted), each block opening with the
+    patient's ``rdf:type skg:Patient`` line and holding every ``ex:`` node reachable from it."""
+    lines = []
+    for patient in sorted(graph.subjects(RDF.type, SKG.Patient)):
+        lines.append(f"{patient.n3()} {RDF.type.n3()} {SKG.Patient.n3()} .\n")
+        seen, todo = {patient}, [patient]
+        while todo:
+            node = todo.pop()
+            for p, o in sorted(graph.predicate_objects(node)):
+                if node == patient and p == RDF.type and o == SKG.Patient:
+                    continue
+                lines.append(f"{node.n3()} {p.n3()} {o.n3()} .\n")
+                if isinstance(o, URIRef) and o.startswith(str(EX)) and o not in seen:
+                    seen.add(o)
+                    todo.append(o)
+    return "".join(lines)
