@@ -1,6 +1,8 @@
-"""Single-patient latency of every verb, cold (a fresh CLI process) and warm (the second call in one process).
+"""Single-patient latency of every verb, cold (a fresh CLI process) and warm (the second call in one process);
+``validate`` of one file of thousands of patients.
 
     .venv/bin/python bench/latency.py [--src SRC] [--label after] [--repeat 3] [--file PATIENT.ttl]
+    .venv/bin/python bench/latency.py --src SRC --label after --patients 1000,3000 --cases none
 
 ``--src`` chooses the package sources to time (``src`` of this tree by default; another tree's
 ``src`` gives the "before" figures). The cache directory is the default one, filled by a first
@@ -37,7 +39,7 @@ def once():
     reasoner = option[1]
     data, knowledge = read_patients([path]).graph, knowledge_graph()
     if reasoner == "compiled":
-        from sarcoma_kg.cohort.report import with_compiled_verdicts
+        from sarcoma_kg.patients.compiled import with_compiled_verdicts
         data = with_compiled_verdicts(data, knowledge)
     if verb == "classify":
         return recommend.classify(data, knowledge, reasoner=reasoner)
@@ -47,7 +49,8 @@ t = time.perf_counter(); once(); print(json.dumps({"warm_s": time.perf_counter()
 """
 
 CASES = [("validate", []), ("classify", []), ("recommend", []),
-         ("classify", ["--reasoner", "hermit"]), ("recommend", ["--reasoner", "hermit"])]
+         ("classify", ["--reasoner", "hermit"]), ("recommend", ["--reasoner", "hermit"]),
+         ("validate", ["--engine", "pyshacl"])]
 
 
 def run(cmd: list[str], env: dict) -> tuple[float, float, str]:
@@ -66,12 +69,15 @@ def main() -> None:
     parser.add_argument("--label", default="after")
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--file", default=str(ROOT / "examples" / "edge-cases" / "liver-oligometastatic.ttl"))
-    parser.add_argument("--cases", default="", help="comma-separated indices into CASES (default: all)")
+    parser.add_argument("--cases", default="", help="comma-separated indices into CASES (default: all; none: no case)")
+    parser.add_argument("--patients", default="", help="comma-separated cohort sizes: validate one generated file of each")
     args = parser.parse_args()
     env = dict(os.environ, PYTHONPATH=args.src)
     out = ROOT / "bench" / "out"
     out.mkdir(parents=True, exist_ok=True)
-    chosen = [CASES[int(i)] for i in args.cases.split(",")] if args.cases else CASES
+    chosen = [] if args.cases == "none" else [CASES[int(i)] for i in args.cases.split(",")] if args.cases else CASES
+    for size in filter(None, args.patients.split(",")):
+        at_scale(int(size), args, env, out)
     for verb, option in chosen:
         if args.label == "before" and option:
             option = []  # before: only the default engine existed
@@ -90,6 +96,20 @@ def main() -> None:
         print(json.dumps(record), flush=True)
         with open(out / "latency.jsonl", "a", encoding="utf-8") as fh:
             fh.write(json.dumps(record) + "\n")
+
+
+def at_scale(size: int, args, env: dict, out: Path) -> None:
+    """``validate`` (JSON report) of one generated Turtle file of ``size`` patients (seed 5), cold, once."""
+    cohort = out / f"latency-{size}.ttl"
+    if not cohort.exists():
+        subprocess.run([sys.executable, "-c", CLI, "cohort", "generate", str(size), "--seed", "5", "-o", str(cohort)],
+                       env=env, check=True, capture_output=True)
+    wall, cpu, _ = run([sys.executable, "-c", CLI, "validate", "--format", "json", str(cohort)], env)
+    record = {"label": args.label, "verb": "validate", "file": cohort.name, "patients": size, "cold_wall_s": wall,
+              "cold_cpu_s": cpu, "load": os.getloadavg()[0], "at": time.strftime("%H:%M:%S", time.gmtime())}
+    print(json.dumps(record), flush=True)
+    with open(out / "latency.jsonl", "a", encoding="utf-8") as fh:
+        fh.write(json.dumps(record) + "\n")
 
 
 if __name__ == "__main__":

@@ -75,14 +75,16 @@ def read_patients(paths: Iterable[PathLike]) -> Graph:
     return read(paths).graph
 
 
-def validate(paths: Iterable[PathLike]) -> ValidationResult:
+def validate(paths: Iterable[PathLike], engine: str = "compiled") -> ValidationResult:
     """Check patient files against the structural shapes and every definition of oligometastatic
     disease; ``result.conforms``, ``result.findings`` and ``result.derivation.assessments`` (one
     verdict per patient and definition, with reasons and missing facts). A malformed file is
-    reported in ``result.errors`` while the others are still checked."""
+    reported in ``result.errors`` while the others are still checked. ``engine``: ``"compiled"``
+    (the shapes compiled to SPARQL) or ``"pyshacl"`` (the reference): the same answers; a file the
+    compiled engine cannot check exactly is reported in ``result.errors``, naming pySHACL."""
     from .patients.validate import validate_paths
 
-    return validate_paths(paths)
+    return validate_paths(paths, engine=engine)
 
 
 def classify(paths: Iterable[PathLike], reasoner: str = "hermit") -> dict:

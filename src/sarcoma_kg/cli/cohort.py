@@ -38,18 +38,28 @@ def cohort_generate_command(n: int, seed: int, fmt: str, output: Path) -> None:
 
 
 @contextmanager
-def _progress_over(file: Path, label: str):
-    """A progress bar on stderr over the bytes of ``file``; yields the callback the cohort runs
-    call with (bytes done, total)."""
-    total = max(file.stat().st_size, 1) if file.exists() else 1
-    with click.progressbar(length=total, label=label, file=sys.stderr) as bar:
+def progress_over(files: Path | list[Path], label: str):
+    """A progress bar on stderr as long as the bytes of ``files`` (the files of a folder counted);
+    yields the callback the runs call with (done, total) in units of their own: the bar moves to
+    the same fraction of its length."""
+    paths = [files] if isinstance(files, Path) else files
+    length = max(sum(_size(p) for p in paths), 1)
+    with click.progressbar(length=length, label=label, file=sys.stderr) as bar:
         state = {"done": 0}
 
-        def progress(done: int, _total: int) -> None:
-            bar.update(done - state["done"])
-            state["done"] = done
+        def progress(done: int, total: int) -> None:
+            at = done * length // max(total, 1)
+            bar.update(at - state["done"])
+            state["done"] = at
 
         yield progress
+
+
+def _size(path: Path) -> int:
+    """The bytes of a file, or of the files under a folder (0 for what does not exist)."""
+    if path.is_dir():
+        return sum(f.stat().st_size for f in path.rglob("*") if f.is_file())
+    return path.stat().st_size if path.exists() else 0
 
 
 def _fhir_as_ntriples(file: Path, tmp: Path, workers: int) -> tuple[Path, list[str]]:
@@ -62,7 +72,7 @@ def _fhir_as_ntriples(file: Path, tmp: Path, workers: int) -> tuple[Path, list[s
     if suffix == ".ndjson":
         from ..cohort.ndjson import convert
 
-        with _progress_over(file, "reading FHIR") as progress:
+        with progress_over(file, "reading FHIR") as progress:
             return converted, convert(file, converted, workers=workers, progress=progress).notes
     from ..patients.fhir import write_cohort
 
@@ -85,7 +95,7 @@ def run_cohort_validation(file: Path, output: Path | None, fmt: str, workers: in
 
     with tempfile.TemporaryDirectory() as tmp:
         checked, fhir_notes = _fhir_as_ntriples(file, Path(tmp), workers)
-        with _progress_over(checked, "validating") as progress:
+        with progress_over(checked, "validating") as progress:
             target = output if output is not None else Path(tmp) / f"verdicts.{fmt}"
             try:
                 result = validate_cohort(checked, out=target, fmt=fmt, workers=workers, progress=progress,
@@ -159,7 +169,7 @@ def cohort_recommend_command(file: Path, output: Path | None, fmt: str, workers:
     state something a patient record may not say: reported, the others matched)."""
     from ..cohort.matching import recommend_cohort, write_summary
 
-    with _progress_over(file, "matching") as progress:
+    with progress_over(file, "matching") as progress:
         with tempfile.TemporaryDirectory() as tmp:
             target = output if output is not None else Path(tmp) / f"recommendations.{fmt}"
             result = recommend_cohort(file, out=target, fmt=fmt, workers=workers, progress=progress)

@@ -13,7 +13,8 @@ from .common import EPILOG, reports_errors
 @click.option("--port", type=click.IntRange(1, 65535), default=8090, show_default=True)
 @click.option("--max-upload", type=click.IntRange(min=1), default=1024, show_default=True, metavar="KIB",
               help="Largest submission accepted, in KiB (413 and a message on the page above it).")
-@click.option("--reasoner", type=click.Choice(["hermit", "pellet"]), default="hermit", show_default=True)
+@click.option("--reasoner", type=click.Choice(["compiled", "hermit", "pellet"]), default="compiled", show_default=True,
+              help="As for recommend: compiled (no Java; the classes HermiT gives), hermit or pellet.")
 @reports_errors
 def page_command(host: str, port: int, max_upload: int, reasoner: str) -> None:
     """Serve the tumour-board page: paste or upload a patient (tumour-board CSV, Turtle, FHIR R4 mCODE

@@ -5,6 +5,7 @@ back into the terms as written)."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import NamedTuple
 
@@ -24,6 +25,7 @@ class Result(NamedTuple):
     path: str | None            # SPARQL path text (``<iri>`` for a predicate)
     value: object | None
     message: str
+    constraint: str | None = None  # the sh:sparql constraint node of a SHACL-SPARQL result (IRI or blank-node id)
 
 
 @dataclass(frozen=True)
@@ -40,13 +42,15 @@ class Query:
     value_is_focus: bool
     projects_path: bool
     projects_message: bool
+    constraint: str | None = None
 
 
 def queries(program: Program, standins: bool = False) -> tuple[Query, ...]:
     """The program's queries; ``standins``: those for a store holding stand-in literals."""
     return tuple(Query(str(c.source_shape), str(c.severity), str(c.component), c.path,
                        c.with_standins if standins else c.query, c.message or "",
-                       c.has_value, c.value_is_focus, c.projects_path, c.projects_message)
+                       c.has_value, c.value_is_focus, c.projects_path, c.projects_message,
+                       str(c.source_constraint) if c.source_constraint is not None else None)
                  for c in program.constraints)
 
 
@@ -91,9 +95,32 @@ def results(store: ox.Store, compiled: tuple[Query, ...], decode: Decoder) -> li
                 if isinstance(bound, ox.NamedNode):
                     path = f"<{bound.value}>"
             message = sol["message"] if c.projects_message else None
-            append(Result(focus, c.shape, c.severity, c.component, path, value,
-                          message.value if message is not None else c.message))
+            text = message.value if message is not None else c.message
+            if "{" in text:
+                text = filled(text, sol, focus, value)
+            append(Result(focus, c.shape, c.severity, c.component, path, value, text, c.constraint))
     return out
+
+
+_TEMPLATE_VARIABLE = re.compile(r"\{[?$]([A-Za-z_][A-Za-z0-9_]*)\}")
+
+
+def filled(message: str, solution, focus, value) -> str:
+    """``message`` with its ``{?var}``/``{$var}`` filled from the solution, ``this`` and ``value`` from
+    the (decoded) focus node and value (SHACL 5.3.2 and 6.3: the text of each term, as pySHACL writes
+    it); a variable the solution does not bind stays as written."""
+    def text(match: re.Match) -> str:
+        name = match.group(1)
+        term = focus if name == "this" else value if name == "value" and value is not None else _bound(solution, name)
+        return match.group(0) if term is None else term.value
+    return _TEMPLATE_VARIABLE.sub(text, message)
+
+
+def _bound(solution, name: str):
+    try:
+        return solution[name]
+    except (KeyError, TypeError, IndexError):
+        return None
 
 
 

@@ -304,13 +304,15 @@ _STATE: dict = {}
 
 def init_worker(reference: bytes, programs: tuple[Program, Program], encoder: Encoder,
                  definitions: list[Definition], outcomes: dict[str, str], fmt: str = "csv", keep: bool = True,
-                 record_class: str | None = PATIENT, patient_records: bool = True) -> None:
+                 record_class: str | None = PATIENT, patient_records: bool = True,
+                 ref_facts: dict | None = None) -> None:
     """``programs``: (with the reference data's subclass closure, without); ``fmt``: how rows are
     rendered (ChunkOutput.text); ``keep``: also return rows and results; ``record_class``: the
     class whose instances group a record (None: the file is one record); ``patient_records``: the
     file holds patient records checked against the project's rules, so what a patient record may
     not say is taken out (:func:`admissible`); with shapes of one's own the data graph is read as
-    SHACL reads it (its rdfs:subClassOf, owl: and other statements count)."""
+    SHACL reads it (its rdfs:subClassOf, owl: and other statements count); ``ref_facts``:
+    :func:`reference_facts`, when the main process has them."""
     _STATE.clear()
     _STATE["fmt"], _STATE["keep"] = fmt, keep
     _STATE["reference"] = reference
@@ -322,6 +324,7 @@ def init_worker(reference: bytes, programs: tuple[Program, Program], encoder: En
     _STATE["definitions"] = definitions
     _STATE["records"] = record_class
     _STATE["patient_records"] = patient_records
+    _STATE.update(ref_facts or {})
 
 
 SUBCLASS_COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?a <http://www.w3.org/2000/01/rdf-schema#subClassOf> ?b }"
@@ -356,16 +359,21 @@ def _term(t) -> str:
 
 
 def _reference_facts() -> None:
-    """What the reference data alone holds (orphans, subclass triples, patients), once per worker."""
-    if "ref_orphans" in _STATE:
-        return
-    ref = _reference_store()
-    orphans, patients = _orphans(ref, _STATE["records"])
+    """What the reference data alone holds (orphans, subclass triples, patients), once per worker
+    (given by the main process when it has them: :func:`reference_facts`)."""
+    if "ref_orphans" not in _STATE:
+        _STATE.update(reference_facts(_reference_store(), _STATE["records"]))
+
+
+def reference_facts(ref: ox.Store, record_class: str | None) -> dict:
+    """The orphans, subclass triples and patients of the reference data in ``ref`` (the chunks'
+    own are told from them)."""
+    orphans, patients = _orphans(ref, record_class)
     # blank-node labels differ between loads: the reference's blank orphans are counted, not named
-    _STATE["ref_orphans"] = {o.value for o in orphans if not isinstance(o, ox.BlankNode)}
-    _STATE["ref_blank_orphans"] = sum(isinstance(o, ox.BlankNode) for o in orphans)
-    _STATE["ref_subclass"] = next(iter(ref.query(SUBCLASS_COUNT)))["n"].value
-    _STATE["ref_patients"] = {p.value for p in patients}
+    return {"ref_orphans": {o.value for o in orphans if not isinstance(o, ox.BlankNode)},
+            "ref_blank_orphans": sum(isinstance(o, ox.BlankNode) for o in orphans),
+            "ref_subclass": next(iter(ref.query(SUBCLASS_COUNT)))["n"].value,
+            "ref_patients": {p.value for p in patients}}
 
 
 _PREFIX_LINE = re.compile(rb"^\s*(?:@prefix|PREFIX)\s+([\w.-]*):\s*<([^>]*)>", re.M | re.I)
@@ -584,8 +592,14 @@ def reference_data(extra: Graph | None = None) -> bytes:
 
 
 def patient_shapes() -> Graph:
-    """The project's patient shapes (shapes/patient-*.ttl)."""
-    return load_shapes(resources.shape_files("patient"))
+    """The project's patient shapes (shapes/patient-*.ttl), literals as written; kept in the cache
+    folder, keyed by the files' content and the reader's (read back with literals as written)."""
+    from ..patients.lexical_forms import as_written
+
+    files = resources.shape_files("patient")
+    reader = Path(load_shapes.__code__.co_filename)  # the key names the reader's source too
+    with as_written():
+        return rdf.cached_graph("patient-shapes-as-written", [*files, reader], lambda: load_shapes(files))
 
 
 COHORT_SUFFIXES = (".ttl", ".turtle", ".nt", ".ntriples")
@@ -610,7 +624,7 @@ def validate_cohort(path, out=None, fmt: str = "csv", workers: int = 2,
                     progress: Callable[[int, int], None] | None = None, *,
                     shapes: Graph | None = None, reference: bytes | None = None,
                     results_out=None, collect: bool = False, chunk_bytes: int | None = None,
-                    record_class: str | None = PATIENT) -> CohortResult:
+                    record_class: str | None = PATIENT, require_patients: bool = True) -> CohortResult:
     """Validate the cohort at ``path``; write verdict rows (``csv``/``jsonl``) to ``out`` or return them.
 
     ``out`` is a path (written via a temporary file and renamed: complete or absent) or None.
@@ -618,7 +632,8 @@ def validate_cohort(path, out=None, fmt: str = "csv", workers: int = 2,
     whose instances each start a record the file is cut into (default skg:Patient); None checks
     the whole file at once. Raises InputError for malformed input (file and line named), an unknown
     format, a file with no instance of the record class, and a file without any skg:Patient when
-    the shapes are criteria shapes (``skg:criterionOutcome``).
+    the shapes are criteria shapes (``skg:criterionOutcome``) and ``require_patients`` (``validate``
+    reports the findings of a file without patients, as pySHACL does).
     """
     path = Path(path)
     if not path.exists():
@@ -634,14 +649,14 @@ def validate_cohort(path, out=None, fmt: str = "csv", workers: int = 2,
         chunk_bytes = 2_000_000 if in_fmt == "ttl" else 6_000_000
     t_start = time.perf_counter()
     patient_records = shapes is None  # the project's rules: a patient record may not change them
-    (encoded_reference, programs, encoder, definitions, outcomes,
-     record_classes) = _prepare(shapes, reference, record_class)
+    (encoded_reference, programs, encoder, definitions, outcomes, record_classes,
+     ref_facts) = _prepare(shapes, reference, record_class)
     result = CohortResult(all_results=[] if collect else None, all_rows=[] if collect else None,
                           all_report=[] if collect else None)
     result.timings["setup_s"] = time.perf_counter() - t_start
 
     setup = (encoded_reference, programs, encoder, definitions, outcomes, fmt, collect or results_out is not None,
-             record_class, patient_records)
+             record_class, patient_records, ref_facts)
     try:
         outputs = _run(path, in_fmt, workers, setup, chunk_bytes, whole=record_class is None)
         _consume(outputs, result, out, fmt, results_out, progress, path.stat().st_size)
@@ -649,15 +664,15 @@ def validate_cohort(path, out=None, fmt: str = "csv", workers: int = 2,
         result = _regrouped(path, in_fmt, workers, setup, chunk_bytes, record_classes, result, exc,
                             (out, fmt, results_out, progress, path.stat().st_size), collect)
     result.notes.extend(programs[0].notes)
-    _check_edges(path, result, out, outcomes, programs[0])
+    _check_edges(path, result, out, outcomes if require_patients else {}, programs[0])
     result.timings["wall_s"] = time.perf_counter() - t_start
     return result
 
 
 def _prepare(shapes: Graph | None, reference: bytes | None, record_class: str | None) -> tuple:
-    """(encoded reference data, programs, encoder, definitions, criterion outcomes, record classes):
-    what the workers need, from ``shapes`` (the project's patient shapes when None) and
-    ``reference`` (the ontology + knowledge base when None)."""
+    """(encoded reference data, programs, encoder, definitions, criterion outcomes, record classes,
+    the reference data's own facts): what the workers need, from ``shapes`` (the project's patient
+    shapes when None) and ``reference`` (the ontology + knowledge base when None)."""
     patient_records = shapes is None
     shapes = shapes if shapes is not None else patient_shapes()
     # the cache key of the reference data: its files' content for the project's own (the N-Triples
@@ -668,19 +683,21 @@ def _prepare(shapes: Graph | None, reference: bytes | None, record_class: str | 
     ref_store = ox.Store()
     ref_store.bulk_load(reference, format=ox.RdfFormat.N_TRIPLES)
     # the project's shapes cached; one's own compiled afresh (results name the caller's blank nodes)
-    programs = _cached_programs(shapes, reference_key, ref_store) if patient_records else _programs(shapes, ref_store)
-    encoder = Encoder(lexical=programs[0].lexical)
-    encoded_reference = encoder.fix(programs[0].constants | programs[1].constants, reference)
+    key = _programs_key(shapes, reference_key) if patient_records else None
+    programs = _cached(key, "shacl-programs", lambda: _programs(shapes, ref_store))
+    encoder, encoded_reference, ref_facts = _cached(
+        key and f"{key}-{record_class}", "shacl-reference", lambda: _encoded(programs, reference, ref_store, record_class))
     definitions = _definitions(shapes, ref_store)
     record_classes = tuple(subclass_closure(ref_store, record_class)) if record_class else ()
-    return encoded_reference, programs, encoder, definitions, criterion_outcomes(shapes), record_classes
+    return (encoded_reference, programs, encoder, definitions, criterion_outcomes(shapes), record_classes,
+            ref_facts)
 
 
 def patient_check_setup(fmt: str = "csv", keep: bool = True) -> tuple:
     """The arguments of a worker (:func:`init_worker`) that checks patient records against the
     project's shapes, chunk by chunk (:func:`check_chunk`), as ``cohort validate`` does."""
-    encoded_reference, programs, encoder, definitions, outcomes, _ = _prepare(None, None, PATIENT)
-    return encoded_reference, programs, encoder, definitions, outcomes, fmt, keep, PATIENT, True
+    encoded_reference, programs, encoder, definitions, outcomes, _, ref_facts = _prepare(None, None, PATIENT)
+    return encoded_reference, programs, encoder, definitions, outcomes, fmt, keep, PATIENT, True, ref_facts
 
 
 def _regrouped(path, in_fmt, workers, setup, chunk_bytes, record_classes, result, reason, consume, collect):
@@ -745,19 +762,31 @@ def _definitions(shapes: Graph, ref_store: ox.Store) -> list[Definition]:
         for c in d.criteria)) for d in load_definitions(ref_store)]
 
 
-def _cached_programs(shapes: Graph, reference_key: str, ref_store: ox.Store) -> tuple[Program, Program]:
-    """:func:`_programs`, read from the cache when the same shapes were compiled against the same
-    reference data by the same compiler before (keyed by the shapes' content, ``reference_key`` and
-    :func:`_compiler_key`: never stale)."""
+def _programs_key(shapes: Graph, reference_key: str) -> str | None:
+    """The cache key of what is compiled from ``shapes`` against the reference data by this compiler
+    (the shapes' content, ``reference_key`` and :func:`_compiler_key`: never stale), or None when the
+    shapes have no content key."""
     from .. import __version__
 
     try:
         shapes_key = rdf.graph_fingerprint(shapes)
     except ValueError:  # blank nodes in a cycle: no content key, no cache
-        return _programs(shapes, ref_store)
-    digest = hashlib.sha256(f"{__version__}\x00{_compiler_key()}\x00{shapes_key}\x00{reference_key}".encode())
-    path = resources.cache_dir() / f"shacl-programs-{digest.hexdigest()[:32]}.pickle"
-    return rdf.cached(path, lambda: _programs(shapes, ref_store))
+        return None
+    return hashlib.sha256(f"{__version__}\x00{_compiler_key()}\x00{shapes_key}\x00{reference_key}".encode()).hexdigest()[:32]
+
+
+def _cached(key: str | None, kind: str, build):
+    """What ``build()`` makes, kept in the cache folder under ``kind-key`` (built afresh without a key)."""
+    return build() if key is None else rdf.cached(resources.cache_dir() / f"{kind}-{key}.pickle", build)
+
+
+def _encoded(programs: tuple[Program, Program], reference: bytes, ref_store: ox.Store,
+             record_class: str | None) -> tuple[Encoder, bytes, dict]:
+    """The encoder with the shapes' constants and the reference data registered, the reference data
+    to load (with its stand-ins), and :func:`reference_facts`."""
+    encoder = Encoder(lexical=programs[0].lexical)
+    encoded = encoder.fix(programs[0].constants | programs[1].constants, reference)
+    return encoder, encoded, reference_facts(ref_store, record_class)
 
 
 def _compiler_key() -> str:

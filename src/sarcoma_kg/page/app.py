@@ -12,7 +12,6 @@ import logging
 from functools import partial
 from urllib.parse import parse_qs
 
-from rdflib import Graph
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
@@ -21,6 +20,7 @@ from starlette.routing import Route
 
 from ..errors import SarcomaKgError
 from ..patients import shapes
+from ..union import union
 from . import check, html
 
 DEFAULT_MAX_BYTES = 1 << 20
@@ -47,14 +47,12 @@ def _fields(body: bytes) -> dict[str, str]:
     return {k: v[0] for k, v in parse_qs(body.decode("utf-8", "replace"), keep_blank_values=True).items()}
 
 
-def create_app(max_bytes: int = DEFAULT_MAX_BYTES, reasoner: str = "hermit") -> Starlette:
+def create_app(max_bytes: int = DEFAULT_MAX_BYTES, reasoner: str = "compiled") -> Starlette:
     knowledge = shapes.knowledge_context()  # loaded once, before the first request
     quiet = logging.getLogger("sarcoma_kg.patients.fhir")  # its report rows quote the record: shown, not logged
     quiet.addHandler(logging.NullHandler())
     quiet.propagate = False
-    everything = Graph()
-    everything += knowledge
-    everything += check.terms_graph()
+    everything = union(knowledge, check.terms_graph())
 
     async def home(request: Request) -> HTMLResponse:
         return HTMLResponse(html.page("tumour board", html.forms(max_bytes)))

@@ -73,7 +73,7 @@ def form_to_csv(fields: dict[str, str]) -> str:
     return out.getvalue()
 
 
-def check(text: str, kind: str, name: str | None = None, reasoner: str = "hermit") -> Answer:
+def check(text: str, kind: str, name: str | None = None, reasoner: str = "compiled") -> Answer:
     """Validate the patient(s) of ``text`` and find their recommendations; nothing is kept afterwards."""
     if kind not in SUFFIXES:
         raise InputError(f"unknown input kind {kind!r} (one of {', '.join(SUFFIXES)})")

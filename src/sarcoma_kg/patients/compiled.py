@@ -5,8 +5,9 @@ pySHACL costs about a second per patient with the project's shapes; the cohort e
 patients in seconds. :func:`compiled_report` runs the patient graph through it and writes its
 results back as ``sh:ValidationResult`` nodes (focus node, source shape, severity, component, path,
 value, message), so that ``validate`` assembles findings and verdicts from it exactly as from
-pySHACL's report. ``validate`` uses it for inputs of more than :data:`COMPILED_AFTER` patients; the
-two engines agree result for result (tests/patients/test_compiled.py).
+pySHACL's report. It is ``validate``'s default engine; the two engines agree result for result
+(tests/patients/test_compiled.py checks every example, test fixture and clinical patient). Input it
+cannot check exactly is refused (:func:`refusal`), never checked approximately.
 """
 
 from __future__ import annotations
@@ -14,20 +15,12 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 
+from typing import Callable
+
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF, SH
 
-#: ``validate`` checks inputs with more patients than this with the compiled engine.
-COMPILED_AFTER = 100
-
-
-def _term(term):
-    """A pyoxigraph term as the rdflib term, literals as written."""
-    from ..sparql.backends import from_oxigraph
-    from .lexical_forms import as_written
-
-    with as_written():
-        return from_oxigraph(term)
+from ..errors import InputError
 
 
 def _path(report: Graph, text: str | None):
@@ -43,40 +36,75 @@ def _path(report: Graph, text: str | None):
     return None
 
 
-def compiled_report(patients: Graph, workers: int = 2) -> Graph:
+def _written(patients: Graph) -> Graph:
+    """``patients`` with the literals the reader retyped as ill formed back at their datatype (the
+    cohort engine holds them ill formed itself); ``patients`` itself when it has none."""
+    from ..cohort.literals import ILL_FORMED
+    from .lexical_forms import as_written
+
+    ill = lambda o: isinstance(o, Literal) and o.datatype is not None and str(o.datatype).startswith(ILL_FORMED)  # noqa: E731
+    if not any(ill(o) for o in patients.objects()):
+        return patients
+    written = Graph()
+    with as_written():
+        for s, p, o in patients:
+            if ill(o):
+                o = Literal(str(o), datatype=URIRef(str(o.datatype)[len(ILL_FORMED):]))
+            written.add((s, p, o))
+    return written
+
+
+def refusal(result) -> str | None:
+    """Why the compiled engine's run (a :class:`~sarcoma_kg.cohort.run.CohortResult`) is not pySHACL's
+    answer, or None when it is: a statement was left out of the check."""
+    if result.input_errors:
+        return f"the compiled engine left statements out ({result.input_errors[0]}); not validated: use --engine pyshacl"
+    return None
+
+
+def compiled_report(patients: Graph, progress: Callable[[int, int], None] | None = None, workers: int = 1) -> Graph:
     """The SHACL report of the project's patient shapes over ``patients`` (with the released
-    knowledge base), from the compiled engine."""
+    knowledge base), from the compiled engine, checked in this process as one whole (no worker
+    pool to start). ``progress(done, total)`` as the check advances. Raises :class:`InputError`
+    when the compiled engine cannot give pySHACL's report exactly (:func:`refusal`)."""
     from ..cohort.run import validate_cohort
 
-    from ..cohort.literals import ILL_FORMED
-    from .lexical_forms import as_written as literals_as_written
-
-    report = Graph()
     with tempfile.TemporaryDirectory(prefix="sarcoma-kg-validate-") as tmp:
         nt = Path(tmp) / "patients.nt"
-        written = Graph()  # literals the reader retyped as ill formed go back to their datatype:
-        with literals_as_written():  # the cohort engine holds them ill formed itself
-            for s, p, o in patients:
-                if isinstance(o, Literal) and o.datatype is not None and str(o.datatype).startswith(ILL_FORMED):
-                    o = Literal(str(o), datatype=URIRef(str(o.datatype)[len(ILL_FORMED):]))
-                written.add((s, p, o))
-        written.serialize(nt, format="nt", encoding="utf-8")
-        result = validate_cohort(nt, workers=workers, collect=True, record_class=None)  # one chunk: not grouped
-    for r in result.all_report:
-        node = BNode()
-        report.add((node, RDF.type, SH.ValidationResult))
-        report.add((node, SH.focusNode, _term(r.focus)))
-        shape = URIRef(r.shape) if "://" in r.shape or r.shape.startswith("urn:") else BNode(r.shape)
-        report.add((node, SH.sourceShape, shape))
-        report.add((node, SH.resultSeverity, URIRef(r.severity)))
-        report.add((node, SH.sourceConstraintComponent, URIRef(r.component)))
-        path = _path(report, r.path)
-        if path is not None:
-            report.add((node, SH.resultPath, path))
-        if r.value is not None:
-            report.add((node, SH.value, _term(r.value)))
-        if r.message:
-            report.add((node, SH.resultMessage, Literal(r.message)))
+        _written(patients).serialize(nt, format="nt", encoding="utf-8")
+        result = validate_cohort(nt, workers=workers, collect=True, record_class=None, progress=progress,
+                                 require_patients=False)
+    why = refusal(result)
+    if why is not None:
+        raise InputError(why)
+    return _report_graph(result.all_report)
+
+
+def _report_graph(found: list) -> Graph:
+    """The ``sh:ValidationResult`` nodes of the compiled engine's results (terms as written)."""
+    from ..sparql.backends import from_oxigraph
+    from .lexical_forms import as_written
+
+    report = Graph()
+    with as_written():
+        for r in found:
+            node = BNode()
+            report.add((node, RDF.type, SH.ValidationResult))
+            report.add((node, SH.focusNode, from_oxigraph(r.focus)))
+            shape = URIRef(r.shape) if "://" in r.shape or r.shape.startswith("urn:") else BNode(r.shape)
+            report.add((node, SH.sourceShape, shape))
+            report.add((node, SH.resultSeverity, URIRef(r.severity)))
+            report.add((node, SH.sourceConstraintComponent, URIRef(r.component)))
+            path = _path(report, r.path)
+            if path is not None:
+                report.add((node, SH.resultPath, path))
+            if r.value is not None:
+                report.add((node, SH.value, from_oxigraph(r.value)))
+            if r.message:
+                report.add((node, SH.resultMessage, Literal(r.message)))
+            if r.constraint is not None:
+                report.add((node, SH.sourceConstraint, URIRef(r.constraint) if "://" in r.constraint
+                            or r.constraint.startswith("urn:") else BNode(r.constraint)))
     return report
 
 
@@ -91,5 +119,5 @@ def with_compiled_verdicts(patients: Graph, knowledge: Graph) -> Graph:
         return patients
     merged = Graph()
     merged += patients
-    merged += derive_all(patients, knowledge, report=compiled_report(patients, workers=1)).graph
+    merged += derive_all(patients, knowledge, report=compiled_report(patients)).graph
     return merged

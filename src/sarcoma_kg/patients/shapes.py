@@ -1,8 +1,8 @@
 """The patient shapes and the graph they run on.
 
 :func:`run_shapes` runs the structural and criteria shapes (``shapes/patient-structure.ttl``,
-``shapes/patient-criteria.ttl``) with pySHACL over a :func:`data_graph`: the patient data merged
-with the knowledge context (:func:`knowledge_context`: ontology + knowledge base, which hold the
+``shapes/patient-criteria.ttl``) with pySHACL over a :func:`data_graph`: the patient data beside
+the knowledge context (:func:`knowledge_context`: ontology + knowledge base, which hold the
 definitions, their criteria and the anatomy and histology hierarchies). No inference is run.
 """
 
@@ -14,7 +14,8 @@ from rdflib import Graph
 
 from .. import resources
 from ..namespaces import bind_prefixes
-from ..rdf import PreparedQueryGraph, knowledge_graph, load
+from ..rdf import PreparedQueryGraph, cached_graph, knowledge_graph, load
+from ..union import union
 
 
 @lru_cache(maxsize=1)
@@ -36,18 +37,18 @@ def knowledge_context(fresh: bool = False) -> Graph:
 def shape_graph() -> Graph:
     """The patient shapes (shapes/patient-structure.ttl and shapes/patient-criteria.ttl).
 
-    Loaded once per process and shared: do not modify it."""
-    return load(resources.shape_files("patient-"))
+    Loaded once per process (from the cache folder when it holds them: :func:`~sarcoma_kg.rdf.cached_graph`)
+    and shared: do not modify it."""
+    files = resources.shape_files("patient-")
+    return cached_graph("patient-shapes", files, lambda: load(files))
 
 
 def data_graph(patients: Graph, knowledge: Graph) -> Graph:
-    """The SHACL data graph: patient triples merged with the ontology and knowledge base."""
-    merged = PreparedQueryGraph()
+    """The SHACL data graph: the patient triples and the ontology and knowledge base, as one
+    read-only graph (:func:`~sarcoma_kg.union.union`: neither graph is copied, neither may change
+    while it is read)."""
+    merged = union(knowledge, patients, graph_class=PreparedQueryGraph)
     bind_prefixes(merged)
-    for triple in knowledge:
-        merged.add(triple)
-    for triple in patients:
-        merged.add(triple)
     return merged
 
 

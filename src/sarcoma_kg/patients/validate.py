@@ -16,7 +16,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable
+from typing import Callable, Iterable
 
 from rdflib import Graph, URIRef
 from rdflib.namespace import RDF, SH
@@ -30,6 +30,8 @@ from ..namespaces import SKG, bind_prefixes
 from ..rdf import curie
 
 SEVERITY_NAMES = {SH.Violation: "violation", SH.Warning: "warning", SH.Info: "info"}
+#: The engines that run the shapes: the compiled one (the default) and pySHACL (the reference).
+ENGINES = ("compiled", "pyshacl")
 
 
 @dataclass(frozen=True)
@@ -99,14 +101,19 @@ class ValidationResult:
 
 
 def validate_paths(paths: Iterable[Path | str], knowledge: Graph | None = None,
-                   engine: str | None = None) -> ValidationResult:
+                   engine: str = "compiled", progress: Callable[[int, int], None] | None = None) -> ValidationResult:
     """Read every file (a bad file is reported in ``errors`` and skipped, never hiding the
-    others), run the structural and criteria shapes once over all patients merged with the
+    others), run the structural and criteria shapes once over all patients beside the
     ontology and knowledge base, and assemble the verdicts.
 
-    ``engine``: ``"pyshacl"``, ``"compiled"`` (:mod:`.compiled`: the same shapes compiled to SPARQL,
-    thousands of patients in seconds), or None: compiled for more than
-    :data:`~.compiled.COMPILED_AFTER` patients."""
+    ``engine`` (:data:`ENGINES`): ``"compiled"`` (:mod:`.compiled`: the shapes compiled to SPARQL and
+    run by pyoxigraph, the default at every size) or ``"pyshacl"`` (the reference engine, slower:
+    seconds per patient). Both give the same findings and verdicts; input the compiled engine
+    cannot check exactly is refused with an :class:`~sarcoma_kg.errors.InputError` naming the
+    other engine, never checked approximately. ``progress(done, total)`` is called as the check
+    and the per-patient derivation advance (in steps: two per patient)."""
+    if engine not in ENGINES:
+        raise ValueError(f"unknown validation engine {engine!r}; choose one of {', '.join(ENGINES)}")
     result = ValidationResult()
     owner: dict[URIRef, Path] = {}
     for path in expand(paths):
@@ -128,7 +135,7 @@ def validate_paths(paths: Iterable[Path | str], knowledge: Graph | None = None,
         return result
     knowledge = knowledge if knowledge is not None else shapes.knowledge_context()
     try:
-        _run(result, result.files, knowledge, engine)
+        _run(result, result.files, knowledge, engine, progress)
     except Exception:  # an engine failure on one file must not hide the others: retry file by file
         good = []
         for pf in result.files:
@@ -136,27 +143,41 @@ def validate_paths(paths: Iterable[Path | str], knowledge: Graph | None = None,
                 _run(ValidationResult(), [pf], knowledge, engine)
                 good.append(pf)
             except Exception as exc:
-                result.errors.append(FileError(pf.path, f"{pf.path}: could not be validated: {type(exc).__name__}: {exc}"))
+                why = str(exc) if isinstance(exc, InputError) else f"{type(exc).__name__}: {exc}"
+                result.errors.append(FileError(pf.path, f"{pf.path}: could not be validated: {why}"))
         result.files = good
         if good:
             _run(result, good, knowledge, engine)
     return result
 
 
-def _run(result: ValidationResult, files: list[PatientFile], knowledge: Graph, engine: str | None = None) -> None:
-    merged = Graph()
-    for pf in files:
-        for triple in pf.graph:
-            merged.add(triple)
+def _run(result: ValidationResult, files: list[PatientFile], knowledge: Graph, engine: str,
+         progress: Callable[[int, int], None] | None = None) -> None:
+    merged = _merged(files)
     data = shapes.data_graph(merged, knowledge)
     shape_graph = shapes.shape_graph()
-    if engine == "compiled" or (engine is None and sum(len(pf.patients) for pf in files) > compiled.COMPILED_AFTER):
-        report = compiled.compiled_report(merged)
+    steps = max(2 * sum(len(pf.patients) for pf in files), 1)
+    checked = (lambda done, total: progress(steps // 2 * done // max(total, 1), steps)) if progress else None
+    if engine == "compiled":
+        report = compiled.compiled_report(merged, progress=checked)
     else:
         report = shapes.run_shapes(data, shape_graph)
+    if checked:
+        checked(1, 1)
+    derived = (lambda done: progress(steps // 2 + done, steps)) if progress else None
     result.data = data
     result.findings = _structural_findings(report, shape_graph, data)
-    result.derivation = verdicts.derive_all(merged, knowledge, data=data, report=report)
+    result.derivation = verdicts.derive_all(merged, knowledge, data=data, report=report, progress=derived)
+
+
+def _merged(files: list[PatientFile]) -> Graph:
+    """The patient graphs of ``files`` in one graph (one file's graph as it is)."""
+    if len(files) == 1:
+        return files[0].graph
+    merged = Graph()
+    for pf in files:
+        merged += pf.graph
+    return merged
 
 
 def _owner_patient(data: Graph, node) -> URIRef | None:

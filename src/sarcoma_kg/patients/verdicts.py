@@ -29,6 +29,8 @@ import hashlib
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import cached_property
+from typing import Callable
 
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import PROV, RDF, RDFS, SH, XSD
@@ -307,11 +309,18 @@ class Derivation:
     results: list[CriterionResult]
     assessments: list[Assessment]
     facts: list[PatientFacts]
-    graph: Graph
+
+    @cached_property
+    def graph(self) -> Graph:
+        """The write-back triples (:func:`to_graph`), made when first asked for (the table and
+        JSON reports do not need them: thousands of patients make hundreds of thousands)."""
+        return to_graph(self.assessments, self.facts)
 
 
-def derive_all(patients: Graph, knowledge: Graph, data: Graph | None = None, report: Graph | None = None) -> Derivation:
-    """Run the shapes (unless a report is given) and assemble verdicts, facts and write-back."""
+def derive_all(patients: Graph, knowledge: Graph, data: Graph | None = None, report: Graph | None = None,
+               progress: Callable[[int], None] | None = None) -> Derivation:
+    """Run the shapes (unless a report is given) and assemble verdicts, facts and write-back;
+    ``progress(patients done)`` as the per-patient facts are derived."""
     shape_graph = shapes.shape_graph()
     data = data if data is not None else shapes.data_graph(patients, knowledge)
     report = report if report is not None else shapes.run_shapes(data, shape_graph)
@@ -319,8 +328,12 @@ def derive_all(patients: Graph, knowledge: Graph, data: Graph | None = None, rep
     results = criteria_results(report, shape_graph)
     assessments = assess(data, who, results, shape_graph)
     rule = timing_rule(data)
-    facts = [patient_facts(data, p, rule) for p in who]
-    return Derivation(report, results, assessments, facts, to_graph(assessments, facts))
+    facts = []
+    for done, patient in enumerate(who, start=1):
+        facts.append(patient_facts(data, patient, rule))
+        if progress is not None and (done % 100 == 0 or done == len(who)):
+            progress(done)
+    return Derivation(report, results, assessments, facts)
 
 
 def derive(patients: Graph, knowledge: Graph) -> Graph:

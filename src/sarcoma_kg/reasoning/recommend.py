@@ -32,6 +32,7 @@ from ..namespaces import SKG, bind_prefixes
 from ..patients.verdicts import derive
 from ..rdf import curie, knowledge_graph, label, notation_of, ontology_graph, patients_in, recommendations
 from ..sparql.backends import backend_for
+from ..union import union
 from . import applicability
 from .evidence import StudyEvidence, evidence_for, plain as _plain
 from .reasoners import (DEFAULT_CHUNK_SIZE, DEFAULT_WORKERS, Classification, classify_patients, defined_classes,
@@ -315,21 +316,10 @@ def recommend(patients: Graph, knowledge: Graph | None = None, reasoner: str = "
     return out
 
 
-_UNION: dict = {}
-
-
 def _union(knowledge: Graph, terms: Graph) -> Graph:
-    """The knowledge graph and the terms in one graph (labels, definitions); made once for the same
-    two graphs of the same sizes (copying them per call cost more than judging the recommendations)."""
-    key = (id(knowledge), len(knowledge), id(terms), len(terms))
-    graphs = _UNION.get("graphs", (None, None))
-    if _UNION.get("key") != key or graphs[0] is not knowledge or graphs[1] is not terms:
-        everything = Graph()
-        everything += knowledge
-        everything += terms
-        _UNION.clear()
-        _UNION.update(key=key, graphs=(knowledge, terms), union=everything)
-    return _UNION["union"]
+    """The knowledge graph and the terms as one read-only graph (labels, definitions), neither copied
+    (:func:`~sarcoma_kg.union.union`: copying them per call cost more than judging the recommendations)."""
+    return union(knowledge, terms)
 
 
 def patient_view(data: Graph, terms: Graph, patient: URIRef, pc: PatientClassification) -> applicability.PatientView:

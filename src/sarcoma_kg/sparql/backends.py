@@ -23,11 +23,11 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Mapping, Protocol
 
 import pyoxigraph as ox
 from rdflib import BNode, Dataset, Graph, Literal, URIRef, Variable
-from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
 from rdflib.term import Identifier
 
 from ..errors import InputError, QueryError
@@ -64,8 +64,30 @@ class Backend(Protocol):
 def query_kind(text: str) -> str:
     """``SELECT``/``CONSTRUCT``/``ASK``/``DESCRIBE`` for a query, ``UPDATE`` for an update.
 
-    Raises :class:`QueryError` when the text is neither a valid query nor a valid update.
-    """
+    Raises :class:`QueryError` when the text is neither a valid query nor a valid update. Parsing
+    with rdflib's grammar takes a quarter of a second for a catalogue query, so the kind of a text
+    is kept: in this process, and in the cache folder (:func:`~sarcoma_kg.resources.cache_dir`),
+    named by the hash of the text and of the rdflib version (what parsed it)."""
+    return _kept_kind(text)
+
+
+@lru_cache(maxsize=256)
+def _kept_kind(text: str) -> str:
+    import hashlib
+
+    import rdflib
+
+    from .. import resources
+    from ..rdf import cached
+
+    key = hashlib.sha256(f"{rdflib.__version__}\x00{text}".encode("utf-8", "surrogatepass")).hexdigest()[:32]
+    return cached(resources.cache_dir() / "query-kinds" / f"{key}.pickle", lambda: _parsed_kind(text))
+
+
+def _parsed_kind(text: str) -> str:
+    """The kind of ``text`` from rdflib's parsers (:func:`query_kind`)."""
+    from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
+
     try:
         parsed = parseQuery(text)
     except Exception as query_exc:  # pyparsing raises its own exception types
@@ -288,13 +310,14 @@ def bind_values(text: str, bindings: Bindings) -> str:
         sparql_term(bindings[name]) for name in names) + ") }"
     brace = _where_brace(text)
     bound = f"{text[:brace + 1]}\n  {block}\n{text[brace + 1:]}"
+    from rdflib.plugins.sparql.parser import parseQuery
+
     try:
         parsed = parseQuery(bound)
     except Exception as exc:
         raise QueryError(f"binding parameters produced an invalid query: {exc}") from exc
-    if query_kind(bound) != query_kind(text):
+    if parsed[1].name.replace("Query", "").upper() != query_kind(text):  # as _parsed_kind names it
         raise QueryError("binding parameters changed the kind of the query")
-    del parsed
     return bound
 
 
