@@ -54,22 +54,24 @@ def test_diffuse_involvement_is_read_by_value(tmp_path, knowledge_graph, flag):
     assert "diffuse serosal sarcomatosis excludes" in ibero.reasons
 
 
-def test_an_engine_failure_on_one_file_does_not_hide_the_others(tmp_path, knowledge_graph, monkeypatch):
-    from sarcoma_kg.patients import shapes
+@pytest.mark.parametrize("engine", ["compiled", "pyshacl"])
+def test_an_engine_failure_on_one_file_does_not_hide_the_others(tmp_path, knowledge_graph, monkeypatch, engine):
+    from sarcoma_kg.patients import compiled, shapes
 
     good = tmp_path / "good.ttl"
     good.write_text(PREFIXES + "ex:G a skg:Patient .\n", encoding="utf-8")
     bad = tmp_path / "bad.ttl"
     bad.write_text(PREFIXES + "ex:Boom a skg:Patient .\n", encoding="utf-8")
-    real = shapes.run_shapes
+    module, name = (compiled, "compiled_report") if engine == "compiled" else (shapes, "run_shapes")
+    real = getattr(module, name)
 
-    def flaky(data, shapes=None):
+    def flaky(data, *args, **kwargs):
         if (EX.Boom, None, None) in data:
             raise RuntimeError("engine failure")
-        return real(data, shapes)
+        return real(data, *args, **kwargs)
 
-    monkeypatch.setattr(shapes, "run_shapes", flaky)
-    result = validate.validate_paths([bad, good], knowledge=knowledge_graph)
+    monkeypatch.setattr(module, name, flaky)
+    result = validate.validate_paths([bad, good], knowledge=knowledge_graph, engine=engine)
     assert result.exit_code == 2
     assert result.patients == [EX.G]
     assert "could not be validated" in result.errors[0].message

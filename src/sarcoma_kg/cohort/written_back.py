@@ -16,6 +16,7 @@ from rdflib.graph import ReadOnlyGraphAggregate
 
 from ..namespaces import SKG
 from ..patients import shapes, verdicts
+from ..patients.timing import timing_rule
 from ..rdf import patients_in
 
 
@@ -42,7 +43,7 @@ def with_written_back(graph: Graph, knowledge: Graph, results: list[tuple]) -> G
     wanted = set(map(str, who))
     found = [r for r in criteria_results(results, shape_graph) if str(r.patient) in wanted]
     assessments = verdicts.assess(data, who, found, shape_graph)
-    window = verdicts.synchronous_window(data)
-    facts = [verdicts.patient_facts(data, p, window) for p in who]
+    rule = timing_rule(data)
+    facts = [verdicts.patient_facts(data, p, rule) for p in who]
     graph += verdicts.to_graph(assessments, facts)
     return graph
