@@ -28,6 +28,7 @@ from ..namespaces import SKG
 from ..rdf import recommendations
 from ..reasoning import applicability, recommend
 from ..reasoning.reasoners import defined_classes
+from ..union import union
 
 MISSING = "Ibero-American OMD missing facts"
 _SLOT = re.compile("\x00(\\d+)\x00")
@@ -124,7 +125,7 @@ class Judge:
     def __init__(self, knowledge: Graph, terms: Graph):
         self.terms = terms
         # the per-patient path's own union graph: the same iteration order, so the same fact order
-        self.everything = recommend._union(knowledge, terms)
+        self.everything = union(knowledge, terms)
         self.recs = sorted(recommendations(knowledge))
         self.defined = frozenset(defined_classes(terms))
         self.populations = sorted(set(self.everything.objects(None, SKG.populationHistology)))
@@ -163,7 +164,7 @@ class Judge:
                                 tuple(patient.facts.get(MISSING) or ()))
         view.histologies = _Watched(view.histologies, log, ("histologies",), patient.placements(self))
         log.on = True
-        r = recommend._judge_recommendation(rec, pc, view, self.everything)
+        r = recommend.judge_recommendation(rec, pc, view, self.everything)
         row = (str(r.rec), r.notation, status_of(r), str(r.target), tuple(_SLOT.split(r.reason)),
                " | ".join(r.not_checked))
         return Template(row, tuple(slots)), log.entries

@@ -5,8 +5,8 @@ derived counts, organ sites, timing, intervals and three-valued facts
 (:func:`sarcoma_kg.patients.verdicts.derive_all`). Here the criteria results come from the compiled
 SHACL program that ``cohort validate`` runs on the same chunk (:func:`~sarcoma_kg.cohort.run.check_chunk`,
 one store per chunk, the program compiled once per worker) instead of a report graph built per call;
-the verdicts are assembled by the same functions (:func:`~sarcoma_kg.patients.verdicts.assess`,
-:func:`~sarcoma_kg.patients.verdicts.patient_facts`, :func:`~sarcoma_kg.patients.verdicts.to_graph`).
+the verdicts are decided by the same rule (:func:`~sarcoma_kg.patients.verdicts.judge`) and
+written by the same function (:func:`~sarcoma_kg.patients.verdicts.to_graph`).
 """
 
 from __future__ import annotations
@@ -16,7 +16,6 @@ from rdflib.graph import ReadOnlyGraphAggregate
 
 from ..namespaces import SKG
 from ..patients import shapes, verdicts
-from ..patients.timing import timing_rule
 from ..rdf import patients_in
 
 
@@ -42,8 +41,5 @@ def with_written_back(graph: Graph, knowledge: Graph, results: list[tuple]) -> G
     data = ReadOnlyGraphAggregate([graph, knowledge])
     wanted = set(map(str, who))
     found = [r for r in criteria_results(results, shape_graph) if str(r.patient) in wanted]
-    assessments = verdicts.assess(data, who, found, shape_graph)
-    rule = timing_rule(data)
-    facts = [verdicts.patient_facts(data, p, rule) for p in who]
-    graph += verdicts.to_graph(assessments, facts)
+    graph += verdicts.to_graph(*verdicts.judge(data, who, found, shape_graph))
     return graph

@@ -324,8 +324,16 @@ def derive_all(patients: Graph, knowledge: Graph, data: Graph | None = None, rep
     shape_graph = shapes.shape_graph()
     data = data if data is not None else shapes.data_graph(patients, knowledge)
     report = report if report is not None else shapes.run_shapes(data, shape_graph)
-    who = patients_in(patients)
     results = criteria_results(report, shape_graph)
+    assessments, facts = judge(data, patients_in(patients), results, shape_graph, progress)
+    return Derivation(report, results, assessments, facts)
+
+
+def judge(data: Graph, who: list[URIRef], results: list[CriterionResult], shape_graph: Graph,
+          progress: Callable[[int], None] | None = None) -> tuple[list[Assessment], list[PatientFacts]]:
+    """The verdict rule, for every path that checks patients: the assessment of each patient in
+    ``who`` from its criteria ``results``, and its derived facts read from ``data`` (the patients
+    with the knowledge graph); ``progress(patients done)`` as the facts are derived."""
     assessments = assess(data, who, results, shape_graph)
     rule = timing_rule(data)
     facts = []
@@ -333,7 +341,7 @@ def derive_all(patients: Graph, knowledge: Graph, data: Graph | None = None, rep
         facts.append(patient_facts(data, patient, rule))
         if progress is not None and (done % 100 == 0 or done == len(who)):
             progress(done)
-    return Derivation(report, results, assessments, facts)
+    return assessments, facts
 
 
 def derive(patients: Graph, knowledge: Graph) -> Graph:

@@ -298,7 +298,8 @@ def recommend(patients: Graph, knowledge: Graph | None = None, reasoner: str = "
     terms = terms if terms is not None else ontology_graph()
     data = with_verdicts(patients, knowledge)
     classified = classify(data, knowledge, terms, reasoner, classification, report=report, progress=progress)
-    everything = _union(knowledge, terms)
+    # knowledge and terms as one read-only graph, neither copied (copying cost more than the judging)
+    everything = union(knowledge, terms)
     evidence: dict[URIRef, list[StudyEvidence]] = {}
     report("evaluating the applicability of every recommendation; their evidence (SPARQL)")
     if with_evidence:
@@ -306,7 +307,7 @@ def recommend(patients: Graph, knowledge: Graph | None = None, reasoner: str = "
     out = []
     for patient, pc in classified.items():
         view = patient_view(data, everything, patient, pc)
-        results = [_judge_recommendation(rec, pc, view, everything) for rec in recommendations(knowledge)]
+        results = [judge_recommendation(rec, pc, view, everything) for rec in recommendations(knowledge)]
         _mark_conflicts(results, everything)
         for result in results:
             if result.applies:
@@ -314,12 +315,6 @@ def recommend(patients: Graph, knowledge: Graph | None = None, reasoner: str = "
         out.append(PatientRecommendations(patient, pc, [r for r in results if r.applies],
                                           [r for r in results if not r.applies]))
     return out
-
-
-def _union(knowledge: Graph, terms: Graph) -> Graph:
-    """The knowledge graph and the terms as one read-only graph (labels, definitions), neither copied
-    (:func:`~sarcoma_kg.union.union`: copying them per call cost more than judging the recommendations)."""
-    return union(knowledge, terms)
 
 
 def patient_view(data: Graph, terms: Graph, patient: URIRef, pc: PatientClassification) -> applicability.PatientView:
@@ -369,7 +364,7 @@ def _reason(outcome: applicability.Applicability, named: str, why: str) -> str:
             + "; cannot be decided from the recorded facts: " + "; ".join(unknown))
 
 
-def _judge_recommendation(rec: URIRef, pc: PatientClassification, view: applicability.PatientView,
+def judge_recommendation(rec: URIRef, pc: PatientClassification, view: applicability.PatientView,
                           everything: Graph) -> RecommendationResult:
     """Whether ``rec`` applies to the patient, from its conditions (kb/applicability.ttl), and why."""
     target = everything.value(rec, SKG.appliesTo)
