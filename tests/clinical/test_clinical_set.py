@@ -21,7 +21,6 @@ from rdflib.namespace import RDF, SH
 
 from sarcoma_kg import resources
 from sarcoma_kg.namespaces import EX, REC, SKG
-from sarcoma_kg.patients import shapes as shapes_mod
 from sarcoma_kg.patients import verdicts
 from sarcoma_kg.patients.csv_mapping import read_csv
 from sarcoma_kg.reasoning import recommend
@@ -81,13 +80,17 @@ def patients() -> Graph:
 
 
 @pytest.fixture(scope="module")
-def results(patients, knowledge_graph) -> dict:
-    return {pr.patient: pr for pr in recommend.recommend(patients, knowledge_graph, "hermit")}
+def derivation(patients, knowledge_graph):
+    """pySHACL's verdicts (the reference engine), derived once for every test of the set."""
+    return verdicts.derive_all(patients, knowledge_graph)
 
 
 @pytest.fixture(scope="module")
-def derivation(patients, knowledge_graph):
-    return verdicts.derive_all(patients, knowledge_graph)
+def results(patients, derivation, knowledge_graph) -> dict:
+    """HermiT's recommendations for the patients with those verdicts written back (``recommend``
+    derives them itself for a patient without them, as :func:`recommend.with_verdicts` says)."""
+    assessed = patients + derivation.graph
+    return {pr.patient: pr for pr in recommend.recommend(assessed, knowledge_graph, "hermit")}
 
 
 def _case_of(expectation) -> URIRef:
@@ -223,9 +226,9 @@ def test_every_expectation_quotes_its_seed_verbatim():
         assert MANIFEST.value(node, CT.why) is not None, node
 
 
-def test_the_patients_are_well_formed(patients, knowledge_graph):
+def test_the_patients_are_well_formed(derivation):
     """No structural violation: the patients are written as a clinician would, and correctly."""
-    report = shapes_mod.run_shapes(shapes_mod.data_graph(patients, knowledge_graph))
+    report = derivation.report
     violations = [(report.value(r, SH.focusNode), str(report.value(r, SH.resultMessage)))
                   for r in report.subjects(RDF.type, SH.ValidationResult)
                   if report.value(r, SH.resultSeverity) == SH.Violation]

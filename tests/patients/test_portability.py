@@ -47,10 +47,17 @@ def merged_patients():
     return g
 
 
-def test_criteria_shapes_give_the_same_results_on_oxigraph(merged_patients, knowledge_graph):
+@pytest.fixture(scope="module")
+def checked(merged_patients, knowledge_graph):
+    """The merged patients with the knowledge graph, the shapes, and pySHACL's report on them (the
+    oracle of both tests, computed once)."""
     data = data_graph(merged_patients, knowledge_graph)
     shapes = shape_graph()
-    report = run_shapes(data, shapes)
+    return data, shapes, run_shapes(data, shapes)
+
+
+def test_criteria_shapes_give_the_same_results_on_oxigraph(merged_patients, checked):
+    data, shapes, report = checked
     expected = {(r.patient, r.shape, r.criterion, normalise(r.message))
                 for r in verdicts.criteria_results(report, shapes)}
     assert len(expected) > 100
@@ -69,10 +76,8 @@ def test_criteria_shapes_give_the_same_results_on_oxigraph(merged_patients, know
     assert actual == expected, (sorted(actual - expected, key=str)[:5], sorted(expected - actual, key=str)[:5])
 
 
-def test_structural_sparql_constraints_give_the_same_results_on_oxigraph(merged_patients, knowledge_graph):
-    data = data_graph(merged_patients, knowledge_graph)
-    shapes = shape_graph()
-    report = run_shapes(data, shapes)
+def test_structural_sparql_constraints_give_the_same_results_on_oxigraph(checked):
+    data, shapes, report = checked
     structural = {s for s in shapes.subjects(SH.sparql, None)} - set(shapes.subjects(SKG.criterionOutcome, None))
     expected = set()
     for r in report.subjects(RDF.type, SH.ValidationResult):
