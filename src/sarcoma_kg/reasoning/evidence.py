@@ -133,6 +133,22 @@ def _outcome(row: dict, knowledge: Graph, printed: dict[str, dict]) -> Outcome:
     )
 
 
+def evidence_backend(knowledge: Graph, key: str | None = None):
+    """The embedded SPARQL backend (pyoxigraph) the evidence queries run on, over ``knowledge``.
+    With ``key`` (:func:`sarcoma_kg.rdf.knowledge_key`: ``knowledge`` is the knowledge graph read
+    from its files, unmodified) its N-Triples come from the cache folder, written there from
+    ``knowledge`` on a miss; without, ``knowledge`` is serialised afresh."""
+    from ..rdf import cached
+    from ..resources import cache_dir
+    from ..sparql.backends import OxigraphBackend, backend_for, ntriples_store
+
+    if key is None:
+        return backend_for(knowledge, engine="oxigraph")
+    data = cached(cache_dir() / f"knowledge-ntriples-{key}.pickle",
+                  lambda: knowledge.serialize(format="nt", encoding="utf-8"))
+    return OxigraphBackend(ntriples_store(data))
+
+
 def evidence_for(backend, rec: URIRef | None, knowledge: Graph) -> dict[URIRef, list[StudyEvidence]]:
     """The studies, their figures and the directness of each line behind ``rec`` (or behind every
     recommendation when ``rec`` is None); ``rec`` is bound as a parameter."""

@@ -135,8 +135,12 @@ def from_oxigraph(term) -> Identifier | None:
 
 def graph_to_store(graph: Graph, store: ox.Store | None = None) -> ox.Store:
     """Copy an rdflib graph into a (new) pyoxigraph store, in its default graph."""
+    return ntriples_store(graph.serialize(format="nt", encoding="utf-8"), store)
+
+
+def ntriples_store(data: bytes, store: ox.Store | None = None) -> ox.Store:
+    """N-Triples ``data`` loaded into a (new) pyoxigraph store, in its default graph."""
     store = store or ox.Store()
-    data = graph.serialize(format="nt", encoding="utf-8")
     store.bulk_load(data, format=ox.RdfFormat.N_TRIPLES, to_graph=ox.DefaultGraph())
     return store
 
