@@ -398,7 +398,14 @@ class OxigraphBackend:
             raise QueryError(f"oxigraph could not parse the query: {exc}") from exc
         if kind == "SELECT":
             variables = [v.value for v in result.variables]
-            rows = [tuple(from_oxigraph(sol[v]) for v in variables) for sol in result]
+            terms: dict = {}  # each distinct term converted once (rows repeat their IRIs and labels)
+
+            def term(value):
+                if value not in terms:
+                    terms[value] = from_oxigraph(value)
+                return terms[value]
+
+            rows = [tuple(term(sol[v]) for v in variables) for sol in result]
             del result  # pyoxigraph results must be dropped on the thread that made them
             return ResultSet(variables, rows)
         if kind == "ASK":
