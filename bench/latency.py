@@ -1,14 +1,17 @@
 """Single-patient latency of every verb, cold (a fresh CLI process) and warm (the second call in one process);
 ``validate`` of one file of thousands of patients.
 
-    .venv/bin/python bench/latency.py [--src SRC] [--label after] [--repeat 3] [--file PATIENT.ttl]
+    .venv/bin/python bench/latency.py [--src SRC] [--label after] [--repeat 3] [--file PATIENT.ttl] [--bytecode DIR]
     .venv/bin/python bench/latency.py --src SRC --label after --patients 1000,3000 --cases none
 
 ``--src`` chooses the package sources to time (``src`` of this tree by default; another tree's
-``src`` gives the "before" figures). The cache directory is the default one, filled by a first
-untimed run (``sarcoma-kg build`` fills it too): "cold" is a new process with the caches on disk.
-Wall and CPU (user + system of the child) per run; the median is reported. Results are appended
-to ``bench/out/latency.jsonl``.
+``src`` gives the "before" figures); both are run with the same options and engines. The cache
+directory is the default one, filled by a first untimed run (``sarcoma-kg build`` fills it too):
+"cold" is a new process with the caches on disk. ``--bytecode DIR`` keeps the compiled bytecode of
+the sources in DIR (``PYTHONPYCACHEPREFIX``; the source tree is not written to), as an installed
+package has it; without it the environment decides (``PYTHONDONTWRITEBYTECODE`` set: every module is
+compiled in every process). Wall and CPU (user + system of the child) per run; the median is
+reported. Results are appended to ``bench/out/latency.jsonl``.
 """
 
 from __future__ import annotations
@@ -43,7 +46,12 @@ def once():
         data = with_compiled_verdicts(data, knowledge)
     if verb == "classify":
         return recommend.classify(data, knowledge, reasoner=reasoner)
-    return recommend.recommend(data, knowledge, reasoner=reasoner)
+    import inspect
+    as_cli = {}  # the CLI names the knowledge graph's content when the sources can take it
+    if "knowledge_key" in inspect.signature(recommend.recommend).parameters:
+        from sarcoma_kg.rdf import knowledge_key
+        as_cli["knowledge_key"] = knowledge_key()
+    return recommend.recommend(data, knowledge, reasoner=reasoner, **as_cli)
 once()
 t = time.perf_counter(); once(); print(json.dumps({"warm_s": time.perf_counter() - t}))
 """
@@ -71,20 +79,22 @@ def main() -> None:
     parser.add_argument("--file", default=str(ROOT / "examples" / "edge-cases" / "liver-oligometastatic.ttl"))
     parser.add_argument("--cases", default="", help="comma-separated indices into CASES (default: all; none: no case)")
     parser.add_argument("--patients", default="", help="comma-separated cohort sizes: validate one generated file of each")
+    parser.add_argument("--bytecode", default="", help="keep the sources' compiled bytecode in this folder")
     args = parser.parse_args()
     env = dict(os.environ, PYTHONPATH=args.src)
+    if args.bytecode:
+        env.pop("PYTHONDONTWRITEBYTECODE", None)
+        env["PYTHONPYCACHEPREFIX"] = args.bytecode
     out = ROOT / "bench" / "out"
     out.mkdir(parents=True, exist_ok=True)
     chosen = [] if args.cases == "none" else [CASES[int(i)] for i in args.cases.split(",")] if args.cases else CASES
     for size in filter(None, args.patients.split(",")):
         at_scale(int(size), args, env, out)
     for verb, option in chosen:
-        if args.label == "before" and option:
-            option = []  # before: only the default engine existed
         cmd = [sys.executable, "-c", CLI, verb, args.file, *option]
         run(cmd, env)  # fills the caches (untimed)
         cold = [run(cmd, env)[:2] for _ in range(args.repeat)]
-        engine = option or ([] if verb == "validate" else ["--reasoner", "hermit" if args.label == "before" else "compiled"])
+        engine = option or ([] if verb == "validate" else ["--reasoner", "compiled"])
         warm_out = run([sys.executable, "-c", WARM, verb, args.file, *engine], env)[2]
         try:
             warm = json.loads(warm_out.strip().splitlines()[-1])["warm_s"]
@@ -92,7 +102,8 @@ def main() -> None:
             warm = None
         record = {"label": args.label, "verb": " ".join([verb, *option]), "file": Path(args.file).name,
                   "cold_wall_s": statistics.median(w for w, _ in cold), "cold_cpu_s": statistics.median(c for _, c in cold),
-                  "warm_s": warm, "load": os.getloadavg()[0], "at": time.strftime("%H:%M:%S", time.gmtime())}
+                  "warm_s": warm, "bytecode": bool(args.bytecode), "load": os.getloadavg()[0],
+                  "at": time.strftime("%H:%M:%S", time.gmtime())}
         print(json.dumps(record), flush=True)
         with open(out / "latency.jsonl", "a", encoding="utf-8") as fh:
             fh.write(json.dumps(record) + "\n")

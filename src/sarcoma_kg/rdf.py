@@ -180,10 +180,21 @@ def ontology_graph() -> Graph:
     return cached_graph("ontology", files, lambda: with_version(load(files)))
 
 
+def ontology_key() -> str:
+    """The content key of :func:`ontology_graph` (its files' bytes, :func:`cache_key`): it names
+    what is derived from a graph of that function left unmodified, without hashing the graph."""
+    return cache_key("ontology", resources.ontology_files())
+
+
 def knowledge_graph() -> Graph:
     """Ontology plus knowledge base: the content of the release, its header versioned."""
     files = [*resources.ontology_files(), *resources.kb_files()]
     return cached_graph("knowledge", files, lambda: with_version(load(files)))
+
+
+def knowledge_key() -> str:
+    """The content key of :func:`knowledge_graph`, as :func:`ontology_key` is of the ontology."""
+    return cache_key("knowledge", [*resources.ontology_files(), *resources.kb_files()])
 
 
 def graph_fingerprint(terms: Graph) -> str:

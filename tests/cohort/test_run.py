@@ -164,3 +164,28 @@ def test_chunk_adding_subclasses_uses_the_plain_queries(tmp_path):
     regrouped = validate_cohort(shuffled, workers=1, shapes=shapes, collect=True, chunk_bytes=500)
     assert not regrouped.grouped and regrouped.patients == 3
     assert _keys(regrouped) == _keys(fast)
+
+
+def test_the_setup_from_the_cache_is_the_built_one_and_reads_no_reference_data(tmp_path, monkeypatch):
+    from sarcoma_kg.cohort import run
+
+    monkeypatch.setenv("SARCOMA_KG_CACHE_DIR", str(tmp_path))
+    built = run._prepare(None, None, run.PATIENT)
+    monkeypatch.setattr(run, "reference_data", lambda extra=None: pytest.fail("the reference data was read"))
+    again = run._prepare(None, None, run.PATIENT)
+    assert [again[i] for i in (0, 3, 4, 5, 6)] == [built[i] for i in (0, 3, 4, 5, 6)]
+    assert again[1] == built[1]
+    assert again[2].known == built[2].known
+
+
+def test_a_changed_shape_file_names_other_compiled_programs(tmp_path, monkeypatch):
+    from sarcoma_kg import resources
+    from sarcoma_kg.cohort import run
+
+    key = run._programs_key("reference")
+    shapes = resources.shape_files("patient")
+    copy = tmp_path / shapes[0].name
+    copy.write_bytes(shapes[0].read_bytes() + b"\n# changed\n")
+    monkeypatch.setattr(resources, "shape_files", lambda kind: [copy, *shapes[1:]])
+    assert run._programs_key("reference") != key
+    assert run._programs_key("other reference") != run._programs_key("reference")

@@ -167,6 +167,20 @@ def test_the_fingerprint_ignores_blank_node_labels_and_sees_every_change(reasoni
     assert compiled.fingerprint(reparsed) != compiled.fingerprint(reasoning_terms)
 
 
+def test_the_cache_is_named_by_the_files_key_when_given_and_a_changed_file_is_another_name(tmp_path, monkeypatch):
+    from sarcoma_kg import rdf
+
+    terms = Graph()
+    files = resources.ontology_files()
+    assert compiled.cache_path(terms, rdf.ontology_key()) != compiled.cache_path(terms)
+    copy = tmp_path / files[0].name
+    copy.write_bytes(files[0].read_bytes() + b"\n# changed\n")
+    monkeypatch.setattr(resources, "ontology_files", lambda: [copy, *files[1:]])
+    changed = rdf.ontology_key()
+    monkeypatch.undo()
+    assert compiled.cache_path(terms, changed) != compiled.cache_path(terms, rdf.ontology_key())
+
+
 @pytest.mark.parametrize("verb", ["classify", "recommend"])
 def test_classify_and_recommend_default_to_the_compiled_classifier_and_keep_the_reasoners(verb, monkeypatch):
     from click.testing import CliRunner

@@ -49,3 +49,31 @@ def test_every_evidence_line_of_a_study_says_how_direct_it_is(evidence):
     assert outani.directness == "indirect evidence" and "site" in outani.directness_note
     shown = "\n".join(render._evidence_lines(outani))
     assert "directness: indirect evidence" in shown and outani.directness_note in shown
+
+
+def test_the_evidence_store_from_the_cache_answers_as_the_serialised_graph(knowledge_graph, evidence, tmp_path,
+                                                                           monkeypatch):
+    from sarcoma_kg.rdf import knowledge_key
+    from sarcoma_kg.reasoning.evidence import evidence_backend
+
+    monkeypatch.setenv("SARCOMA_KG_CACHE_DIR", str(tmp_path))
+    for _ in ("miss", "hit"):
+        backend = evidence_backend(knowledge_graph, knowledge_key())
+        assert evidence_for(backend, None, knowledge_graph) == evidence
+    assert len(list(tmp_path.glob("knowledge-ntriples-*"))) == 1
+
+
+def test_recommend_leaves_the_knowledge_graph_as_read(knowledge_graph):
+    """The CLI names the evidence store by the knowledge graph's files: the verdicts, the classifier
+    and the judging must not change the graph they are given."""
+    from pathlib import Path
+
+    from sarcoma_kg.patients.compiled import with_compiled_verdicts
+    from sarcoma_kg.patients.read import read_patients
+    from sarcoma_kg.reasoning import recommend
+
+    before = set(knowledge_graph)
+    example = Path(__file__).resolve().parents[2] / "examples" / "edge-cases" / "liver-oligometastatic.ttl"
+    data = with_compiled_verdicts(read_patients([example]).graph, knowledge_graph)
+    assert recommend.recommend(data, knowledge_graph, reasoner="compiled")
+    assert set(knowledge_graph) == before

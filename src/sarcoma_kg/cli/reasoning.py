@@ -22,14 +22,14 @@ def _reason_and_print(verb: str, patients: tuple[Path, ...], reasoner: str, fmt:
     """Read the patients, run ``classify`` or ``recommend``, print the result in ``fmt``; the
     steps and a progress bar of the patients classified go to stderr."""
     from ..patients.read import read_patients
-    from ..rdf import knowledge_graph
+    from ..rdf import knowledge_graph, knowledge_key
     from ..reasoning import recommend, render
 
     steps = Steps()
     steps(f"reading {len(patients)} patient file(s) or folder(s)")
     data = read_patients(patients).graph
     steps("assembling the ontology and the knowledge base")
-    knowledge = knowledge_graph()
+    knowledge, key = knowledge_graph(), knowledge_key()  # read from the files; nothing below modifies it
     if reasoner == "compiled":
         from ..patients.compiled import with_compiled_verdicts
 
@@ -41,7 +41,8 @@ def _reason_and_print(verb: str, patients: tuple[Path, ...], reasoner: str, fmt:
             to_text, to_json, to_graph = (render.classification_to_text, render.classification_to_json,
                                           render.classification_to_graph)
         else:
-            result = recommend.recommend(data, knowledge, reasoner=reasoner, report=steps, progress=progress)
+            result = recommend.recommend(data, knowledge, reasoner=reasoner, report=steps, progress=progress,
+                                         knowledge_key=key)
             to_text, to_json, to_graph = (render.recommendations_to_text, render.recommendations_to_json,
                                           render.recommendations_to_graph)
     steps("done")

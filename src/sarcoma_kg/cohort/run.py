@@ -596,10 +596,14 @@ def patient_shapes() -> Graph:
     folder, keyed by the files' content and the reader's (read back with literals as written)."""
     from ..patients.lexical_forms import as_written
 
-    files = resources.shape_files("patient")
-    reader = Path(load_shapes.__code__.co_filename)  # the key names the reader's source too
+    files = _patient_shape_files()
     with as_written():
-        return rdf.cached_graph("patient-shapes-as-written", [*files, reader], lambda: load_shapes(files))
+        return rdf.cached_graph("patient-shapes-as-written", files, lambda: load_shapes(files[:-1]))
+
+
+def _patient_shape_files() -> list[Path]:
+    """The patient shape files, then the reader's source (content keys name both)."""
+    return [*resources.shape_files("patient"), Path(load_shapes.__code__.co_filename)]
 
 
 COHORT_SUFFIXES = (".ttl", ".turtle", ".nt", ".ntriples")
@@ -672,25 +676,49 @@ def validate_cohort(path, out=None, fmt: str = "csv", workers: int = 2,
 def _prepare(shapes: Graph | None, reference: bytes | None, record_class: str | None) -> tuple:
     """(encoded reference data, programs, encoder, definitions, criterion outcomes, record classes,
     the reference data's own facts): what the workers need, from ``shapes`` (the project's patient
-    shapes when None) and ``reference`` (the ontology + knowledge base when None)."""
+    shapes when None) and ``reference`` (the ontology + knowledge base when None). For the project's
+    shapes all of it comes from the cache, keyed by content: the reference data is then neither
+    read nor loaded into a store."""
     patient_records = shapes is None
     shapes = shapes if shapes is not None else patient_shapes()
     # the cache key of the reference data: its files' content for the project's own (the N-Triples
     # bytes carry blank-node labels that change with every parse), the bytes for any other
     reference_key = (rdf.cache_key("reference", [*resources.ontology_files(), *resources.kb_files()])
                      if reference is None else hashlib.sha256(reference).hexdigest())
-    reference = reference if reference is not None else reference_data()
-    ref_store = ox.Store()
-    ref_store.bulk_load(reference, format=ox.RdfFormat.N_TRIPLES)
+    ref = _Reference(reference)
     # the project's shapes cached; one's own compiled afresh (results name the caller's blank nodes)
-    key = _programs_key(shapes, reference_key) if patient_records else None
-    programs = _cached(key, "shacl-programs", lambda: _programs(shapes, ref_store))
-    encoder, encoded_reference, ref_facts = _cached(
-        key and f"{key}-{record_class}", "shacl-reference", lambda: _encoded(programs, reference, ref_store, record_class))
-    definitions = _definitions(shapes, ref_store)
-    record_classes = tuple(subclass_closure(ref_store, record_class)) if record_class else ()
+    key = _programs_key(reference_key) if patient_records else None
+    programs = _cached(key, "shacl-programs", lambda: _programs(shapes, ref.store()))
+    encoder, encoded_reference, ref_facts, definitions, record_classes = _cached(
+        key and f"{key}-{_setup_key()}-{record_class}", "shacl-setup",
+        lambda: _setup(programs, shapes, ref, record_class))
     return (encoded_reference, programs, encoder, definitions, criterion_outcomes(shapes), record_classes,
             ref_facts)
+
+
+class _Reference:
+    """The reference data (N-Triples bytes) and a store holding it, each made when first asked for."""
+
+    def __init__(self, data: bytes | None):
+        self._data, self._store = data, None
+
+    def data(self) -> bytes:
+        if self._data is None:
+            self._data = reference_data()
+        return self._data
+
+    def store(self) -> ox.Store:
+        if self._store is None:
+            self._store = ox.Store()
+            self._store.bulk_load(self.data(), format=ox.RdfFormat.N_TRIPLES)
+        return self._store
+
+
+def _setup(programs: tuple[Program, Program], shapes: Graph, ref: _Reference, record_class: str | None) -> tuple:
+    """(encoder, encoded reference data, reference facts, definitions, record classes) of :func:`_prepare`."""
+    encoder, encoded, ref_facts = _encoded(programs, ref.data(), ref.store(), record_class)
+    record_classes = tuple(subclass_closure(ref.store(), record_class)) if record_class else ()
+    return encoder, encoded, ref_facts, _definitions(shapes, ref.store()), record_classes
 
 
 def patient_check_setup(fmt: str = "csv", keep: bool = True) -> tuple:
@@ -762,17 +790,20 @@ def _definitions(shapes: Graph, ref_store: ox.Store) -> list[Definition]:
         for c in d.criteria)) for d in load_definitions(ref_store)]
 
 
-def _programs_key(shapes: Graph, reference_key: str) -> str | None:
-    """The cache key of what is compiled from ``shapes`` against the reference data by this compiler
-    (the shapes' content, ``reference_key`` and :func:`_compiler_key`: never stale), or None when the
-    shapes have no content key."""
+def _programs_key(reference_key: str) -> str:
+    """The cache key of what is compiled from the project's patient shapes against the reference data
+    by this compiler: the shape files' bytes and their reader's source, ``reference_key`` and
+    :func:`_compiler_key` (never stale)."""
     from .. import __version__
 
-    try:
-        shapes_key = rdf.graph_fingerprint(shapes)
-    except ValueError:  # blank nodes in a cycle: no content key, no cache
-        return None
+    shapes_key = rdf.cache_key("patient-shapes-as-written", _patient_shape_files())
     return hashlib.sha256(f"{__version__}\x00{_compiler_key()}\x00{shapes_key}\x00{reference_key}".encode()).hexdigest()[:32]
+
+
+def _setup_key() -> str:
+    """Digest of this module's source, which reads the definitions and the reference facts kept with
+    the compiled programs (:func:`_setup`)."""
+    return hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:16]
 
 
 def _cached(key: str | None, kind: str, build):

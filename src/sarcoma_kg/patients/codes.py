@@ -22,7 +22,6 @@ from rdflib.namespace import SKOS
 
 from .. import resources
 from ..namespaces import SKG
-from ..release.qc import load_mappings
 
 #: FHIR code systems with a mapping set, and the IRI namespace of their codes in it.
 FHIR_SYSTEMS = {
@@ -42,6 +41,8 @@ _TERM_PREDICATES = (SKOS.exactMatch, SKOS.closeMatch)
 @lru_cache(maxsize=1)
 def _rows() -> dict[URIRef, tuple[tuple[URIRef, URIRef], ...]]:
     """Code IRI → the (term, predicate) of every row naming it, over every mapping set."""
+    from ..release.qc import load_mappings  # with the SPARQL catalogue: only readers of codes need it
+
     rows: dict[URIRef, set[tuple[URIRef, URIRef]]] = {}
     for path in resources.mapping_files():
         for term, predicate, code in load_mappings(path):

@@ -347,25 +347,29 @@ def _open_world_risks(compiled: CompiledClassifier, ordered: list) -> None:
 fingerprint = graph_fingerprint
 
 
-def cache_path(terms: Graph) -> Path:
+def cache_path(terms: Graph, key: str | None = None) -> Path:
     """Where the compiled classifier of ``terms`` is kept: named by the package version, the
-    format of the pickle and the fingerprint of ``terms``, so a changed ontology is never read stale."""
+    format of the pickle and the content of ``terms``, so a changed ontology is never read stale.
+    The content is ``key`` when given (:func:`sarcoma_kg.rdf.ontology_key`: the bytes of the files
+    ``terms`` was read from, unmodified since), else the fingerprint of the graph."""
     from .. import __version__
 
-    key = hashlib.sha256(f"{FORMAT}\x00{__version__}\x00{fingerprint(terms)}".encode()).hexdigest()[:32]
+    content = f"files:{key}" if key is not None else fingerprint(terms)
+    key = hashlib.sha256(f"{FORMAT}\x00{__version__}\x00{content}".encode()).hexdigest()[:32]
     return resources.cache_dir() / f"compiled-classifier-{key}.pickle"
 
 
 _IN_PROCESS: dict = {}
 
 
-def classifier_for(terms: Graph) -> CompiledClassifier:
+def classifier_for(terms: Graph, key: str | None = None) -> CompiledClassifier:
     """The compiled classifier of ``terms``: from this process, from the cache
-    (:func:`cache_path`), or compiled (HermiT classifies the TBox, once) and written to the cache."""
+    (:func:`cache_path`, ``key`` as there), or compiled (HermiT classifies the TBox, once) and
+    written to the cache."""
     known = _IN_PROCESS.get(id(terms))
     if known is not None and known[0] is terms:
         return known[1]
-    compiled = cached(cache_path(terms), lambda: compile_classifier(terms))
+    compiled = cached(cache_path(terms, key), lambda: compile_classifier(terms))
     _IN_PROCESS[id(terms)] = (terms, compiled)
     return compiled
 

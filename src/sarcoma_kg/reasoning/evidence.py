@@ -74,23 +74,40 @@ def _listed(value) -> list[str]:
     return [v for v in str(value or "").split(query.LIST_SEPARATOR) if v]
 
 
-def _label(knowledge: Graph, term) -> str | None:
-    return label(knowledge, term) if term is not None else None
+class Labels:
+    """:func:`~sarcoma_kg.rdf.label` of terms of one graph, each looked up once (the evidence names
+    the same measures, units and statistics hundreds of times); None for None."""
+
+    def __init__(self, graph: Graph):
+        self.graph, self.known = graph, {}
+
+    def __call__(self, term) -> str | None:
+        if term is None:
+            return None
+        if term not in self.known:
+            self.known[term] = label(self.graph, term)
+        return self.known[term]
 
 
-def figures(backend, knowledge: Graph) -> dict[str, dict]:
+def _labels(knowledge: Graph | Labels) -> Labels:
+    return knowledge if isinstance(knowledge, Labels) else Labels(knowledge)
+
+
+def figures(backend, knowledge: Graph | Labels, rows: list[dict] | None = None) -> dict[str, dict]:
     """Every figure of every study, by its IRI: statistic, interval, p-value, comparison, n/N, and the
-    inconsistency note (``cq-study-figures``)."""
-    return {str(row["figure"]): _printed(row, knowledge) for row in _figure_rows(backend)}
+    inconsistency note (``cq-study-figures``; its ``rows`` when already run)."""
+    labels = _labels(knowledge)
+    rows = rows if rows is not None else _figure_rows(backend)
+    return {str(row["figure"]): _printed(row, labels) for row in rows}
 
 
 def _figure_rows(backend) -> list[dict]:
     return list(query.run(query.resolve("cq-study-figures"), backend, {}).result.as_dicts())
 
 
-def _printed(row: dict, knowledge: Graph) -> dict:
+def _printed(row: dict, labels: Labels) -> dict:
     return {
-        "statistic": _label(knowledge, row.get("statistic")),
+        "statistic": labels(row.get("statistic")),
         "ci_lower": plain(row.get("ciLower")), "ci_upper": plain(row.get("ciUpper")),
         "p_value": plain(row.get("pValue")), "comparison": plain(row.get("comparison")),
         "numerator": plain(row.get("numerator")), "denominator": plain(row.get("denominator")),
@@ -99,38 +116,57 @@ def _printed(row: dict, knowledge: Graph) -> dict:
     }
 
 
-def associations(backend, knowledge: Graph) -> dict[str, list[Outcome]]:
-    """The associations each study reports by a p-value only, by study IRI (``cq-study-figures``)."""
+def associations(backend, knowledge: Graph | Labels, rows: list[dict] | None = None) -> dict[str, list[Outcome]]:
+    """The associations each study reports by a p-value only, by study IRI (``cq-study-figures``; its
+    ``rows`` when already run)."""
+    labels = _labels(knowledge)
     out: dict[str, list[Outcome]] = {}
-    for row in _figure_rows(backend):
+    for row in rows if rows is not None else _figure_rows(backend):
         if str(row.get("kind")) == "association":
             out.setdefault(str(row["study"]), []).append(Outcome(
-                outcome=curie(row["figure"]), measure=_label(knowledge, row.get("measure")), value=None,
-                unit=None, timepoint=None, subgroup=None, sources=[], **_printed(row, knowledge)))
+                outcome=curie(row["figure"]), measure=labels(row.get("measure")), value=None,
+                unit=None, timepoint=None, subgroup=None, sources=[], **_printed(row, labels)))
     return out
 
 
-def directness(backend, knowledge: Graph) -> dict[str, dict]:
+def directness(backend, knowledge: Graph | Labels) -> dict[str, dict]:
     """How directly each evidence line bears on its recommendation, by line IRI (``cq-evidence-directness``)."""
+    labels = _labels(knowledge)
     out: dict[str, dict] = {}
     for row in query.run(query.resolve("cq-evidence-directness"), backend, {}).result.as_dicts():
         out[str(row["line"])] = {
             "population": plain(row.get("population")),
             "sites": " | ".join(sorted(_listed(row.get("sites")))) or None,
-            "setting": _label(knowledge, row.get("setting")), "scope": _label(knowledge, row.get("scope")),
-            "directness": _label(knowledge, row.get("directness")), "directness_note": plain(row.get("note")),
+            "setting": labels(row.get("setting")), "scope": labels(row.get("scope")),
+            "directness": labels(row.get("directness")), "directness_note": plain(row.get("note")),
         }
     return out
 
 
-def _outcome(row: dict, knowledge: Graph, printed: dict[str, dict]) -> Outcome:
+def _outcome(row: dict, labels: Labels, printed: dict[str, dict]) -> Outcome:
     return Outcome(
         outcome=curie(row["outcome"]),
-        measure=_label(knowledge, row.get("measure")), value=plain(row.get("value")),
-        unit=_label(knowledge, row.get("unit")),
+        measure=labels(row.get("measure")), value=plain(row.get("value")),
+        unit=labels(row.get("unit")),
         timepoint=plain(row.get("timepoint")), subgroup=plain(row.get("subgroup")),
         sources=_listed(row.get("outcomeSources")), **printed.get(str(row["outcome"]), {}),
     )
+
+
+def evidence_backend(knowledge: Graph, key: str | None = None):
+    """The embedded SPARQL backend (pyoxigraph) the evidence queries run on, over ``knowledge``.
+    With ``key`` (:func:`sarcoma_kg.rdf.knowledge_key`: ``knowledge`` is the knowledge graph read
+    from its files, unmodified) its N-Triples come from the cache folder, written there from
+    ``knowledge`` on a miss; without, ``knowledge`` is serialised afresh."""
+    from ..rdf import cached
+    from ..resources import cache_dir
+    from ..sparql.backends import OxigraphBackend, backend_for, ntriples_store
+
+    if key is None:
+        return backend_for(knowledge, engine="oxigraph")
+    data = cached(cache_dir() / f"knowledge-ntriples-{key}.pickle",
+                  lambda: knowledge.serialize(format="nt", encoding="utf-8"))
+    return OxigraphBackend(ntriples_store(data))
 
 
 def evidence_for(backend, rec: URIRef | None, knowledge: Graph) -> dict[URIRef, list[StudyEvidence]]:
@@ -138,8 +174,9 @@ def evidence_for(backend, rec: URIRef | None, knowledge: Graph) -> dict[URIRef, 
     recommendation when ``rec`` is None); ``rec`` is bound as a parameter."""
     bindings = {"rec": rec} if rec is not None else {}
     outcome = query.run(query.resolve("cq-recommendation-evidence"), backend, bindings)
-    printed, direct = figures(backend, knowledge), directness(backend, knowledge)
-    reported = associations(backend, knowledge)
+    labels, figure_rows = Labels(knowledge), _figure_rows(backend)
+    printed, direct = figures(backend, labels, figure_rows), directness(backend, labels)
+    reported = associations(backend, labels, figure_rows)
     by_key: dict[tuple, StudyEvidence] = {}
     per_rec: dict[URIRef, list[StudyEvidence]] = {}
     for row in outcome.result.as_dicts():
@@ -149,7 +186,7 @@ def evidence_for(backend, rec: URIRef | None, knowledge: Graph) -> dict[URIRef, 
         if item is None:
             item = StudyEvidence(
                 study=curie(study) if study is not None else None,
-                label=label(knowledge, study) if study is not None else "no study in the seeds (evidence gap)",
+                label=labels(study) if study is not None else "no study in the seeds (evidence gap)",
                 first_author=plain(row.get("firstAuthor")), year=plain(row.get("year")),
                 # GROUP_CONCAT order is undefined in SPARQL: sort the parts for stable output
                 designs=query.LIST_SEPARATOR.join(sorted(_listed(row.get("designs")))),
@@ -162,5 +199,5 @@ def evidence_for(backend, rec: URIRef | None, knowledge: Graph) -> dict[URIRef, 
             by_key[key] = item
             per_rec.setdefault(row.get("rec") if rec is None else rec, []).append(item)
         if row.get("outcome") is not None:
-            item.outcomes.append(_outcome(row, knowledge, printed))
+            item.outcomes.append(_outcome(row, labels, printed))
     return per_rec

@@ -205,6 +205,7 @@ def classify_patients(
     chunk_size: int | None = None,
     workers: int = 1,
     progress: Callable[[int, int], None] | None = None,
+    terms_key: str | None = None,
 ) -> Classification:
     """Classify every skg:Patient of ``patients`` with HermiT, Pellet or the compiled classifier
     (``reasoner="compiled"``, :mod:`.compiled`: the same classes, without Java).
@@ -213,11 +214,14 @@ def classify_patients(
     reasoned in chunks (``chunk_size``) and chunks in parallel processes (``workers``); the
     result is the same as one run over all patients, and the cost grows linearly.
     ``progress(done, total)`` is told the number of patients classified after each chunk.
+    ``terms_key`` names the content of ``terms`` when it is read from files and unmodified
+    (:func:`sarcoma_kg.rdf.ontology_key`): the compiled classifier's cache is then found without
+    hashing the graph.
     """
     if reasoner == COMPILED:
         from .compiled import classifier_for
 
-        compiled = classifier_for(terms)
+        compiled = classifier_for(terms, terms_key)
         types = compiled.classify(patients)
         if progress is not None:
             progress(len(types), len(types))

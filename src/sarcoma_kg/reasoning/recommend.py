@@ -30,11 +30,12 @@ from rdflib.namespace import OWL, RDF, SKOS
 
 from ..namespaces import SKG, bind_prefixes
 from ..patients.verdicts import derive
-from ..rdf import curie, knowledge_graph, label, notation_of, ontology_graph, patients_in, recommendations
-from ..sparql.backends import backend_for
+from ..rdf import (curie, knowledge_graph, label, notation_of, ontology_graph, ontology_key, patients_in,
+                   recommendations)
+from ..rdf import knowledge_key as rdf_knowledge_key
 from ..union import union
 from . import applicability
-from .evidence import StudyEvidence, evidence_for, plain as _plain
+from .evidence import StudyEvidence, evidence_backend, evidence_for, plain as _plain
 from .reasoners import (DEFAULT_CHUNK_SIZE, DEFAULT_WORKERS, Classification, classify_patients, defined_classes,
                         patient_subgraph)
 
@@ -124,21 +125,26 @@ def facts_in_words(graph: Graph, terms: Graph, patient: URIRef) -> dict[str, lis
 
 def classify(patients: Graph, knowledge: Graph, terms: Graph | None = None, reasoner: str = "hermit",
              classification: Classification | None = None, report: Callable[[str], None] | None = None,
-             progress: Callable[[int, int], None] | None = None) -> dict[URIRef, PatientClassification]:
+             progress: Callable[[int, int], None] | None = None,
+             terms_key: str | None = None) -> dict[URIRef, PatientClassification]:
     """Classify every patient of ``patients`` (verdicts written back first) with HermiT or Pellet.
 
     ``knowledge`` is the ontology + knowledge base; ``terms`` the TBox given to the reasoner
     (default: the ontology alone, which holds the defined classes). A ``classification`` computed
     before (for example by chunked runs over a cohort) is used instead of a new reasoner run.
-    ``report(step)`` hears each step as it starts, ``progress(done, total)`` the patients classified."""
+    ``report(step)`` hears each step as it starts, ``progress(done, total)`` the patients classified.
+    ``terms_key``: the content key of ``terms`` read from files and unmodified (as for
+    :func:`reasoners.classify_patients`); the key of the default ``terms`` is known."""
     report = report or _silent
-    terms = terms if terms is not None else ontology_graph()
+    if terms is None:
+        terms, terms_key = ontology_graph(), ontology_key()
     report("verdicts, counts and timing written back (SHACL, closed world)")
     data = with_verdicts(patients, knowledge)
     if classification is None:
         report(f"classifying {len(patients_in(data))} patient(s) with {reasoner} (open world)")
     result = classification or classify_patients(
-        data, terms, reasoner, chunk_size=DEFAULT_CHUNK_SIZE, workers=DEFAULT_WORKERS, progress=progress)
+        data, terms, reasoner, chunk_size=DEFAULT_CHUNK_SIZE, workers=DEFAULT_WORKERS, progress=progress,
+        terms_key=terms_key)
     defined = set(defined_classes(terms))
     out: dict[URIRef, PatientClassification] = {}
     for patient in patients_in(data):
@@ -289,21 +295,26 @@ class PatientRecommendations:
 def recommend(patients: Graph, knowledge: Graph | None = None, reasoner: str = "hermit",
               terms: Graph | None = None, with_evidence: bool = True,
               classification: Classification | None = None, report: Callable[[str], None] | None = None,
-              progress: Callable[[int, int], None] | None = None) -> list[PatientRecommendations]:
+              progress: Callable[[int, int], None] | None = None,
+              knowledge_key: str | None = None) -> list[PatientRecommendations]:
     """For each patient: every recommendation judged from its applicability data (applies, to confirm,
     does not apply, with what is left to confirm and what conflicts), the applicable ones with their
-    evidence. ``report`` and ``progress`` as for :func:`classify`."""
+    evidence. ``report`` and ``progress`` as for :func:`classify`. ``knowledge_key``: the content key
+    of ``knowledge`` read from its files and unmodified (:func:`sarcoma_kg.rdf.knowledge_key`; known
+    for the default ``knowledge``): the evidence store then comes from the cache."""
     report = report or _silent
-    knowledge = knowledge if knowledge is not None else knowledge_graph()
-    terms = terms if terms is not None else ontology_graph()
+    if knowledge is None:
+        knowledge, knowledge_key = knowledge_graph(), rdf_knowledge_key()
+    terms, terms_key = (terms, None) if terms is not None else (ontology_graph(), ontology_key())
     data = with_verdicts(patients, knowledge)
-    classified = classify(data, knowledge, terms, reasoner, classification, report=report, progress=progress)
+    classified = classify(data, knowledge, terms, reasoner, classification, report=report, progress=progress,
+                          terms_key=terms_key)
     # knowledge and terms as one read-only graph, neither copied (copying cost more than the judging)
     everything = union(knowledge, terms)
     evidence: dict[URIRef, list[StudyEvidence]] = {}
     report("evaluating the applicability of every recommendation; their evidence (SPARQL)")
     if with_evidence:
-        evidence = evidence_for(backend_for(knowledge, engine="oxigraph"), None, everything)
+        evidence = evidence_for(evidence_backend(knowledge, knowledge_key), None, everything)
     out = []
     for patient, pc in classified.items():
         view = patient_view(data, everything, patient, pc)

@@ -135,8 +135,12 @@ def from_oxigraph(term) -> Identifier | None:
 
 def graph_to_store(graph: Graph, store: ox.Store | None = None) -> ox.Store:
     """Copy an rdflib graph into a (new) pyoxigraph store, in its default graph."""
+    return ntriples_store(graph.serialize(format="nt", encoding="utf-8"), store)
+
+
+def ntriples_store(data: bytes, store: ox.Store | None = None) -> ox.Store:
+    """N-Triples ``data`` loaded into a (new) pyoxigraph store, in its default graph."""
     store = store or ox.Store()
-    data = graph.serialize(format="nt", encoding="utf-8")
     store.bulk_load(data, format=ox.RdfFormat.N_TRIPLES, to_graph=ox.DefaultGraph())
     return store
 
@@ -394,7 +398,14 @@ class OxigraphBackend:
             raise QueryError(f"oxigraph could not parse the query: {exc}") from exc
         if kind == "SELECT":
             variables = [v.value for v in result.variables]
-            rows = [tuple(from_oxigraph(sol[v]) for v in variables) for sol in result]
+            terms: dict = {}  # each distinct term converted once (rows repeat their IRIs and labels)
+
+            def term(value):
+                if value not in terms:
+                    terms[value] = from_oxigraph(value)
+                return terms[value]
+
+            rows = [tuple(term(sol[v]) for v in variables) for sol in result]
             del result  # pyoxigraph results must be dropped on the thread that made them
             return ResultSet(variables, rows)
         if kind == "ASK":
