@@ -4,8 +4,7 @@ class; what it cannot evaluate exactly is refused, never approximated."""
 from pathlib import Path
 
 import pytest
-from rdflib import BNode, Graph, Literal, URIRef
-from rdflib.collection import Collection
+from rdflib import BNode, Graph, Literal
 from rdflib.namespace import OWL, RDF, RDFS, XSD
 
 from sarcoma_kg import resources
