@@ -245,30 +245,43 @@ def _facts_dict(f) -> dict:
     }
 
 
+def _by_patient(items: Iterable) -> dict:
+    """``items`` (each with a ``patient``) grouped by patient, in their order: one pass, so that the
+    report of thousands of patients does not scan every finding and assessment once per patient."""
+    groups: dict = {}
+    for item in items:
+        groups.setdefault(item.patient, []).append(item)
+    return groups
+
+
+def _assessment_dict(a: verdicts.Assessment) -> dict:
+    return {
+        "definition": curie(a.definition),
+        "verdict": curie(a.verdict),
+        "verdictLabel": _verdict_label(a.verdict),
+        "reasons": a.reasons,
+        "missingFacts": a.missing,
+        "notChecked": a.not_checked,
+    }
+
+
 def as_dict(result: ValidationResult) -> dict:
     """A JSON-ready summary: files, errors, patients with findings, facts and assessments."""
     d = result.derivation
     facts = {f.patient: f for f in d.facts} if d else {}
+    violations, warnings = _by_patient(result.violations), _by_patient(result.warnings)
+    assessments = _by_patient(d.assessments if d else [])
+    file_of = {p: pf.path for pf in reversed(result.files) for p in pf.patients}  # the first file's, as file_of
     out_patients = []
     for patient in result.patients:
         out_patients.append({
             "patient": str(patient),
             "id": curie(patient),
-            "file": str(result.file_of(patient)),
+            "file": str(file_of.get(patient)),
             **_facts_dict(facts.get(patient)),
-            "violations": [_finding_dict(result, x) for x in result.violations if x.patient == patient],
-            "warnings": [_finding_dict(result, x) for x in result.warnings if x.patient == patient],
-            "assessments": [
-                {
-                    "definition": curie(a.definition),
-                    "verdict": curie(a.verdict),
-                    "verdictLabel": _verdict_label(a.verdict),
-                    "reasons": a.reasons,
-                    "missingFacts": a.missing,
-                    "notChecked": a.not_checked,
-                }
-                for a in (d.assessments if d else []) if a.patient == patient
-            ],
+            "violations": [_finding_dict(result, x) for x in violations.get(patient, [])],
+            "warnings": [_finding_dict(result, x) for x in warnings.get(patient, [])],
+            "assessments": [_assessment_dict(a) for a in assessments.get(patient, [])],
         })
     orphans = [f for f in result.findings if f.patient is None]
     return {

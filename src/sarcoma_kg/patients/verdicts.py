@@ -39,6 +39,7 @@ from .. import __version__
 from ..namespaces import DEFINITION, EX, SKG, VERDICT, bind_prefixes
 from ..rdf import curie, patients_in, subclass_closure
 from . import shapes
+from .fact_view import fact_view
 from .lesions import derived_flags, organ_sites, present_lesions, lesions_of
 from .timing import (TimingRule, current_episode, disease_free_interval, episodes, metastasis_timing, timing_rule,
                      treatment_free_interval)
@@ -336,9 +337,10 @@ def judge(data: Graph, who: list[URIRef], results: list[CriterionResult], shape_
     with the knowledge graph); ``progress(patients done)`` as the facts are derived."""
     assessments = assess(data, who, results, shape_graph)
     rule = timing_rule(data)
+    view = fact_view(data)  # the same answers as ``data``, read once per subject
     facts = []
     for done, patient in enumerate(who, start=1):
-        facts.append(patient_facts(data, patient, rule))
+        facts.append(patient_facts(view, patient, rule))
         if progress is not None and (done % 100 == 0 or done == len(who)):
             progress(done)
     return assessments, facts
