@@ -22,8 +22,9 @@ subgraph a chunked reasoner run sees) plus the assertions of the ontology's indi
    under ``C``; it is in a defined class when the node satisfies the definition, evaluated over
    the node's edges and its successors (``∃P.F``: a successor through ``P`` or a sub-property in
    ``F``, or through a transitive ``P`` a successor that is itself in ``∃P.F``), or when one of its
-   classes entails the definition's part in the TBox. This runs to a fixpoint (definitions are
-   positive, so it is monotone);
+   classes entails the definition's part in the TBox. This runs to the least fixpoint (definitions
+   are positive, so it is monotone), set at a time for all the patients classified together
+   (:mod:`.fixpoint`: :meth:`CompiledClassifier.classify_each`);
 3. contradictions HermiT would find are reported as inconsistency (disjoint or unsatisfiable
    classes, two values of a functional data property, a value outside a data range); situations
    where the open world leaves more than the evaluator follows (a union entailed with no disjunct
@@ -423,7 +424,12 @@ class _Lookups:
         for a, b in compiled.disjoint:
             self.partners[a].add(b)
             self.partners[b].add(a)
+        self.disjoint_keys = frozenset(self.partners)
         self.contradictory = frozenset(compiled.entailments.unsatisfiable | {OWL.Nothing})
+        self.with_unions = frozenset(compiled.undecided_unions)
+        self.with_functional = frozenset(compiled.functional_parts)
+        self.value_checks: dict = {}
+        self.in_datatype: dict = {}
 
     def kind(self, p) -> int:
         """What a triple with predicate ``p`` is to the reading (as the tests of ``_read`` in order)."""
@@ -471,7 +477,29 @@ class _Lookups:
     def any_disjoint(self, named: set) -> bool:
         """Whether ``named`` holds two disjoint classes."""
         partners = self.partners
-        return any(cls in partners and not partners[cls].isdisjoint(named) for cls in named)
+        return any(not partners[cls].isdisjoint(named) for cls in self.disjoint_keys.intersection(named))
+
+    def checks_of(self, prop) -> tuple:
+        """Per property above the data property ``prop`` (``prop`` included), in the order of
+        ``super_properties``: (property, whether it is functional, its datatype ranges)."""
+        found = self.value_checks.get(prop)
+        if found is None:
+            c = self.c
+            found = self.value_checks[prop] = tuple((q, q in c.functional, tuple(c.ranges.get(q, ())))
+                                                    for q in c.super_properties.get(prop, (prop,)))
+        return found
+
+    def outside(self, values, datatype) -> bool:
+        """Whether some value (:func:`~.expressions.value_key`) of ``values`` is not in ``datatype``."""
+        memo = self.in_datatype
+        for v in values:
+            key = (v, datatype)
+            inside = memo.get(key)
+            if inside is None:
+                inside = memo[key] = in_datatype(v, datatype)
+            if not inside:
+                return True
+        return False
 
 
 @dataclass(frozen=True)
@@ -484,7 +512,8 @@ class _Anonymous:
 
 
 class _PatientRun:
-    """One patient's subgraph, its told classes, and the fixpoint of its named classes."""
+    """One patient's subgraph and its told classes; the named classes of its nodes once the
+    fixpoint (:class:`~.fixpoint.Batch`) has run, checked for contradictions."""
 
     def __init__(self, compiled: CompiledClassifier, graph: Graph, patient: URIRef):
         self.c = compiled
@@ -631,17 +660,27 @@ class _PatientRun:
                 if a in named and b in named:
                     raise _inconsistent(node, f"it is in the disjoint classes {a} and {b}")
         for prop, values in self.values.get(node, {}).items():
-            for q in c.super_properties.get(prop, (prop,)):
-                if q in c.functional and len(self._data(node, q)) > 1:
+            for q, functional, datatypes in look.checks_of(prop):
+                if functional and len(self._data(node, q)) > 1:
                     raise _inconsistent(node, f"two values of the functional property {q}")
-                for datatype in c.ranges.get(q, ()):
-                    if any(not in_datatype(v, datatype) for v in values):
+                for datatype in datatypes:
+                    if look.outside(values, datatype):
                         raise _inconsistent(node, f"a value of {prop} outside its range {datatype}")
+        if not look.with_unions.isdisjoint(named):
+            self._check_unions(node, named)
+        if not look.with_functional.isdisjoint(named):
+            self._check_functional(node, named)
+
+    def _check_unions(self, node, named: set) -> None:
+        c = self.c
         for cls in named:
             for union in c.undecided_unions.get(cls, ()):
                 if not any(self.holds(node, p, set()) for p in union.parts):
                     raise CannotDecide(f"{node} is in {cls}, which entails a union of which no member is "
                                        "known for it: reasoning by cases is left to the reasoners")
+
+    def _check_functional(self, node, named: set) -> None:
+        c = self.c
         on_functional = [p for cls in named for p in c.functional_parts.get(cls, ())]
         for part in set(on_functional):
             if isinstance(part, (DataSome, DataHasValue)):
