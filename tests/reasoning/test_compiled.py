@@ -196,3 +196,32 @@ def test_classify_and_recommend_default_to_the_compiled_classifier_and_keep_the_
         result = CliRunner().invoke(main, [verb, str(example), "--format", "json", *option])
         assert result.exit_code == 0, result.output
     assert seen == ["compiled", "hermit", "pellet"]
+
+
+# --- many patients at once ------------------------------------------------------------------------------
+
+def test_patients_classified_together_get_the_classes_each_gets_alone(compiled_classifier, ra_patients):
+    people = patients_in(ra_patients)
+    together = compiled_classifier.classify_each(ra_patients, people)
+    assert list(together) == people
+    assert together == {p: compiled_classifier.classify(ra_patients, [p])[p] for p in people}
+
+
+def test_a_node_two_patients_reach_gets_from_each_only_his_own_edges(compiled_classifier):
+    """EX.N is a metastatic lesion of EX.P and, through skg:issuedBy, a publication for EX.Q: the
+    two classes are disjoint, so a run that let one patient's edges type the other's node would find
+    both inconsistent."""
+    graph = _patient((EX.P, SKG.hasLesion, EX.N), (EX.Q, RDF.type, SKG.Patient), (EX.Q, SKG.issuedBy, EX.N))
+    alone = {p: compiled_classifier.classify(graph, [p])[p] for p in (EX.P, EX.Q)}
+    assert compiled_classifier.classify_each(graph, [EX.P, EX.Q]) == alone
+
+
+def test_a_refused_patient_leaves_the_others_classified(compiled_classifier):
+    graph = _patient((EX.Q, RDF.type, SKG.Patient), (EX.Q, RDF.type, SKG.MetastaticLesion),
+                     (EX.R, RDF.type, SKG.Patient), (EX.R, OWL.sameAs, EX.S))
+    found = compiled_classifier.classify_each(graph, [EX.P, EX.Q, EX.R])
+    assert found[EX.P] == compiled_classifier.classify(_patient(), [EX.P])[EX.P]
+    assert isinstance(found[EX.Q], ReasonerError) and "inconsistent" in str(found[EX.Q])
+    assert isinstance(found[EX.R], compiled.CannotDecide)
+    with pytest.raises(ReasonerError, match="inconsistent"):
+        compiled_classifier.classify(graph)  # the first refused patient, in order

@@ -130,10 +130,17 @@ class Judge:
         self.defined = frozenset(defined_classes(terms))
         self.populations = sorted(set(self.everything.objects(None, SKG.populationHistology)))
         self.trees: dict[URIRef, object] = {}
+        self.placed: dict[tuple, tuple] = {}
 
     def _placements(self, histologies: list) -> tuple:
-        """Where the recorded histologies fall against every population (all the judgement reads of them)."""
-        return tuple(applicability.histology_placement(self.everything, histologies, p) for p in self.populations)
+        """Where the recorded histologies fall against every population (all the judgement reads of
+        them), kept per list of histologies: the hierarchy they are placed in is the same for all."""
+        key = tuple(histologies)
+        found = self.placed.get(key)
+        if found is None:
+            found = self.placed[key] = tuple(applicability.histology_placement(self.everything, histologies, p)
+                                              for p in self.populations)
+        return found
 
     def _answer(self, question: tuple, patient: "_Patient"):
         kind = question[0]

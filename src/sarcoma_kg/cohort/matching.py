@@ -7,7 +7,8 @@ The file is cut into chunks of whole patients (:func:`~sarcoma_kg.cohort.run.ite
    that do not parse and statements a patient record may not make are left out and reported; the
    compiled SHACL program runs once over the whole chunk) and write back each patient's verdicts and
    derived facts from its criteria results (:mod:`.written_back`);
-2. classify each patient with the compiled classifier (over the patient's own subgraph);
+2. classify the chunk's patients with the compiled classifier (each patient's own subgraph read,
+   the fixpoint run once for the chunk: :mod:`sarcoma_kg.reasoning.fixpoint`);
 3. judge every recommendation once per signature of what the judgement reads, and fill in each
    patient's own facts (:mod:`.judgements`);
 
@@ -125,17 +126,17 @@ def _parsed(chunk, out: ChunkMatch) -> tuple[Graph, list[str], list[tuple]]:
 def _rows(graph: Graph, out: ChunkMatch) -> list[tuple]:
     """Every patient's rows, or his one error row."""
     classifier, judge = _STATE["classifier"], _STATE["judge"]
+    t = time.perf_counter()
+    patients = patients_in(graph)
+    classified = classifier.classify_each(graph, patients)
+    out.classify_s += time.perf_counter() - t
     rows: list[tuple] = []
-    for patient in patients_in(graph):
-        t = time.perf_counter()
-        try:
-            classes = classifier.classify(graph, [patient])[patient]
-        except ReasonerError as exc:
-            rows.append((str(patient), "", "", "error", "", str(exc), ""))
+    for patient in patients:
+        classes = classified[patient]
+        if isinstance(classes, ReasonerError):
+            rows.append((str(patient), "", "", "error", "", str(classes), ""))
             out.errors += 1
             continue
-        finally:
-            out.classify_s += time.perf_counter() - t
         rows.extend(judge.rows(graph, patient, classes))
     return rows
 

@@ -22,8 +22,9 @@ subgraph a chunked reasoner run sees) plus the assertions of the ontology's indi
    under ``C``; it is in a defined class when the node satisfies the definition, evaluated over
    the node's edges and its successors (``∃P.F``: a successor through ``P`` or a sub-property in
    ``F``, or through a transitive ``P`` a successor that is itself in ``∃P.F``), or when one of its
-   classes entails the definition's part in the TBox. This runs to a fixpoint (definitions are
-   positive, so it is monotone);
+   classes entails the definition's part in the TBox. This runs to the least fixpoint (definitions
+   are positive, so it is monotone), set at a time for all the patients classified together
+   (:mod:`.fixpoint`: :meth:`CompiledClassifier.classify_each`);
 3. contradictions HermiT would find are reported as inconsistency (disjoint or unsatisfiable
    classes, two values of a functional data property, a value outside a data range); situations
    where the open world leaves more than the evaluator follows (a union entailed with no disjunct
@@ -50,6 +51,7 @@ from ..rdf import cached, graph_fingerprint, patients_in
 from .entailments import Entailments, classify_tbox
 from .expressions import (And, DataHasValue, DataSome, HasValue, Named, OneOf, Or, Reader, Some,
                           UnsupportedExpression, in_datatype, in_range, parts, value_key)
+from .fixpoint import Batch
 from .owl_view import TYPED_PROPERTIES
 
 #: The name of the compiled classifier where a reasoner's name is shown.
@@ -118,13 +120,45 @@ class CompiledClassifier:
         """The named classes (asserted or inferred, with their superclasses, owl:Thing left out)
         of every patient of ``graph`` (or of ``patients``)."""
         people = patients if patients is not None else patients_in(graph)
-        return {p: _PatientRun(self, graph, p).classes() for p in people}
+        found = self.classify_each(graph, people)
+        for p in people:
+            if isinstance(found[p], ReasonerError):
+                raise found[p]
+        return found
+
+    def classify_each(self, graph: Graph, patients: list[URIRef]) -> dict:
+        """Per patient of ``patients``: his named classes (as :meth:`classify`), or the
+        :class:`~sarcoma_kg.errors.ReasonerError` that refuses him (the others classified all the
+        same). Every patient's subgraph is read on its own; the fixpoint runs once for them all
+        (:mod:`.fixpoint`)."""
+        runs, out = {}, {}
+        for p in patients:
+            try:
+                runs[p] = _PatientRun(self, graph, p)
+            except ReasonerError as exc:
+                out[p] = exc
+        batch = Batch(self, list(runs.values()))
+        batch.run()
+        batch.write_back()
+        for p, run in runs.items():
+            try:
+                out[p] = run.checked_classes()
+            except ReasonerError as exc:
+                out[p] = exc
+        return {p: out[p] for p in patients}
 
     def __getstate__(self) -> dict:
         state = dict(self.__dict__)
-        state.pop("_by_identity", None)
-        state.pop("_order", None)
+        for memo in ("_by_identity", "_order", "_kinds", "_lookups"):
+            state.pop(memo, None)
         return state
+
+    def lookups(self) -> "_Lookups":
+        """Tables derived from the classifier for reading and checking subgraphs (built once)."""
+        found = self.__dict__.get("_lookups")
+        if found is None:
+            found = self._lookups = _Lookups(self)
+        return found
 
     def part_index(self, expr) -> int:
         """The index of ``expr`` in the entailment tables (-1 if none), looked up by identity:
@@ -376,6 +410,102 @@ def classifier_for(terms: Graph, key: str | None = None) -> CompiledClassifier:
 
 # --- evaluation over one patient --------------------------------------------------------------------
 
+_SAME_AS, _TYPE, _COMPLEX, _DATA, _OBJECT, _TYPED_OBJECT, _OTHER = range(7)
+_TYPED = frozenset(TYPED_PROPERTIES)
+
+
+class _Lookups:
+    """What reading and checking a subgraph asks of the classifier, per predicate or class, kept:
+    the answers are the same for every node."""
+
+    def __init__(self, compiled: CompiledClassifier):
+        self.c = compiled
+        self.kinds: dict = {}
+        self.told_type: dict = {}
+        self.domains: dict = {}
+        self.ranges: dict = {}
+        self.partners: dict = defaultdict(set)
+        for a, b in compiled.disjoint:
+            self.partners[a].add(b)
+            self.partners[b].add(a)
+        self.disjoint_keys = frozenset(self.partners)
+        self.contradictory = frozenset(compiled.entailments.unsatisfiable | {OWL.Nothing})
+        self.with_unions = frozenset(compiled.undecided_unions)
+        self.with_functional = frozenset(compiled.functional_parts)
+        self.value_checks: dict = {}
+        self.in_datatype: dict = {}
+
+    def kind(self, p) -> int:
+        """What a triple with predicate ``p`` is to the reading (as the tests of ``_read`` in order)."""
+        found = self.kinds.get(p)
+        if found is None:
+            c = self.c
+            if p == OWL.sameAs:
+                found = _SAME_AS
+            elif p == RDF.type:
+                found = _TYPE
+            elif p in c.complex_signature:
+                found = _COMPLEX
+            elif p in c.data_properties:
+                found = _DATA
+            elif p in c.object_properties:
+                found = _TYPED_OBJECT if p in _TYPED else _OBJECT
+            else:
+                found = _OTHER
+            self.kinds[p] = found
+        return found
+
+    def is_told(self, o) -> bool:
+        """Whether ``x rdf:type o`` tells a class (``o`` a URIRef)."""
+        found = self.told_type.get(o)
+        if found is None:
+            found = self.told_type[o] = not str(o).startswith(_VOCABULARY) or o == OWL.Thing
+        return found
+
+    def domains_of(self, p) -> frozenset:
+        """The domains of ``p`` and of every property above it."""
+        found = self.domains.get(p)
+        if found is None:
+            c = self.c
+            found = self.domains[p] = frozenset(d for q in c.super_properties.get(p, (p,)) for d in c.domains.get(q, ()))
+        return found
+
+    def ranges_of(self, p) -> frozenset:
+        """The ranges of the object property ``p`` and of every property above it."""
+        found = self.ranges.get(p)
+        if found is None:
+            c = self.c
+            found = self.ranges[p] = frozenset(r for q in c.super_properties.get(p, (p,)) for r in c.ranges.get(q, ()))
+        return found
+
+    def any_disjoint(self, named: set) -> bool:
+        """Whether ``named`` holds two disjoint classes."""
+        partners = self.partners
+        return any(not partners[cls].isdisjoint(named) for cls in self.disjoint_keys.intersection(named))
+
+    def checks_of(self, prop) -> tuple:
+        """Per property above the data property ``prop`` (``prop`` included), in the order of
+        ``super_properties``: (property, whether it is functional, its datatype ranges)."""
+        found = self.value_checks.get(prop)
+        if found is None:
+            c = self.c
+            found = self.value_checks[prop] = tuple((q, q in c.functional, tuple(c.ranges.get(q, ())))
+                                                    for q in c.super_properties.get(prop, (prop,)))
+        return found
+
+    def outside(self, values, datatype) -> bool:
+        """Whether some value (:func:`~.expressions.value_key`) of ``values`` is not in ``datatype``."""
+        memo = self.in_datatype
+        for v in values:
+            key = (v, datatype)
+            inside = memo.get(key)
+            if inside is None:
+                inside = memo[key] = in_datatype(v, datatype)
+            if not inside:
+                return True
+        return False
+
+
 @dataclass(frozen=True)
 class _Anonymous:
     """The successor a typing axiom ``x a ∃P.C`` stands for."""
@@ -386,7 +516,8 @@ class _Anonymous:
 
 
 class _PatientRun:
-    """One patient's subgraph, its told classes, and the fixpoint of its named classes."""
+    """One patient's subgraph and its told classes; the named classes of its nodes once the
+    fixpoint (:class:`~.fixpoint.Batch`) has run, checked for contradictions."""
 
     def __init__(self, compiled: CompiledClassifier, graph: Graph, patient: URIRef):
         self.c = compiled
@@ -399,91 +530,75 @@ class _PatientRun:
 
     # reading the subgraph
     def _read(self, graph: Graph) -> None:
-        c = self.c
+        c, look = self.c, self.c.lookups()
         seen = {self.patient}
         todo = [self.patient]
         while todo:
             node = todo.pop()
             triples = list(graph.predicate_objects(node)) if graph is not None else []
             triples += list(c.individual_edges.get(node, ()))
-            for t in c.individual_types.get(node, ()):
-                self.told[node].add(t)
-            self.told[node]  # every node has an entry
+            told = self.told[node]  # every node has an entry
+            told.update(c.individual_types.get(node, ()))
             for p, o in triples:
-                if p == OWL.sameAs:
+                kind = look.kind(p)
+                if kind == _OTHER:
+                    continue  # an annotation (the reasoners ignore it too)
+                if kind == _SAME_AS:
                     raise CannotDecide(f"{node} owl:sameAs {o}: equality is left to the reasoners")
-                if p == RDF.type:
-                    if isinstance(o, URIRef) and not str(o).startswith(_VOCABULARY) or o == OWL.Thing:
-                        self.told[node].add(o)
-                    elif not isinstance(o, URIRef):
+                if kind == _TYPE:
+                    if not isinstance(o, URIRef):
                         raise CannotDecide(f"{node} is typed with an anonymous class")
+                    if look.is_told(o):
+                        told.add(o)
                     continue
-                if p in c.complex_signature:
+                if kind == _COMPLEX:
                     raise CannotDecide(f"{p} has a domain or range that is not a named class")
-                if p in c.data_properties:
+                if kind == _DATA:
                     if not isinstance(o, Literal):
                         raise ReasonerError(f"{node} {p} {o}: a data property with a resource value")
-                    if o.datatype in _DROPPED_DATATYPES:
-                        continue
-                    self.values[node][p].add(value_key(o))
+                    if o.datatype not in _DROPPED_DATATYPES:
+                        self.values[node][p].add(value_key(o))
                     continue
-                if p not in c.object_properties or isinstance(o, Literal):
-                    continue  # an annotation (the reasoners ignore it too)
-                self.edges[node][p].add(o)
-                if p in c.symmetric:
-                    self.edges[o][p].add(node)
-                if p in TYPED_PROPERTIES and isinstance(o, URIRef) and (
-                        o in c.declared_classes or (o, RDF.type, OWL.Class) in graph):
-                    hidden = _Anonymous(node, p, o)
-                    self.edges[node][p].add(hidden)
-                    self.told[hidden].add(o)
+                if isinstance(o, Literal):
+                    continue  # an object property with a literal: the reasoners ignore it too
+                self._edge(graph, node, p, o, kind == _TYPED_OBJECT)
                 if o not in seen:
                     seen.add(o)
                     todo.append(o)
         self._domains_and_ranges()
 
-    def _domains_and_ranges(self) -> None:
+    def _edge(self, graph: Graph, node, p, o, typed: bool) -> None:
         c = self.c
+        self.edges[node][p].add(o)
+        if p in c.symmetric:
+            self.edges[o][p].add(node)
+        if typed and isinstance(o, URIRef) and (o in c.declared_classes or (o, RDF.type, OWL.Class) in graph):
+            hidden = _Anonymous(node, p, o)
+            self.edges[node][p].add(hidden)
+            self.told[hidden].add(o)
+
+    def _domains_and_ranges(self) -> None:
+        c, look = self.c, self.c.lookups()
         for node in list(self.told):
-            for p in list(self.values.get(node, {})) + list(self.edges.get(node, {})):
-                for q in c.super_properties.get(p, (p,)):
-                    self.told[node].update(c.domains.get(q, ()))
+            told = self.told[node]
+            for p in self.values.get(node, ()):
+                told.update(look.domains_of(p))
             for p, targets in list(self.edges.get(node, {}).items()):
-                for q in c.super_properties.get(p, (p,)):
+                told.update(look.domains_of(p))
+                ranges = look.ranges_of(p)
+                if ranges:
                     for target in targets:
-                        self.told[target].update(c.ranges.get(q, ()))
+                        self.told[target].update(ranges)
                 if p in c.functional and len({t for t in targets if not isinstance(t, _Anonymous)}) > 1:
                     raise CannotDecide(f"{node} has {len(targets)} values of the functional property {p}: "
                                        "equality between them is left to the reasoners")
 
-    # the fixpoint
-    def classes(self) -> frozenset:
-        c = self.c
-        self.named = {}
-        self.entailed = {}
-        for node, told in self.told.items():
-            self.named[node] = set()
-            self.entailed[node] = set()
-            for cls in told | {_THING}:
-                self._add(node, cls)
-        changed = True
-        nodes = list(self.told)
-        while changed:
-            changed = False
-            for cls, definition in c.order():
-                for node in nodes:
-                    if cls not in self.named[node] and self.holds(node, definition, set()):
-                        self._add(node, cls)
-                        changed = True
+    def checked_classes(self) -> frozenset:
+        """The patient's named classes, once the fixpoint (:class:`~.fixpoint.Batch`) has set
+        ``named`` and ``entailed`` of every node: each node checked for contradictions first."""
         for node in self.told:
             self._check(node)
         return frozenset(self.named[self.patient] - {_THING})
-
-    def _add(self, node, cls) -> None:
-        ent = self.c.entailments
-        for above in ent.superclasses.get(cls, (cls, _THING)):
-            self.named[node].add(above)
-        self.entailed[node].update(ent.parts.get(cls, ()))
 
     def holds(self, node, expr, visiting: set) -> bool:
         """Whether ``node`` is entailed to be in ``expr`` (given the classes known so far)."""
@@ -540,24 +655,36 @@ class _PatientRun:
     def _check(self, node) -> None:
         c = self.c
         named = self.named[node]
-        bad = named & (c.entailments.unsatisfiable | {OWL.Nothing})
+        look = c.lookups()
+        bad = named & look.contradictory
         if bad:
             raise _inconsistent(node, f"it is in the unsatisfiable class {sorted(bad)[0]}")
-        for a, b in c.disjoint:
-            if a in named and b in named:
-                raise _inconsistent(node, f"it is in the disjoint classes {a} and {b}")
+        if look.any_disjoint(named):
+            for a, b in c.disjoint:  # the first pair, in the classifier's order
+                if a in named and b in named:
+                    raise _inconsistent(node, f"it is in the disjoint classes {a} and {b}")
         for prop, values in self.values.get(node, {}).items():
-            for q in c.super_properties.get(prop, (prop,)):
-                if q in c.functional and len(self._data(node, q)) > 1:
+            for q, functional, datatypes in look.checks_of(prop):
+                if functional and len(self._data(node, q)) > 1:
                     raise _inconsistent(node, f"two values of the functional property {q}")
-                for datatype in c.ranges.get(q, ()):
-                    if any(not in_datatype(v, datatype) for v in values):
+                for datatype in datatypes:
+                    if look.outside(values, datatype):
                         raise _inconsistent(node, f"a value of {prop} outside its range {datatype}")
+        if not look.with_unions.isdisjoint(named):
+            self._check_unions(node, named)
+        if not look.with_functional.isdisjoint(named):
+            self._check_functional(node, named)
+
+    def _check_unions(self, node, named: set) -> None:
+        c = self.c
         for cls in named:
             for union in c.undecided_unions.get(cls, ()):
                 if not any(self.holds(node, p, set()) for p in union.parts):
                     raise CannotDecide(f"{node} is in {cls}, which entails a union of which no member is "
                                        "known for it: reasoning by cases is left to the reasoners")
+
+    def _check_functional(self, node, named: set) -> None:
+        c = self.c
         on_functional = [p for cls in named for p in c.functional_parts.get(cls, ())]
         for part in set(on_functional):
             if isinstance(part, (DataSome, DataHasValue)):
