@@ -165,9 +165,10 @@ def test_example_patients_classify_the_same_under_hermit_and_pellet(reasoning_te
     files = sorted(resources.EXAMPLES_DIR.rglob("*.ttl"))
     for path in files:
         examples.parse(path)
-    from sarcoma_kg.reasoning import recommend
+    from sarcoma_kg.patients.compiled import with_compiled_verdicts
 
-    data = recommend.with_verdicts(examples, knowledge_graph)
+    # verdicts from the compiled SHACL engine (pySHACL's on these files: tests/patients/test_compiled.py)
+    data = with_compiled_verdicts(examples, knowledge_graph)
     people = patients_in(data)
     assert people, f"no example patients in {resources.EXAMPLES_DIR}"
     hermit = reasoners.classify_patients(data, reasoning_terms, "hermit")
