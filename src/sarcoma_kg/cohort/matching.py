@@ -27,11 +27,10 @@ from __future__ import annotations
 import csv
 import dataclasses
 import io
-import multiprocessing
 import os
 import tempfile
 import time
-from collections import Counter, deque
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
@@ -167,20 +166,7 @@ def match_chunk(chunk) -> ChunkMatch:
 def _outputs(path: Path, in_fmt: str, fmt: str, workers: int, chunk_bytes: int):
     chunks = iter_chunks(path, in_fmt, chunk_bytes, record_class=PATIENT)
     setup = (fmt, run.patient_check_setup(fmt, keep=True))
-    if workers <= 1:
-        _init_worker(*setup)
-        for chunk in chunks:
-            yield match_chunk(chunk)
-        return
-    ctx = multiprocessing.get_context("fork")
-    with ctx.Pool(workers, initializer=_init_worker, initargs=setup) as pool:
-        pending: deque = deque()
-        for chunk in chunks:
-            pending.append(pool.apply_async(match_chunk, (chunk,)))
-            while len(pending) >= workers + 1:
-                yield pending.popleft().get()
-        while pending:
-            yield pending.popleft().get()
+    yield from run.in_order(chunks, match_chunk, _init_worker, setup, workers)
 
 
 def recommend_cohort(path, out=None, fmt: str = "csv", workers: int = 2,

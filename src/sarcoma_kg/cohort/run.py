@@ -910,16 +910,23 @@ def _run(path, in_fmt, workers, setup: tuple, chunk_bytes, whole, regroup_dir=No
         chunks = regroup(path, in_fmt, regroup_dir, patient_classes=patient_classes, encoder=setup[2], notes=notes)
     else:
         chunks = iter_chunks(path, in_fmt, chunk_bytes, whole=whole, record_class=setup[7] or PATIENT)
+    yield from in_order(chunks, check_chunk, init_worker, setup, workers)
+
+
+def in_order(chunks, work: Callable, init: Callable, setup: tuple, workers: int):
+    """``work(chunk)`` for every chunk, yielded in the chunks' order: in this process when
+    ``workers`` <= 1, else in a pool of forked ``workers`` (each set up by ``init(*setup)``) with at
+    most one chunk more in flight than there are workers, so memory stays bounded."""
     if workers <= 1:
-        init_worker(*setup)
+        init(*setup)
         for chunk in chunks:
-            yield check_chunk(chunk)
+            yield work(chunk)
         return
     ctx = multiprocessing.get_context("fork")
-    with ctx.Pool(workers, initializer=init_worker, initargs=setup) as pool:
+    with ctx.Pool(workers, initializer=init, initargs=setup) as pool:
         pending: deque = deque()
         for chunk in chunks:
-            pending.append(pool.apply_async(check_chunk, (chunk,)))
+            pending.append(pool.apply_async(work, (chunk,)))
             while len(pending) >= workers + 1:
                 yield pending.popleft().get()
         while pending:
