@@ -22,6 +22,7 @@ from rdflib.namespace import RDF, SH
 from sarcoma_kg import resources
 from sarcoma_kg.namespaces import EX, REC, SKG
 from sarcoma_kg.patients import verdicts
+from sarcoma_kg.patients.compiled import compiled_report
 from sarcoma_kg.patients.csv_mapping import read_csv
 from sarcoma_kg.reasoning import recommend
 
@@ -81,8 +82,9 @@ def patients() -> Graph:
 
 @pytest.fixture(scope="module")
 def derivation(patients, knowledge_graph):
-    """pySHACL's verdicts (the reference engine), derived once for every test of the set."""
-    return verdicts.derive_all(patients, knowledge_graph)
+    """The verdicts ``validate`` gives by default (the compiled SHACL engine; it gives pySHACL's on
+    every file of the set, tests/patients/test_compiled.py), derived once for every test of the set."""
+    return verdicts.derive_all(patients, knowledge_graph, report=compiled_report(patients))
 
 
 @pytest.fixture(scope="module")
