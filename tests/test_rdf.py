@@ -103,3 +103,36 @@ def test_the_cached_knowledge_graph_is_the_parsed_one_and_a_changed_file_is_anot
     copy = tmp_path / files[0].name
     copy.write_bytes(files[0].read_bytes() + b"\n# changed\n")
     assert rdf_module.cache_key("ontology", [copy, *files[1:]]) != rdf_module.cache_key("ontology", files)
+
+
+def test_a_cached_graph_reads_back_every_term_as_rdflib_made_it(tmp_path):
+    """Terms are pickled by their fields: read back, each is the same term (of the same class) with
+    the same Python value and well-formedness."""
+    from decimal import Decimal
+
+    from rdflib import BNode, Graph, Literal, URIRef
+    from rdflib.namespace import XSD
+
+    from sarcoma_kg import rdf as rdf_module
+
+    ex = "https://example.org/"
+    g = Graph()
+    node = BNode()
+    objects = [Literal("3.50", datatype=XSD.decimal), Literal("2024-02-30", datatype=XSD.date),
+               Literal("2021-05-01", datatype=XSD.date), Literal("lung", lang="en"), Literal("12"),
+               Literal("true", datatype=XSD.boolean), Literal("x", datatype=URIRef(ex + "own")), node]
+    for i, o in enumerate(objects):
+        g.add((URIRef(f"{ex}s{i}"), URIRef(ex + "p"), o))
+    g.add((node, URIRef(ex + "p"), Literal("1_000", datatype=XSD.integer)))
+    path = tmp_path / "terms.pickle"
+    rdf_module.cached(path, lambda: g)
+    back = rdf_module.cached(path, lambda: (_ for _ in ()).throw(AssertionError("rebuilt")))
+    assert set(back) == set(g) and len(back) == len(g)
+    made = {t: t for t in g}
+    pairs = [(a, b) for u in back for a, b in zip(made[u], u)]
+    assert len(pairs) == 3 * len(g) and all(type(a) is type(b) for a, b in pairs)
+    for a, b in pairs:
+        if isinstance(a, Literal):
+            assert (a.value, a.ill_typed, a.datatype, a.language) == (b.value, b.ill_typed, b.datatype, b.language)
+    assert back.value(URIRef(ex + "s0"), URIRef(ex + "p")).value == Decimal("3.50")
+    assert back.value(URIRef(ex + "s1"), URIRef(ex + "p")).ill_typed is True

@@ -16,13 +16,16 @@
 
 from __future__ import annotations
 
+import gc
+import pickle
 import re
 from collections import defaultdict
+from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
 from typing import Hashable, Iterable
 
-from rdflib import Graph, Literal, URIRef
+from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, SKOS
 
 from . import resources
@@ -204,8 +207,6 @@ def graph_fingerprint(terms: Graph) -> str:
     another."""
     import hashlib
 
-    from rdflib import BNode
-
     memo: dict = {}
 
     def term(node, stack=()) -> str:
@@ -240,15 +241,20 @@ def cache_key(kind: str, files: Iterable[Path]) -> str:
     return digest.hexdigest()[:32]
 
 
+_PICKLE_FORMAT = "terms2"  # part of every cache entry's name: a change of how terms are written names new entries
+
+
 def cached(path: Path, build):
     """What ``build()`` makes, read from the pickle at ``path`` when it holds it, else built and
     written there (a temporary file renamed: complete or absent). A cache that cannot be read or
-    written is skipped; the key in ``path`` is the caller's (content hashes: never stale)."""
+    written is skipped; the key in ``path`` is the caller's (content hashes: never stale). RDF terms
+    are written with their fields (:class:`_TermPickler`), so reading them back neither checks nor
+    casts their text again."""
     import os
-    import pickle
 
+    path = path.with_name(f"{path.stem}.{_PICKLE_FORMAT}{path.suffix}")
     try:
-        with path.open("rb") as handle:
+        with path.open("rb") as handle, _collector_paused():
             return pickle.load(handle)
     except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
         pass
@@ -257,11 +263,54 @@ def cached(path: Path, build):
         path.parent.mkdir(parents=True, exist_ok=True)
         partial = path.with_name(f"{path.name}.{os.getpid()}.tmp")
         with partial.open("wb") as handle:
-            pickle.dump(value, handle, protocol=pickle.HIGHEST_PROTOCOL)
+            _TermPickler(handle, protocol=pickle.HIGHEST_PROTOCOL).dump(value)
         partial.replace(path)
     except (OSError, pickle.PicklingError, TypeError, AttributeError):
         pass
     return value
+
+
+@contextmanager
+def _collector_paused():
+    """The cyclic garbage collector paused: reading a pickle makes tens of thousands of objects and
+    no garbage, and each collection on the way would walk every object made so far."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _uriref(text: str) -> URIRef:
+    return str.__new__(URIRef, text)
+
+
+def _bnode(text: str) -> BNode:
+    return str.__new__(BNode, text)
+
+
+def _literal(text: str, language, datatype, value, ill_typed) -> Literal:
+    term = str.__new__(Literal, text)
+    term._language, term._datatype, term._value, term._ill_typed = language, datatype, value, ill_typed
+    return term
+
+
+class _TermPickler(pickle.Pickler):
+    """Writes an IRI, a blank node or a literal as the fields rdflib made when it parsed it: the same
+    term when read back (the same text, language, datatype, Python value and well-formedness),
+    without rdflib's IRI check and lexical-to-value cast on every read."""
+
+    def reducer_override(self, obj):
+        kind = type(obj)
+        if kind is URIRef:
+            return _uriref, (str(obj),)
+        if kind is BNode:
+            return _bnode, (str(obj),)
+        if kind is Literal:
+            return _literal, (str(obj), obj._language, obj._datatype, obj._value, obj._ill_typed)
+        return NotImplemented
 
 
 def cached_graph(kind: str, files: list[Path], build) -> Graph:
