@@ -138,7 +138,8 @@ def classify(patients: Graph, knowledge: Graph, terms: Graph | None = None, reas
     report = report or _silent
     if terms is None:
         terms, terms_key = ontology_graph(), ontology_key()
-    report("verdicts, counts and timing written back (SHACL, closed world)")
+    if not set(patients_in(patients)) <= set(patients.subjects(SKG.hasAssessment, None)):
+        report("verdicts, counts and timing written back (SHACL, closed world)")
     data = with_verdicts(patients, knowledge)
     if classification is None:
         report(f"classifying {len(patients_in(data))} patient(s) with {reasoner} (open world)")
