@@ -215,3 +215,20 @@ def test_cohort_validate_on_generated_ndjson_exits_1_with_a_row_per_patient_and_
     turtle = CliRunner().invoke(main, ["cohort", "validate", str(ttl.path), "--workers", "2"])
     assert len(rows) == len(turtle.stdout.splitlines()[1:]) and {r.split(",")[0] for r in rows} == {
         str(EX[f"C{i:07d}"]) for i in range(1, N + 1)}
+
+
+def test_a_resource_id_twice_in_separate_chunks_is_an_input_error(cohorts, tmp_path):
+    """A Condition of the first patient given again, for the last patient, in the last chunk: the
+    two patients would share one lesion node; the file is refused as the whole-file reader refuses it."""
+    _, ndjson, _, _, _ = cohorts
+    lines = ndjson.path.read_text().splitlines()
+    patients = [json.loads(l)["id"] for l in lines if l.startswith('{"resourceType":"Patient"')]
+    condition = next(json.loads(l) for l in lines if l.startswith('{"resourceType":"Condition"'))
+    condition["subject"]["reference"] = f"Patient/{patients[-1]}"
+    path = tmp_path / "condition-twice.ndjson"
+    path.write_text("\n".join([*lines, json.dumps(condition)]) + "\n")
+    key = f"Condition/{condition['id']}"
+    with pytest.raises(InputError, match=rf"^{path}:{len(lines) + 1}: {key}: id: .*twice.*first at line"):
+        convert(path, tmp_path / "out.nt", workers=1, chunk_patients=5)
+    with pytest.raises(InputError, match=rf"{key} is given twice"):
+        convert(path, tmp_path / "out.nt", workers=1, chunk_patients=len(patients))

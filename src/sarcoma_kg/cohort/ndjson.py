@@ -11,8 +11,9 @@ element) and report rows (logged in file order).
 
 A file not written patient by patient (a resource whose Patient sits in another chunk, e.g. a bulk
 export sorted by resource type) is read whole instead, as ``validate`` reads it (memory grows with the
-file); :attr:`Converted.notes` says so. Patient ids are checked across the whole file; other resource
-ids within their chunk, whose resources all belong to the chunk's patients.
+file); :attr:`Converted.notes` says so. Resource ids are checked across the whole file, as the
+whole-file reader checks them: a resource given twice is an input error, never two patients sharing
+one node of the graph.
 """
 
 from __future__ import annotations
@@ -50,6 +51,7 @@ class Block:
 class BlockOutput:
     ntriples: str = ""
     patients: dict[str, int] = field(default_factory=dict)   # Patient id -> line
+    keys: dict[str, int] = field(default_factory=dict)       # type/id of every other resource -> line
     unmapped: list[fhir.Unmapped] = field(default_factory=list)
     grouped: bool = True
 
@@ -108,9 +110,9 @@ def convert_block(path: Path, block: Block) -> BlockOutput:
         return BlockOutput(grouped=False)
     fhir.check_resources(path, found)
     graph = fhir.map_resources(path, found, log_rows=False)
-    return BlockOutput(fhir.patient_ntriples(graph),
-                       {res.data["id"]: res.line for res in found if res.data["resourceType"] == "Patient"},
-                       graph.unmapped)
+    patients = {res.data["id"]: res.line for res in found if res.data["resourceType"] == "Patient"}
+    keys = {res.key: res.line for res in found if "id" in res.data and res.data["resourceType"] != "Patient"}
+    return BlockOutput(fhir.patient_ntriples(graph), patients, keys, graph.unmapped)
 
 
 def _outputs(path: Path, workers: int, chunk_patients: int) -> Iterator[tuple[Block, BlockOutput]]:
@@ -164,6 +166,10 @@ def _add(path: Path, block: Block, output: BlockOutput, result: Converted, seen:
             raise InputError(f"{path}:{line}: Patient/{pid}: id: Patient/{pid} is given twice in the file "
                              f"(first at line {seen[pid]})")
         seen[pid] = line
+    for key, line in output.keys.items():
+        if key in seen:
+            raise InputError(f"{path}:{line}: {key}: id: {key} is given twice in the file (first at line {seen[key]})")
+        seen[key] = line
     for row in output.unmapped:
         log.warning("%s", row)
     handle.write(output.ntriples)
