@@ -37,7 +37,7 @@ NO_ELEMENT = {
 BROADER_SITE = {SKG.RightLung: SKG.Lung, SKG.LeftLung: SKG.Lung,
                 SKG.RightLobeOfLiver: SKG.Liver, SKG.LeftLobeOfLiver: SKG.Liver}
 #: Terms with no coding the reader maps back to them alone: written as text, which the reader does not map.
-NOT_CODED = {SKG.SoftTissue, SKG.LymphNode, SKG.Pleura, SKG.Fibrosarcoma}
+NOT_CODED = {SKG.SoftTissue, SKG.LymphNode, SKG.Pleura}
 
 
 def _one(graph: Graph, node, prop):

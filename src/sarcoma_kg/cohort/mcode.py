@@ -19,9 +19,10 @@ of whole patients):
 
 Codes: only codings the reader maps back to the generated term alone
 (:func:`sarcoma_kg.patients.codes.codings_for`, the project's mapping sets): SNOMED CT for sites, NCIt
-for histologies and agents. A site without one is coded by the nearest broader site that has one
+for histologies and agents, ICD-O-3 for a histology with no NCIt code of its own (fibrosarcoma, malignant
+fibrous histiocytoma, hepatocellular and sarcomatoid carcinoma). A site without one is coded by the nearest broader site that has one
 (right lung → lung, right lobe of liver → liver), its exact name kept as the concept's text; a term
-with neither (soft tissue, lymph node, pleura; fibrosarcoma) is written as text alone, which the reader reports and does not
+with neither (soft tissue, lymph node, pleura) is written as text alone, which the reader reports and does not
 map, as it does for such a record from a hospital. Facts mCODE has no element for (serosal involvement,
 surgical candidacy, amenability to radical treatment, best response, a primary *not* resected) are not
 written; docs/cohorts.md lists every difference from the Turtle form.

@@ -1,15 +1,17 @@
 """Codes of other systems → sarcoma-kg terms, through the mapping sets of ``ontology/mappings/``.
 
 A code stands for a term when it is the object of a row of one of the project's SSSOM mapping sets
-(``terms.sssom.tsv``: NCIt, Mondo, UBERON, OncoTree; ``clinical-codes.sssom.tsv``: SNOMED CT). Rows with
+(``terms.sssom.tsv``: NCIt, Mondo, UBERON, OncoTree; ``clinical-codes.sssom.tsv``: SNOMED CT and ICD-O-3). Rows with
 ``skos:exactMatch`` or ``skos:closeMatch`` give the term itself, an exactMatch row winning over closeMatch rows
 of the same code (``NCIT:C4247`` is undifferentiated pleomorphic sarcoma, exactly, and close to the historical
 malignant fibrous histiocytoma); ``skos:relatedMatch`` rows (a disorder code and the site where the disorder is)
 are used only where the caller asks for them. A code with no row is not
 mapped: it is never guessed from its display text. See docs/fhir.md ("Codes").
 
-Two ways in: a CURIE (``NCIT:C3158``, ``SNOMEDCT:10200004``) as written in a CSV cell
-(:func:`terms_for_curie`), and a FHIR coding, ``system`` + ``code`` (:func:`terms_for_coding`).
+Two ways in: a CURIE (``NCIT:C3158``, ``SNOMEDCT:10200004``, ``ICDO3:8890/3``) as written in a CSV cell
+(:func:`terms_for_curie`), and a FHIR coding, ``system`` + ``code`` (:func:`terms_for_coding`). ICD-O-3 has one
+FHIR system for its morphology codes (``8890/3``) and its topography codes (``C34.9``), whose forms cannot be
+confused, so one CURIE prefix and one IRI namespace (the system followed by ``/``) serve both.
 """
 
 from __future__ import annotations
@@ -27,10 +29,10 @@ from ..namespaces import SKG
 FHIR_SYSTEMS = {
     "http://snomed.info/sct": "http://snomed.info/id/",
     "http://ncicb.nci.nih.gov/xml/owl/EVS/Thesaurus.owl": "http://purl.obolibrary.org/obo/NCIT_",
+    "http://terminology.hl7.org/CodeSystem/icd-o-3": "http://terminology.hl7.org/CodeSystem/icd-o-3/",
 }
 #: FHIR code systems the reader knows but for which no code has a verified row yet.
 KNOWN_SYSTEMS_WITHOUT_ROWS = frozenset({
-    "http://terminology.hl7.org/CodeSystem/icd-o-3",
     "http://www.nlm.nih.gov/research/umls/rxnorm",
     "http://loinc.org",
     "http://hl7.org/fhir/sid/icd-10-cm",

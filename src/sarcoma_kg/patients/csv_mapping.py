@@ -44,7 +44,8 @@ lesion_treatment_date          L      YYYY-MM-DD: the resection or ablation date
 =============================  =====  ==========================================================
 
 A term cell (histology, site, agent) takes a local name (``Leiomyosarcoma``, ``skg:RightLung``) or a code
-that has a row in ``ontology/mappings/`` (``NCIT:C3158``, ``SNOMEDCT:10200004``, ``UBERON:0002107``): exact
+that has a row in ``ontology/mappings/`` (``NCIT:C3158``, ``SNOMEDCT:10200004``, ``UBERON:0002107``, ICD-O-3
+morphology ``ICDO3:8890/3`` or topography ``ICDO3:C34.9``): exact
 and close matches only; a code without a row, or whose rows name two terms, is an input error.
 
 A row whose lesion columns are all empty describes a patient with no countable lesion. Cells
@@ -178,7 +179,7 @@ class _Row:
         return SKG[local]
 
     def code(self, column: str, value: str) -> URIRef:
-        """The term a code of a mapping set stands for (``NCIT:C3158``, ``SNOMEDCT:10200004``)."""
+        """The term a code of a mapping set stands for (``NCIT:C3158``, ``SNOMEDCT:10200004``, ``ICDO3:8890/3``)."""
         found = codes.terms_for_curie(value)
         if found is None:
             known = ", ".join(sorted(codes.curie_prefixes()))
