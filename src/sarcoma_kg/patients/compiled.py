@@ -1,13 +1,17 @@
-"""The SHACL report of patient data from the compiled engine, as an rdflib report graph.
+"""The SHACL report of patient data from the compiled engine: an rdflib report graph, or its results
+as records.
 
 pySHACL costs about a second per patient with the project's shapes; the cohort engine
 (:mod:`sarcoma_kg.cohort`: the same shapes compiled to SPARQL, run by pyoxigraph) checks thousands of
-patients in seconds. :func:`compiled_report` runs the patient graph through it and writes its
-results back as ``sh:ValidationResult`` nodes (focus node, source shape, severity, component, path,
-value, message), so that ``validate`` assembles findings and verdicts from it exactly as from
-pySHACL's report. It is ``validate``'s default engine; the two engines agree result for result
-(tests/patients/test_compiled.py checks every example, test fixture and clinical patient). Input it
-cannot check exactly is refused (:func:`refusal`), never checked approximately.
+patients in seconds. :func:`compiled_report` writes the patient graph as N-Triples for it and runs
+it; its results come back as ``sh:ValidationResult`` nodes of a report graph (focus node, source
+shape, severity, component, path, value, message), or, for ``validate``, as
+:class:`~sarcoma_kg.patients.shapes.ShapeResult` records with the same terms (no graph to build
+and read back: seconds on thousands of patients), from which ``validate`` assembles findings and
+verdicts exactly as from pySHACL's report. It is ``validate``'s default engine; the two engines
+agree result for result (tests/patients/test_compiled.py checks every example, test fixture and
+clinical patient). Input it cannot check exactly is refused (:func:`refusal`), never checked
+approximately.
 """
 
 from __future__ import annotations
