@@ -1,13 +1,17 @@
-"""The SHACL report of patient data from the compiled engine, as an rdflib report graph.
+"""The SHACL report of patient data from the compiled engine: an rdflib report graph, or its results
+as records.
 
 pySHACL costs about a second per patient with the project's shapes; the cohort engine
 (:mod:`sarcoma_kg.cohort`: the same shapes compiled to SPARQL, run by pyoxigraph) checks thousands of
-patients in seconds. :func:`compiled_report` runs the patient graph through it and writes its
-results back as ``sh:ValidationResult`` nodes (focus node, source shape, severity, component, path,
-value, message), so that ``validate`` assembles findings and verdicts from it exactly as from
-pySHACL's report. It is ``validate``'s default engine; the two engines agree result for result
-(tests/patients/test_compiled.py checks every example, test fixture and clinical patient). Input it
-cannot check exactly is refused (:func:`refusal`), never checked approximately.
+patients in seconds. :func:`compiled_report` writes the patient graph as N-Triples for it and runs
+it; its results come back as ``sh:ValidationResult`` nodes of a report graph (focus node, source
+shape, severity, component, path, value, message), or, for ``validate``, as
+:class:`~sarcoma_kg.patients.shapes.ShapeResult` records with the same terms (no graph to build
+and read back: seconds on thousands of patients), from which ``validate`` assembles findings and
+verdicts exactly as from pySHACL's report. It is ``validate``'s default engine; the two engines
+agree result for result (tests/patients/test_compiled.py checks every example, test fixture and
+clinical patient). Input it cannot check exactly is refused (:func:`refusal`), never checked
+approximately.
 """
 
 from __future__ import annotations
@@ -21,37 +25,52 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF, SH
 
 from ..errors import InputError
+from .shapes import ShapeResult
 
 
-def _path(report: Graph, text: str | None):
-    """The ``sh:resultPath`` node of a compiled path (``<iri>`` or ``^<iri>``), or None."""
+def _path(report: Graph | None, text: str | None):
+    """The ``sh:resultPath`` node of a compiled path (``<iri>`` or ``^<iri>``), or None; the blank
+    node of an inverse path is described in ``report`` when one is given."""
     if not text:
         return None
     if text.startswith("<") and text.endswith(">"):
         return URIRef(text[1:-1])
     if text.startswith("^<") and text.endswith(">"):
         node = BNode()
-        report.add((node, SH.inversePath, URIRef(text[2:-1])))
+        if report is not None:
+            report.add((node, SH.inversePath, URIRef(text[2:-1])))
         return node
     return None
 
 
-def _written(patients: Graph) -> Graph:
-    """``patients`` with the literals the reader retyped as ill formed back at their datatype (the
-    cohort engine holds them ill formed itself); ``patients`` itself when it has none."""
+def _ntriples(patients: Graph) -> bytes:
+    """``patients`` as N-Triples, line for line as rdflib writes them, with the literals the reader
+    retyped as ill formed back at their datatype (the cohort engine holds them ill formed itself).
+    Each distinct term is written once, where rdflib's serialiser writes every occurrence."""
     from ..cohort.literals import ILL_FORMED
-    from .lexical_forms import as_written
 
-    ill = lambda o: isinstance(o, Literal) and o.datatype is not None and str(o.datatype).startswith(ILL_FORMED)  # noqa: E731
-    if not any(ill(o) for o in patients.objects()):
-        return patients
-    written = Graph()
-    with as_written():
-        for s, p, o in patients:
-            if ill(o):
-                o = Literal(str(o), datatype=URIRef(str(o.datatype)[len(ILL_FORMED):]))
-            written.add((s, p, o))
-    return written
+    written: dict = {}
+
+    def text(term) -> str:
+        found = written.get(term)
+        if found is None:
+            found = written[term] = _literal_text(term, ILL_FORMED) if isinstance(term, Literal) else term.n3()
+        return found
+
+    return "".join([f"{text(s)} {text(p)} {text(o)} .\n" for s, p, o in patients]).encode()
+
+
+def _literal_text(literal: Literal, ill_formed: str) -> str:
+    """A literal in N-Triples, as rdflib's N-Triples serialiser writes it (its lexical form as
+    read), an ill-formed one at its datatype as written."""
+    quoted = '"%s"' % literal.replace("\\", "\\\\").replace("\n", "\\n").replace('"', '\\"').replace("\r", "\\r")
+    if literal.language:
+        return f"{quoted}@{literal.language}"
+    datatype = literal.datatype
+    if datatype is None:
+        return quoted
+    datatype = str(datatype)
+    return f"{quoted}^^<{datatype[len(ill_formed):] if datatype.startswith(ill_formed) else datatype}>"
 
 
 def refusal(result) -> str | None:
@@ -62,22 +81,42 @@ def refusal(result) -> str | None:
     return None
 
 
-def compiled_report(patients: Graph, progress: Callable[[int, int], None] | None = None, workers: int = 1) -> Graph:
+def compiled_report(patients: Graph, progress: Callable[[int, int], None] | None = None, workers: int = 1,
+                    as_graph: bool = True) -> Graph | list[ShapeResult]:
     """The SHACL report of the project's patient shapes over ``patients`` (with the released
     knowledge base), from the compiled engine, checked in this process as one whole (no worker
-    pool to start). ``progress(done, total)`` as the check advances. Raises :class:`InputError`
-    when the compiled engine cannot give pySHACL's report exactly (:func:`refusal`)."""
+    pool to start): an rdflib report graph, or with ``as_graph=False`` its results as records, the
+    same terms without building a graph (:func:`~sarcoma_kg.patients.shapes.shape_results` reads
+    either). ``progress(done, total)`` as the check advances. Raises :class:`InputError` when the
+    compiled engine cannot give pySHACL's report exactly (:func:`refusal`)."""
     from ..cohort.run import validate_cohort
 
     with tempfile.TemporaryDirectory(prefix="sarcoma-kg-validate-") as tmp:
         nt = Path(tmp) / "patients.nt"
-        _written(patients).serialize(nt, format="nt", encoding="utf-8")
+        nt.write_bytes(_ntriples(patients))
         result = validate_cohort(nt, workers=workers, collect=True, record_class=None, progress=progress,
                                  require_patients=False)
     why = refusal(result)
     if why is not None:
         raise InputError(why)
-    return _report_graph(result.all_report)
+    return _report_graph(result.all_report) if as_graph else _records(result.all_report)
+
+
+def _shape_node(text: str):
+    """A shape or constraint named by the compiled engine: its IRI, or its blank node."""
+    return URIRef(text) if "://" in text or text.startswith("urn:") else BNode(text)
+
+
+def _records(found: list) -> list[ShapeResult]:
+    """The compiled engine's results as report records (terms as written), in their order."""
+    from ..sparql.backends import from_oxigraph
+    from .lexical_forms import as_written
+
+    with as_written():
+        return [ShapeResult(from_oxigraph(r.focus), _shape_node(r.shape), URIRef(r.severity),
+                            None if r.constraint is None else _shape_node(r.constraint), _path(None, r.path),
+                            None if r.value is None else from_oxigraph(r.value), r.message or "")
+                for r in found]
 
 
 def _report_graph(found: list) -> Graph:
@@ -91,8 +130,7 @@ def _report_graph(found: list) -> Graph:
             node = BNode()
             report.add((node, RDF.type, SH.ValidationResult))
             report.add((node, SH.focusNode, from_oxigraph(r.focus)))
-            shape = URIRef(r.shape) if "://" in r.shape or r.shape.startswith("urn:") else BNode(r.shape)
-            report.add((node, SH.sourceShape, shape))
+            report.add((node, SH.sourceShape, _shape_node(r.shape)))
             report.add((node, SH.resultSeverity, URIRef(r.severity)))
             report.add((node, SH.sourceConstraintComponent, URIRef(r.component)))
             path = _path(report, r.path)
@@ -103,8 +141,7 @@ def _report_graph(found: list) -> Graph:
             if r.message:
                 report.add((node, SH.resultMessage, Literal(r.message)))
             if r.constraint is not None:
-                report.add((node, SH.sourceConstraint, URIRef(r.constraint) if "://" in r.constraint
-                            or r.constraint.startswith("urn:") else BNode(r.constraint)))
+                report.add((node, SH.sourceConstraint, _shape_node(r.constraint)))
     return report
 
 

@@ -4,13 +4,19 @@
 ``shapes/patient-criteria.ttl``) with pySHACL over a :func:`data_graph`: the patient data beside
 the knowledge context (:func:`knowledge_context`: ontology + knowledge base, which hold the
 definitions, their criteria and the anatomy and histology hierarchies). No inference is run.
+
+A report is read through :func:`shape_results`: its ``sh:ValidationResult`` nodes as
+:class:`ShapeResult` records, whichever engine made it (pySHACL's report graph, or the compiled
+engine's results, which need no graph: :func:`~sarcoma_kg.patients.compiled.compiled_report`).
 """
 
 from __future__ import annotations
 
 from functools import lru_cache
+from typing import NamedTuple, Sequence
 
 from rdflib import Graph
+from rdflib.namespace import RDF, SH
 
 from .. import resources
 from ..namespaces import bind_prefixes
@@ -61,3 +67,27 @@ def run_shapes(data: Graph, shapes: Graph | None = None) -> Graph:
         advanced=False, abort_on_first=False, allow_warnings=True, meta_shacl=False,
     )
     return report
+
+
+class ShapeResult(NamedTuple):
+    """One ``sh:ValidationResult`` of a report: its terms (None when absent), its message ("" when none)."""
+
+    focus: object
+    shape: object
+    severity: object
+    constraint: object
+    path: object
+    value: object
+    message: str
+
+
+def shape_results(report: Graph | Sequence[ShapeResult]) -> Sequence[ShapeResult]:
+    """The results of ``report``, in its order: a report graph read once (each property by
+    ``Graph.value``), or records, as they are."""
+    if not isinstance(report, Graph):
+        return report
+    value = report.value
+    return [ShapeResult(value(r, SH.focusNode), value(r, SH.sourceShape), value(r, SH.resultSeverity),
+                        value(r, SH.sourceConstraint), value(r, SH.resultPath), value(r, SH.value),
+                        str(value(r, SH.resultMessage) or ""))
+            for r in report.subjects(RDF.type, SH.ValidationResult)]

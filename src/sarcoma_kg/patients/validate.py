@@ -16,7 +16,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import Callable, Iterable, Sequence
 
 from rdflib import Graph, URIRef
 from rdflib.namespace import RDF, SH
@@ -25,6 +25,7 @@ from . import compiled
 from . import shapes
 from . import verdicts
 from .read import PatientFile, clash, expand, read_patient_file
+from .shapes import ShapeResult
 from ..errors import EXIT_INPUT, EXIT_NONCONFORMANT, EXIT_OK, InputError
 from ..namespaces import SKG, bind_prefixes
 from ..rdf import curie
@@ -158,10 +159,10 @@ def _run(result: ValidationResult, files: list[PatientFile], knowledge: Graph, e
     shape_graph = shapes.shape_graph()
     steps = max(2 * sum(len(pf.patients) for pf in files), 1)
     checked = (lambda done, total: progress(steps // 2 * done // max(total, 1), steps)) if progress else None
-    if engine == "compiled":
-        report = compiled.compiled_report(merged, progress=checked)
+    if engine == "compiled":  # its results as they come, without a report graph
+        report = compiled.compiled_report(merged, progress=checked, as_graph=False)
     else:
-        report = shapes.run_shapes(data, shape_graph)
+        report = shapes.shape_results(shapes.run_shapes(data, shape_graph))
     if checked:
         checked(1, 1)
     derived = (lambda done: progress(steps // 2 + done, steps)) if progress else None
@@ -189,21 +190,17 @@ def _owner_patient(data: Graph, node) -> URIRef | None:
     return None
 
 
-def _structural_findings(report: Graph, shapes: Graph, data: Graph) -> list[Finding]:
+def _structural_findings(report: Sequence[ShapeResult], shapes: Graph, data: Graph) -> list[Finding]:
     criteria = set(shapes.subjects(SKG.criterionOutcome, None))
     out = []
-    for r in report.subjects(RDF.type, SH.ValidationResult):
-        shape = report.value(r, SH.sourceShape)
-        if shape in criteria:
+    for r in report:
+        if r.shape in criteria:
             continue
-        focus = report.value(r, SH.focusNode)
-        severity = SEVERITY_NAMES.get(report.value(r, SH.resultSeverity), "violation")
-        constraint = report.value(r, SH.sourceConstraint)
         out.append(Finding(
-            patient=_owner_patient(data, focus), focus=focus, severity=severity, shape=shape,
-            constraint=constraint if isinstance(constraint, URIRef) else None,
-            path=report.value(r, SH.resultPath), value=report.value(r, SH.value),
-            message=str(report.value(r, SH.resultMessage) or ""),
+            patient=_owner_patient(data, r.focus), focus=r.focus,
+            severity=SEVERITY_NAMES.get(r.severity, "violation"), shape=r.shape,
+            constraint=r.constraint if isinstance(r.constraint, URIRef) else None,
+            path=r.path, value=r.value, message=r.message,
         ))
     return sorted(out, key=lambda f: (str(f.patient), f.severity, str(f.focus), str(f.shape), f.message))
 

@@ -30,15 +30,16 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cached_property
-from typing import Callable
+from typing import Callable, Sequence
 
 from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import PROV, RDF, RDFS, SH, XSD
+from rdflib.namespace import PROV, RDF, RDFS, XSD
 
 from .. import __version__
 from ..namespaces import DEFINITION, EX, SKG, VERDICT, bind_prefixes
 from ..rdf import curie, patients_in, subclass_closure
 from . import shapes
+from .shapes import ShapeResult, shape_results
 from .fact_view import fact_view
 from .lesions import derived_flags, organ_sites, present_lesions, lesions_of
 from .timing import (TimingRule, current_episode, disease_free_interval, episodes, metastasis_timing, timing_rule,
@@ -138,20 +139,20 @@ def _slug(iri: URIRef) -> str:
 
 # --------------------------------------------------------------------------- criteria results
 
-def criteria_results(report: Graph, shapes: Graph) -> list[CriterionResult]:
-    """The criteria results of a SHACL report (results of shapes that carry skg:criterionOutcome)."""
+def criteria_results(report: Graph | Sequence[ShapeResult], shapes: Graph) -> list[CriterionResult]:
+    """The criteria results of a SHACL report (results of shapes that carry skg:criterionOutcome):
+    a report graph, or its results (:func:`~sarcoma_kg.patients.shapes.shape_results`)."""
     outcome_of = {s: o for s, o in shapes.subject_objects(SKG.criterionOutcome)}
     out = []
-    for result in report.subjects(RDF.type, SH.ValidationResult):
-        shape = report.value(result, SH.sourceShape)
-        if shape not in outcome_of:
+    for result in shape_results(report):
+        if result.shape not in outcome_of:
             continue
         out.append(CriterionResult(
-            patient=report.value(result, SH.focusNode),
-            criterion=report.value(result, SH.value),
-            outcome=outcome_of[shape],
-            shape=shape,
-            message=sort_listed_names(str(report.value(result, SH.resultMessage) or "")),
+            patient=result.focus,
+            criterion=result.value,
+            outcome=outcome_of[result.shape],
+            shape=result.shape,
+            message=sort_listed_names(result.message),
         ))
     return sorted(out, key=lambda r: (str(r.patient), str(r.criterion), str(r.shape), r.message))
 
@@ -306,7 +307,7 @@ def to_graph(assessments: list[Assessment], facts: list[PatientFacts]) -> Graph:
 class Derivation:
     """Everything validation derives for a set of patients (the CLI renders it)."""
 
-    report: Graph
+    report: Graph | Sequence[ShapeResult]
     results: list[CriterionResult]
     assessments: list[Assessment]
     facts: list[PatientFacts]
@@ -318,10 +319,11 @@ class Derivation:
         return to_graph(self.assessments, self.facts)
 
 
-def derive_all(patients: Graph, knowledge: Graph, data: Graph | None = None, report: Graph | None = None,
+def derive_all(patients: Graph, knowledge: Graph, data: Graph | None = None,
+               report: Graph | Sequence[ShapeResult] | None = None,
                progress: Callable[[int], None] | None = None) -> Derivation:
-    """Run the shapes (unless a report is given) and assemble verdicts, facts and write-back;
-    ``progress(patients done)`` as the per-patient facts are derived."""
+    """Run the shapes (unless a report, graph or results, is given) and assemble verdicts, facts and
+    write-back; ``progress(patients done)`` as the per-patient facts are derived."""
     shape_graph = shapes.shape_graph()
     data = data if data is not None else shapes.data_graph(patients, knowledge)
     report = report if report is not None else shapes.run_shapes(data, shape_graph)
