@@ -14,11 +14,23 @@ from typing import Callable
 import pytest
 
 from sarcoma_kg import rdf
+from sarcoma_kg.patients import shapes
+from run_once import SharedReports, run_folder
 
 
 def pytest_addoption(parser):
     parser.addoption("--update-golden", action="store_true", default=False,
                      help="rewrite the golden files from the results of this run")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def shared_pyshacl_reports(tmp_path_factory):
+    """pySHACL's patient-shape reports computed once per run over the same data and shapes, and
+    read by every test process (:mod:`run_once`; the folder is this run's)."""
+    shared = SharedReports(run_folder(tmp_path_factory, "pyshacl-reports"), shapes.run_shapes, shapes.shape_graph)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(shapes, "run_shapes", shared)
+        yield shared
 
 
 @pytest.fixture(scope="session")

@@ -1,7 +1,13 @@
 """The criteria shapes are plain SHACL-SPARQL: compiled set-at-a-time to SPARQL 1.1 (``$this``
 bound by a VALUES block at the start of the WHERE clause, as a cohort engine does) and run on a
 different engine (Oxigraph), they give exactly the results pySHACL gives: same patients, same
-criteria, same shapes, same messages (up to the order of GROUP_CONCAT lists)."""
+criteria, same shapes, same messages (up to the order of GROUP_CONCAT lists).
+
+Oxigraph reads the patient files merged into one graph; pySHACL's report on that graph is the union
+of its reports on each file beside the knowledge graph: the files describe disjoint sets of nodes
+(checked below) and every SHACL-SPARQL constraint of the shapes is evaluated for one focus node
+(``$this``), grouped by it. Those per-file reports are the ones ``test_cases.py`` and
+``test_compiled.py`` ask pySHACL for (computed once per run: ``tests/run_once.py``)."""
 
 from __future__ import annotations
 
@@ -16,8 +22,8 @@ from sht import case_files, load_case
 
 from sarcoma_kg import resources
 from sarcoma_kg.namespaces import SKG
-from sarcoma_kg.patients import verdicts
-from sarcoma_kg.patients.shapes import data_graph, run_shapes, shape_graph
+from sarcoma_kg.patients import shapes as patient_shapes, verdicts
+from sarcoma_kg.patients.shapes import data_graph, shape_graph
 from sarcoma_kg.rdf import patients_in
 
 
@@ -37,23 +43,37 @@ def normalise(message: str) -> str:
 
 
 @pytest.fixture(scope="module")
-def merged_patients():
-    g = Graph()
-    for path in case_files("patients"):
-        g += load_case(path).data
+def patient_files() -> list[Graph]:
+    """The data of every patient shape case and of two examples, a graph each."""
+    graphs = [load_case(path).data for path in case_files("patients")]
     for path in [resources.EXAMPLES_DIR / "yevich2016" / "yevich2016.ttl",
                  resources.EXAMPLES_DIR / "hakime2013" / "hakime2013.ttl"]:
-        g.parse(path)
+        graphs.append(Graph().parse(path))
+    return graphs
+
+
+@pytest.fixture(scope="module")
+def merged_patients(patient_files):
+    g = Graph()
+    described: set = set()
+    for part in patient_files:
+        nodes = set(part.subjects())
+        assert not nodes & described, f"files describe the same nodes: {sorted(nodes & described)[:3]}"
+        described |= nodes
+        g += part
     return g
 
 
 @pytest.fixture(scope="module")
-def checked(merged_patients, knowledge_graph):
+def checked(patient_files, merged_patients, knowledge_graph):
     """The merged patients with the knowledge graph, the shapes, and pySHACL's report on them (the
-    oracle of both tests, computed once)."""
+    oracle of both tests, computed once): the union of its reports on each file (module docstring)."""
     data = data_graph(merged_patients, knowledge_graph)
-    shapes = shape_graph()
-    return data, shapes, run_shapes(data, shapes)
+    shape_set = shape_graph()
+    report = Graph()
+    for part in patient_files:
+        report += patient_shapes.run_shapes(data_graph(part, knowledge_graph), shape_set)
+    return data, shape_set, report
 
 
 def test_criteria_shapes_give_the_same_results_on_oxigraph(merged_patients, checked):

