@@ -10,7 +10,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pyshacl_turbo
 import rdflib_turbo
 from rdflib import Graph, Literal
-from rdflib.namespace import RDF, SH
+from rdflib.namespace import SH
 
 data, shapes_path, out = sys.argv[1:4]
 threads = int(sys.argv[4]) if len(sys.argv) > 4 else 2

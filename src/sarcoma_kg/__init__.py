@@ -87,7 +87,7 @@ def validate(paths: Iterable[PathLike], engine: str = "compiled") -> ValidationR
     return validate_paths(paths, engine=engine)
 
 
-def classify(paths: Iterable[PathLike], reasoner: str = "hermit") -> dict:
+def classify(paths: Iterable[PathLike], reasoner: str = "hermit") -> dict[str, PatientClassification]:
     """The defined classes each patient of ``paths`` belongs to (HermiT or Pellet), with the facts
     behind them: ``{patient IRI: PatientClassification}``."""
     from .reasoning.recommend import classify as run

@@ -15,7 +15,6 @@ from sarcoma_kg import rdf
 from sarcoma_kg.cohort.compiler import compile_shapes
 from sarcoma_kg.cohort.run import FIELDS, VERDICTS, cohort_format, patient_shapes, validate_cohort
 from sarcoma_kg.cohort.synthetic import generate
-from sarcoma_kg.errors import InputError
 
 VIOLATION = "http://www.w3.org/ns/shacl#Violation"
 WARNING = "http://www.w3.org/ns/shacl#Warning"

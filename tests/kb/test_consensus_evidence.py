@@ -4,7 +4,6 @@ recommendation -> evidence line -> study -> outcome figure -> seed section."""
 
 from __future__ import annotations
 
-from pathlib import Path
 
 import pytest
 from rdflib import Graph

@@ -10,7 +10,6 @@ entries are numbered by position ([20] = the 20th entry).
 from __future__ import annotations
 
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 from rdflib import Graph, URIRef

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import pytest
 from rdflib import BNode, Graph, URIRef
-from rdflib.collection import Collection
 from rdflib.namespace import OWL, RDF, RDFS
 
 from sarcoma_kg.reasoning import reasoners

@@ -1,7 +1,6 @@
 """Applicability as data: every recommendation names a defined patient class, and classification
 decides, for a patient, whether it applies (one patient it applies to, one it does not)."""
 
-import re
 
 import pytest
 from rdflib import Graph

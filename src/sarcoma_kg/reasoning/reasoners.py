@@ -12,7 +12,7 @@ import tempfile
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF, XSD
@@ -21,6 +21,9 @@ from ..errors import ReasonerError
 from ..namespaces import SKG
 from ..rdf import patients_in
 from .owl_view import typing_axioms
+
+if TYPE_CHECKING:
+    import owlready2
 
 #: The DL reasoners (run through owlready2 on Java); they judge the ontology's consistency.
 REASONERS = ("hermit", "pellet")
