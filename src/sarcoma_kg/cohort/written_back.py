@@ -12,11 +12,11 @@ written by the same function (:func:`~sarcoma_kg.patients.verdicts.to_graph`).
 from __future__ import annotations
 
 from rdflib import Graph, URIRef
-from rdflib.graph import ReadOnlyGraphAggregate
 
 from ..namespaces import SKG
 from ..patients import shapes, verdicts
 from ..rdf import patients_in
+from ..union import union
 
 
 def criteria_results(results: list[tuple], shape_graph: Graph) -> list[verdicts.CriterionResult]:
@@ -38,8 +38,9 @@ def with_written_back(graph: Graph, knowledge: Graph, results: list[tuple]) -> G
     if not who:
         return graph
     shape_graph = shapes.shape_graph()
-    data = ReadOnlyGraphAggregate([graph, knowledge])
+    data = union(knowledge, graph)  # read through a FactView (patients.fact_view) per subject
     wanted = set(map(str, who))
     found = [r for r in criteria_results(results, shape_graph) if str(r.patient) in wanted]
-    graph += verdicts.to_graph(*verdicts.judge(data, who, found, shape_graph))
-    return graph
+    assessments, facts = verdicts.judge(data, who, found, shape_graph)
+    # added straight into ``graph``: the same triples as ``graph += to_graph(...)``, each added once
+    return verdicts.add_written_back(graph, assessments, facts)
