@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import csv
 import dataclasses
+import gc
 import io
 import os
 import tempfile
@@ -39,6 +40,7 @@ from rdflib import Graph
 
 from .. import rdf
 from ..errors import InputError, ReasonerError
+from ..patients.oxigraph_turtle import parse_turtle
 from ..rdf import patients_in
 from . import run
 from .judgements import Judge, status_of
@@ -97,6 +99,8 @@ def _init_worker(fmt: str, check_setup: tuple) -> None:
     _STATE["knowledge"] = knowledge
     _STATE["classifier"] = compiled.classifier_for(terms)  # from the cache the parent wrote
     _STATE["judge"] = Judge(knowledge, terms)
+    # what was read here lives as long as the worker: the collector need not walk it again and again
+    gc.freeze()
 
 
 def rows_of(results) -> list[tuple]:
@@ -114,7 +118,9 @@ def _parsed(chunk, out: ChunkMatch) -> tuple[Graph, list[str], list[tuple]]:
     t = time.perf_counter()
     data, fmt, input_errors = run.admissible(chunk)
     graph = Graph()
-    graph.parse(data=data, format="nt" if fmt == "nt" else "turtle")
+    # pyoxigraph's parser when it reads the chunk as rdflib's would (patients.oxigraph_turtle), else rdflib's
+    if fmt == "nt" or not parse_turtle(data, graph):
+        graph.parse(data=data, format="nt" if fmt == "nt" else "turtle")
     out.parse_s = time.perf_counter() - t
     checked = run.check_chunk(dataclasses.replace(chunk, data=data, fmt=fmt))
     if checked.error is not None:
