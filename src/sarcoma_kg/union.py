@@ -75,7 +75,7 @@ class KeptUnionStore(UnionStore):
     """A :class:`UnionStore` that keeps the answer of each triple pattern (the same triples in the
     same order as the union's), up to ``limit`` patterns; later patterns are answered afresh."""
 
-    def __init__(self, graphs: tuple[Graph, ...], limit: int = 200_000):
+    def __init__(self, graphs: tuple[Graph, ...], limit: int = 50_000):
         super().__init__(graphs)
         self._kept: dict = {}
         self._limit = limit

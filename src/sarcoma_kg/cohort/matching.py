@@ -101,9 +101,10 @@ def _init_worker(fmt: str, check_setup: tuple) -> None:
     _STATE["judge"] = Judge(knowledge, terms)
     # what was read here lives as long as the worker: the collector need not walk it again and again;
     # a chunk makes hundreds of thousands of short-lived objects (terms, tuples), few of them in cycles,
-    # so the youngest generation is collected every 20,000 allocations rather than every 700
+    # so the youngest generation is collected every 20,000 allocations rather than every 700 (the
+    # chunk's graph, a cycle, is collected when the chunk is done: match_chunk)
     gc.freeze()
-    gc.set_threshold(20_000, 50, 100)
+    gc.set_threshold(20_000)
 
 
 def rows_of(results) -> list[tuple]:
@@ -168,6 +169,8 @@ def match_chunk(chunk) -> ChunkMatch:
         if row[3] == "to confirm":
             out.why[(row[2], row[5].rsplit("; would apply if", 1)[-1].strip())] += 1
     out.text = render_rows(rows, _STATE["fmt"], FIELDS)
+    del graph, rows
+    gc.collect()  # the chunk's graph refers to itself: freed here, so memory stays bounded by the chunk
     out.match_s = time.perf_counter() - t1 - out.classify_s
     return out
 
