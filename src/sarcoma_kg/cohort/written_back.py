@@ -6,7 +6,8 @@ derived counts, organ sites, timing, intervals and three-valued facts
 SHACL program that ``cohort validate`` runs on the same chunk (:func:`~sarcoma_kg.cohort.run.check_chunk`,
 one store per chunk, the program compiled once per worker) instead of a report graph built per call;
 the verdicts are decided by the same rule (:func:`~sarcoma_kg.patients.verdicts.judge`) and
-written by the same function (:func:`~sarcoma_kg.patients.verdicts.to_graph`).
+written by the same function (:func:`~sarcoma_kg.patients.verdicts.add_written_back`, which
+:func:`~sarcoma_kg.patients.verdicts.to_graph` uses), straight into the chunk graph.
 """
 
 from __future__ import annotations
