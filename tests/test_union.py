@@ -6,7 +6,7 @@ import pytest
 from rdflib import BNode, Graph, Literal, Namespace
 from rdflib.namespace import RDF, RDFS
 
-from sarcoma_kg.union import union
+from sarcoma_kg.union import kept_union, union
 
 EX = Namespace("https://example.org/")
 
@@ -49,3 +49,25 @@ def test_the_union_follows_its_graphs_and_cannot_be_changed():
         view.remove((EX.P1, RDF.type, EX.Patient))
     assert (EX.P2, RDF.type, EX.Patient) not in first and (EX.P2, RDF.type, EX.Patient) not in second
     assert not any(isinstance(s, BNode) for s in view.subjects())
+
+
+def test_a_kept_union_answers_as_the_union_in_the_same_order():
+    first, second = graphs()
+    second.add((EX.Liver, RDFS.label, Literal("foie", lang="fr")))
+    plain, kept = union(first, second), kept_union(first, second)
+    for pattern in [(None, None, None), (EX.Liver, None, None), (EX.Liver, RDFS.label, None), (None, RDF.type, None),
+                    (EX.P1, EX.site, EX.Liver), (EX.P2, None, None)]:
+        for _ in range(2):  # asked, then answered from what was kept
+            assert list(kept.triples(pattern)) == list(plain.triples(pattern)), pattern
+    assert kept.value(EX.P1, EX.site) == EX.Liver
+    assert set(kept.subjects(RDF.type / (RDFS.subClassOf * "*"), EX.Patient)) == {EX.P1}
+
+
+def test_a_kept_union_keeps_its_first_answers():
+    first, second = graphs()
+    kept = kept_union(first, second)
+    assert list(kept.objects(EX.P1, EX.site)) == [EX.Liver]
+    second.add((EX.P1, EX.site, EX.Lung))  # its graphs must not change: an answer given stays
+    assert list(kept.objects(EX.P1, EX.site)) == [EX.Liver]
+    with pytest.raises(TypeError, match="read-only"):
+        kept.add((EX.P2, RDF.type, EX.Patient))

@@ -7,6 +7,10 @@ triple pattern from the member graphs in turn, each triple once (a triple of a l
 earlier one holds is not repeated), so ``triples``, ``in``, ``subjects``/``objects``/``value``,
 property paths and rdflib's SPARQL engine see exactly the set union. The members must not change
 while the union is read; the union itself refuses to be changed.
+
+:func:`kept_union` also keeps each pattern's answer, in the members' order, the first time it is
+asked: for graphs read many times over and never changed while the union lives (the knowledge and
+ontology graphs a cohort run judges every patient against).
 """
 
 from __future__ import annotations
@@ -67,6 +71,35 @@ class UnionStore(Store):
         yield from self._namespaces.items()
 
 
+class KeptUnionStore(UnionStore):
+    """A :class:`UnionStore` that keeps the answer of each triple pattern (the same triples in the
+    same order as the union's), up to ``limit`` patterns; later patterns are answered afresh."""
+
+    def __init__(self, graphs: tuple[Graph, ...], limit: int = 50_000):
+        super().__init__(graphs)
+        self._kept: dict = {}
+        self._limit = limit
+
+    def triples(self, triple_pattern, context=None) -> Iterator:
+        try:
+            found = self._kept.get(triple_pattern)
+        except TypeError:  # a pattern that cannot be a key (an rdflib path object, say)
+            yield from super().triples(triple_pattern, context)
+            return
+        if found is None:
+            found = tuple(triple for triple, _ in super().triples(triple_pattern, context))
+            if len(self._kept) < self._limit:
+                self._kept[triple_pattern] = found
+        for triple in found:
+            yield triple, iter(())
+
+
 def union(*graphs: Graph, graph_class: type[Graph] = Graph) -> Graph:
     """A read-only graph (of ``graph_class``) holding the triples of ``graphs``, none copied."""
     return graph_class(store=UnionStore(tuple(graphs)))
+
+
+def kept_union(*graphs: Graph) -> Graph:
+    """:func:`union`, with each pattern's answer kept (:class:`KeptUnionStore`): ``graphs`` must not
+    change while it is read."""
+    return Graph(store=KeptUnionStore(tuple(graphs)))

@@ -28,7 +28,7 @@ from ..namespaces import SKG
 from ..rdf import recommendations
 from ..reasoning import applicability, recommend
 from ..reasoning.reasoners import defined_classes
-from ..union import union
+from ..union import kept_union
 
 MISSING = "Ibero-American OMD missing facts"
 _SLOT = re.compile("\x00(\\d+)\x00")
@@ -123,9 +123,10 @@ class Judge:
     """Rows of patients (one per recommendation), from the templates of each recommendation."""
 
     def __init__(self, knowledge: Graph, terms: Graph):
-        self.terms = terms
+        # read with every answer kept (they are read for every patient and never change here)
+        self.terms = kept_union(terms)
         # the per-patient path's own union graph: the same iteration order, so the same fact order
-        self.everything = union(knowledge, terms)
+        self.everything = kept_union(knowledge, terms)
         self.recs = sorted(recommendations(knowledge))
         self.defined = frozenset(defined_classes(terms))
         self.populations = sorted(set(self.everything.objects(None, SKG.populationHistology)))

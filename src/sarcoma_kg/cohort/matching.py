@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import csv
 import dataclasses
+import gc
 import io
 import os
 import tempfile
@@ -39,6 +40,7 @@ from rdflib import Graph
 
 from .. import rdf
 from ..errors import InputError, ReasonerError
+from ..patients.oxigraph_turtle import parse_turtle
 from ..rdf import patients_in
 from . import run
 from .judgements import Judge, status_of
@@ -97,6 +99,12 @@ def _init_worker(fmt: str, check_setup: tuple) -> None:
     _STATE["knowledge"] = knowledge
     _STATE["classifier"] = compiled.classifier_for(terms)  # from the cache the parent wrote
     _STATE["judge"] = Judge(knowledge, terms)
+    # what was read here lives as long as the worker: the collector need not walk it again and again;
+    # a chunk makes hundreds of thousands of short-lived objects (terms, tuples), few of them in cycles,
+    # so the youngest generation is collected every 20,000 allocations rather than every 700 (the
+    # chunk's graph, a cycle, is collected when the chunk is done: match_chunk)
+    gc.freeze()
+    gc.set_threshold(20_000)
 
 
 def rows_of(results) -> list[tuple]:
@@ -114,7 +122,9 @@ def _parsed(chunk, out: ChunkMatch) -> tuple[Graph, list[str], list[tuple]]:
     t = time.perf_counter()
     data, fmt, input_errors = run.admissible(chunk)
     graph = Graph()
-    graph.parse(data=data, format="nt" if fmt == "nt" else "turtle")
+    # pyoxigraph's parser when it reads the chunk as rdflib's would (patients.oxigraph_turtle), else rdflib's
+    if fmt == "nt" or not parse_turtle(data, graph):
+        graph.parse(data=data, format="nt" if fmt == "nt" else "turtle")
     out.parse_s = time.perf_counter() - t
     checked = run.check_chunk(dataclasses.replace(chunk, data=data, fmt=fmt))
     if checked.error is not None:
@@ -159,6 +169,8 @@ def match_chunk(chunk) -> ChunkMatch:
         if row[3] == "to confirm":
             out.why[(row[2], row[5].rsplit("; would apply if", 1)[-1].strip())] += 1
     out.text = render_rows(rows, _STATE["fmt"], FIELDS)
+    del graph, rows
+    gc.collect()  # the chunk's graph refers to itself: freed here, so memory stays bounded by the chunk
     out.match_s = time.perf_counter() - t1 - out.classify_s
     return out
 

@@ -6,17 +6,18 @@ derived counts, organ sites, timing, intervals and three-valued facts
 SHACL program that ``cohort validate`` runs on the same chunk (:func:`~sarcoma_kg.cohort.run.check_chunk`,
 one store per chunk, the program compiled once per worker) instead of a report graph built per call;
 the verdicts are decided by the same rule (:func:`~sarcoma_kg.patients.verdicts.judge`) and
-written by the same function (:func:`~sarcoma_kg.patients.verdicts.to_graph`).
+written by the same function (:func:`~sarcoma_kg.patients.verdicts.add_written_back`, which
+:func:`~sarcoma_kg.patients.verdicts.to_graph` uses), straight into the chunk graph.
 """
 
 from __future__ import annotations
 
 from rdflib import Graph, URIRef
-from rdflib.graph import ReadOnlyGraphAggregate
 
 from ..namespaces import SKG
 from ..patients import shapes, verdicts
 from ..rdf import patients_in
+from ..union import union
 
 
 def criteria_results(results: list[tuple], shape_graph: Graph) -> list[verdicts.CriterionResult]:
@@ -38,8 +39,9 @@ def with_written_back(graph: Graph, knowledge: Graph, results: list[tuple]) -> G
     if not who:
         return graph
     shape_graph = shapes.shape_graph()
-    data = ReadOnlyGraphAggregate([graph, knowledge])
+    data = union(knowledge, graph)  # read through a FactView (patients.fact_view) per subject
     wanted = set(map(str, who))
     found = [r for r in criteria_results(results, shape_graph) if str(r.patient) in wanted]
-    graph += verdicts.to_graph(*verdicts.judge(data, who, found, shape_graph))
-    return graph
+    assessments, facts = verdicts.judge(data, who, found, shape_graph)
+    # added straight into ``graph``: the same triples as ``graph += to_graph(...)``, each added once
+    return verdicts.add_written_back(graph, assessments, facts)

@@ -295,6 +295,11 @@ def to_graph(assessments: list[Assessment], facts: list[PatientFacts]) -> Graph:
     """The write-back triples: assessments, counts, organ sites and timing, with provenance."""
     g = Graph()
     bind_prefixes(g)
+    return add_written_back(g, assessments, facts)
+
+
+def add_written_back(g: Graph, assessments: list[Assessment], facts: list[PatientFacts]) -> Graph:
+    """``g`` (changed in place and returned) with the triples of :func:`to_graph` added to it."""
     _provenance(g)
     for a in assessments:
         _add_assessment(g, a)
