@@ -96,3 +96,35 @@ def test_a_record_that_does_not_parse_is_reported_and_the_others_are_matched(tmp
     with open(out, encoding="utf-8") as fh:
         patients = {r["patient"] for r in csv.DictReader(fh)}
     assert len(patients) == 1 and not any("Broken" in p for p in patients)
+
+
+def _rows(path) -> list[tuple]:
+    with open(path, encoding="utf-8") as fh:
+        return [tuple(r) for r in csv.reader(fh)][1:]
+
+
+def test_patients_not_written_one_block_each_are_regrouped_not_matched_in_pieces(tmp_path):
+    """N-Triples lines reversed: each patient's lesions come before his type line, so the chunks
+    cut before a patient would hold other patients' nodes; the rows are those of the grouped file."""
+    grouped = generate(N, tmp_path / "cohort.nt", seed=7, fmt="nt").path
+    lines = grouped.read_text(encoding="utf-8").splitlines(keepends=True)
+    scattered = tmp_path / "scattered.nt"
+    scattered.write_text("".join(reversed(lines)), encoding="utf-8")
+    expected = matching.recommend_cohort(grouped, out=tmp_path / "grouped.csv", workers=1, chunk_bytes=2500)
+    result = matching.recommend_cohort(scattered, out=tmp_path / "scattered.csv", workers=1, chunk_bytes=2500)
+    assert expected.chunks > 1 and not expected.notes
+    assert set(_rows(tmp_path / "scattered.csv")) == set(_rows(tmp_path / "grouped.csv"))
+    assert result.patients == N and result.counts == expected.counts
+    assert any("described apart from their patient" in note for note in result.notes)
+
+
+def test_the_tumour_board_csv_is_matched_as_the_patient_reader_reads_it(tmp_path, knowledge_graph, ontology_graph):
+    from sarcoma_kg.patients.read import read_patient_file
+    from sarcoma_kg.resources import EXAMPLES_DIR
+
+    table = EXAMPLES_DIR / "tumour-board.csv"
+    per_patient = matching.rows_for(read_patient_file(table).graph, knowledge_graph, ontology_graph)
+    out = tmp_path / "rows.csv"
+    result = CliRunner().invoke(main, ["cohort", "recommend", str(table), "-o", str(out), "--workers", "1"])
+    assert result.exit_code == 0, result.output
+    assert per_patient and set(_rows(out)) == {tuple(r) for r in per_patient}

@@ -162,20 +162,24 @@ def cohort_validate_command(file: Path, output: Path | None, fmt: str, workers: 
               help="Worker processes that match chunks of whole patients.")
 @reports_errors
 def cohort_recommend_command(file: Path, output: Path | None, fmt: str, workers: int) -> None:
-    """Match every patient of a cohort (Turtle or N-Triples, grouped by patient as `cohort generate`
-    writes it) to every recommendation with the compiled classifier; a summary per recommendation
-    goes to stderr. Exit 1 when some patient could not be classified (an error row names why), 2
-    for malformed input, a file without any skg:Patient, or records left out (they do not parse, or
-    state something a patient record may not say: reported, the others matched)."""
+    """Match every patient of a cohort (the files `cohort validate` takes: Turtle or N-Triples, read
+    in chunks of whole patients when each is written as one block, as `cohort generate` writes it;
+    FHIR R4 mCODE bulk NDJSON or a Bundle; a tumour-board CSV or another patient file, read as
+    `validate` reads it) to every recommendation with the compiled classifier; a summary per
+    recommendation goes to stderr. Exit 1 when some patient could not be classified (an error row
+    names why), 2 for malformed input, a file without any skg:Patient, or records left out (they do
+    not parse, or state something a patient record may not say: reported, the others matched)."""
     from ..cohort.matching import recommend_cohort, write_summary
 
-    with progress_over(file, "matching") as progress:
-        with tempfile.TemporaryDirectory() as tmp:
+    with tempfile.TemporaryDirectory() as tmp:
+        matched, notes = _fhir_as_ntriples(file, Path(tmp), workers)
+        with progress_over(matched, "matching") as progress:
             target = output if output is not None else Path(tmp) / f"recommendations.{fmt}"
-            result = recommend_cohort(file, out=target, fmt=fmt, workers=workers, progress=progress)
+            result = recommend_cohort(matched, out=target, fmt=fmt, workers=workers, progress=progress)
             if output is None:
                 with open(target, encoding="utf-8") as fh:
                     shutil.copyfileobj(fh, sys.stdout)
+    result.notes[:0] = notes
     click.echo(write_summary(result), err=True, nl=False)
     for message in result.input_errors:
         click.echo(f"error: {message}", err=True)

@@ -64,6 +64,8 @@ class ChunkMatch:
     why: Counter = field(default_factory=Counter)         # (notation, reason) for "to confirm"
     errors: int = 0
     input_errors: list = field(default_factory=list)      # records left out, statements refused
+    patient_ids: list = field(default_factory=list)       # the chunk's patients (as the check names them)
+    orphans: list = field(default_factory=list)           # nodes described apart from their patient
     parse_s: float = 0.0       # the records read
     check_s: float = 0.0       # compiled SHACL, verdicts and derived facts written back
     classify_s: float = 0.0
@@ -83,6 +85,7 @@ class CohortMatch:
     notations: list = field(default_factory=list)
     timings: dict = field(default_factory=dict)
     input_errors: list = field(default_factory=list)
+    notes: list = field(default_factory=list)
 
 
 _STATE: dict = {}
@@ -129,6 +132,7 @@ def _parsed(chunk, out: ChunkMatch) -> tuple[Graph, list[str], list[tuple]]:
     checked = run.check_chunk(dataclasses.replace(chunk, data=data, fmt=fmt))
     if checked.error is not None:
         raise SyntaxError(checked.error)
+    out.patient_ids, out.orphans = checked.patients, checked.orphans
     return graph, input_errors, checked.results
 
 
@@ -187,13 +191,78 @@ def recommend_cohort(path, out=None, fmt: str = "csv", workers: int = 2,
     """Match every patient of the cohort at ``path`` to every recommendation; write the rows
     (``csv`` with a header, or ``jsonl``) to ``out`` (a path: written to a temporary file and
     renamed, complete or absent). Raises :class:`InputError` for malformed input (file and line
-    named), an unknown format, or a file without any skg:Patient."""
-    from ..reasoning import compiled
-    from ..reasoning.recommend import notation_of, recommendations
+    named), or a file without any skg:Patient.
 
+    A cohort file (Turtle, N-Triples) is read in chunks of whole patients. Any other patient file
+    (the tumour-board CSV, JSON-LD, RDF/XML), and a cohort file whose patients are not each written
+    as one block (a node described apart from its patient, a patient in two blocks), is read whole
+    by the patient reader, as ``validate`` reads it, and matched from its patients written one block
+    each (:attr:`CohortMatch.notes` says so for a cohort file): never matched from partial records."""
     path = Path(path)
     if not path.exists():
         raise InputError(f"{path}: no such file")
+    if path.suffix.lower() not in run.COHORT_SUFFIXES:
+        return _through_reader(path, out, fmt, workers, progress, chunk_bytes)
+    try:
+        return _matched(path, out, fmt, workers, progress, chunk_bytes)
+    except _NotGrouped as exc:
+        result = _through_reader(path, out, fmt, workers, progress, chunk_bytes)
+        result.notes.append(f"{path}: {exc}; read it whole and matched its patients one block each (memory "
+                            "grows with the file; write each patient as one block, as `cohort generate` "
+                            "does, to read it in chunks)")
+        return result
+
+
+class _NotGrouped(Exception):
+    """The cohort file's patients are not each written as one block."""
+
+
+def _through_reader(path: Path, out, fmt: str, workers: int, progress, chunk_bytes: int) -> CohortMatch:
+    """``path`` read whole by the patient reader (its unreadable records and refused statements
+    become input errors), written as N-Triples one patient per block, and matched from that."""
+    from ..patients.read import read_patient_file
+
+    pf = read_patient_file(path)
+    with tempfile.TemporaryDirectory(prefix="sarcoma-kg-read-") as tmp:
+        grouped = Path(tmp) / (path.stem + ".nt")
+        grouped.write_text(patient_blocks(pf.graph), encoding="utf-8")
+        result = _matched(grouped, out, fmt, workers, progress, chunk_bytes, shown_as=path)
+    result.input_errors[:0] = [str(e) for e in pf.errors] + [r.message for r in pf.refused]
+    return result
+
+
+def patient_blocks(graph: Graph) -> str:
+    """The patients of ``graph`` as N-Triples, one block per patient (sorted), each opening with its
+    ``rdf:type skg:Patient`` line and holding every triple about a node reachable from the patient
+    by forward links (a node shared by two patients is written in both blocks)."""
+    from rdflib import BNode, URIRef
+    from rdflib.namespace import RDF
+
+    from ..namespaces import SKG
+
+    lines: list[str] = []
+    for patient in sorted(patients_in(graph)):
+        lines.append(f"{patient.n3()} {RDF.type.n3()} {SKG.Patient.n3()} .\n")
+        seen, todo = {patient}, [patient]
+        while todo:
+            node = todo.pop()
+            for p, o in sorted(graph.predicate_objects(node)):
+                if node == patient and p == RDF.type and o == SKG.Patient:
+                    continue
+                lines.append(f"{node.n3()} {p.n3()} {o.n3()} .\n")
+                if isinstance(o, (URIRef, BNode)) and o not in seen and (o, None, None) in graph:
+                    seen.add(o)
+                    todo.append(o)
+    return "".join(lines)
+
+
+def _matched(path: Path, out, fmt: str, workers: int, progress, chunk_bytes: int,
+             shown_as: Path | None = None) -> CohortMatch:
+    """The chunked run over a cohort file; raises :class:`_NotGrouped` (before writing ``out``)
+    when a chunk holds a node described apart from its patient or a patient met in an earlier one."""
+    from ..reasoning import compiled
+    from ..reasoning.recommend import notation_of, recommendations
+
     in_fmt = cohort_format(path)
     started = time.perf_counter()
     knowledge = rdf.knowledge_graph()
@@ -208,24 +277,18 @@ def recommend_cohort(path, out=None, fmt: str = "csv", workers: int = 2,
         if fmt == "csv":
             csv.writer(handle, lineterminator="\n").writerow(FIELDS)
     try:
-        phases = Counter()
+        phases, seen = Counter(), set()
         for chunk in _outputs(path, in_fmt, fmt, workers, chunk_bytes):
             if chunk.error is not None:
                 raise InputError(chunk.error)
-            result.chunks += 1
-            result.patients += chunk.patients
-            result.errors += chunk.errors
-            result.counts.update(chunk.counts)
-            result.why.update(chunk.why)
-            result.input_errors.extend(chunk.input_errors)
-            phases.update(parse_s=chunk.parse_s, check_s=chunk.check_s, classify_s=chunk.classify_s,
-                          match_s=chunk.match_s)
+            _check_grouped(chunk, seen)
+            _add(result, chunk, phases)
             if handle is not None:
                 handle.write(chunk.text)
             if progress is not None:
                 progress(min(chunk.end_offset, total), total)
         if result.patients == 0:
-            raise InputError(f"{path}: no skg:Patient in the file: nothing was matched")
+            raise InputError(f"{shown_as or path}: no skg:Patient in the file: nothing was matched")
         if handle is not None:
             handle.close()
             handle = None
@@ -238,6 +301,26 @@ def recommend_cohort(path, out=None, fmt: str = "csv", workers: int = 2,
             os.unlink(partial)
     result.timings = {**phases, "wall_s": time.perf_counter() - started}
     return result
+
+
+def _check_grouped(chunk: ChunkMatch, seen: set) -> None:
+    if chunk.orphans:
+        raise _NotGrouped(f"nodes described apart from their patient (e.g. <{chunk.orphans[0]}>)")
+    for patient in chunk.patient_ids:
+        if patient in seen:
+            raise _NotGrouped(f"patient <{patient}> appears in two separate blocks")
+        seen.add(patient)
+
+
+def _add(result: CohortMatch, chunk: ChunkMatch, phases: Counter) -> None:
+    result.chunks += 1
+    result.patients += chunk.patients
+    result.errors += chunk.errors
+    result.counts.update(chunk.counts)
+    result.why.update(chunk.why)
+    result.input_errors.extend(chunk.input_errors)
+    phases.update(parse_s=chunk.parse_s, check_s=chunk.check_s, classify_s=chunk.classify_s,
+                  match_s=chunk.match_s)
 
 
 def write_summary(result: CohortMatch, top: int = 3) -> str:
@@ -255,6 +338,8 @@ def write_summary(result: CohortMatch, top: int = 3) -> str:
     buf.write(f"phases parse={t.get('parse_s', 0):.2f} check={t.get('check_s', 0):.2f} "
               f"classify={t.get('classify_s', 0):.2f} match={t.get('match_s', 0):.2f} wall={t.get('wall_s', 0):.2f} "
               "(all but wall summed over workers)\n")
+    for note in result.notes:
+        buf.write(f"note: {note}\n")
     return buf.getvalue()
 
 
