@@ -23,7 +23,7 @@ from collections import defaultdict
 from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
-from typing import Hashable, Iterable
+from typing import Callable, Hashable, Iterable
 
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, SKOS
@@ -420,6 +420,31 @@ def subclass_closure(edges: Iterable[tuple[Hashable, Hashable]], root: Hashable)
 def patients_in(graph: Graph) -> list[URIRef]:
     """The patients of a graph (IRIs typed ``skg:Patient``), sorted for deterministic output."""
     return sorted({s for s in graph.subjects(RDF.type, SKG.Patient) if isinstance(s, URIRef)}, key=str)
+
+
+def patient_blocks(graph: Graph, follows: Callable[[object], bool] | None = None) -> str:
+    """The patients of ``graph`` as N-Triples, one block per patient (sorted), each opening with its
+    ``rdf:type skg:Patient`` line and holding the triples of every node reachable from the patient
+    through objects that ``follows`` (default: any IRI or blank node the graph describes); a node
+    shared by two patients is written in both blocks."""
+    from rdflib import BNode
+
+    if follows is None:
+        follows = lambda o: isinstance(o, (URIRef, BNode)) and (o, None, None) in graph  # noqa: E731
+    lines: list[str] = []
+    for patient in patients_in(graph):
+        lines.append(f"{patient.n3()} {RDF.type.n3()} {SKG.Patient.n3()} .\n")
+        seen, todo = {patient}, [patient]
+        while todo:
+            node = todo.pop()
+            for p, o in sorted(graph.predicate_objects(node)):
+                if node == patient and p == RDF.type and o == SKG.Patient:
+                    continue
+                lines.append(f"{node.n3()} {p.n3()} {o.n3()} .\n")
+                if o not in seen and follows(o):
+                    seen.add(o)
+                    todo.append(o)
+    return "".join(lines)
 
 
 def notation_of(graph: Graph, rec: URIRef) -> str:

@@ -225,35 +225,10 @@ def _through_reader(path: Path, out, fmt: str, workers: int, progress, chunk_byt
     pf = read_patient_file(path)
     with tempfile.TemporaryDirectory(prefix="sarcoma-kg-read-") as tmp:
         grouped = Path(tmp) / (path.stem + ".nt")
-        grouped.write_text(patient_blocks(pf.graph), encoding="utf-8")
+        grouped.write_text(rdf.patient_blocks(pf.graph), encoding="utf-8")
         result = _matched(grouped, out, fmt, workers, progress, chunk_bytes, shown_as=path)
     result.input_errors[:0] = [str(e) for e in pf.errors] + [r.message for r in pf.refused]
     return result
-
-
-def patient_blocks(graph: Graph) -> str:
-    """The patients of ``graph`` as N-Triples, one block per patient (sorted), each opening with its
-    ``rdf:type skg:Patient`` line and holding every triple about a node reachable from the patient
-    by forward links (a node shared by two patients is written in both blocks)."""
-    from rdflib import BNode, URIRef
-    from rdflib.namespace import RDF
-
-    from ..namespaces import SKG
-
-    lines: list[str] = []
-    for patient in sorted(patients_in(graph)):
-        lines.append(f"{patient.n3()} {RDF.type.n3()} {SKG.Patient.n3()} .\n")
-        seen, todo = {patient}, [patient]
-        while todo:
-            node = todo.pop()
-            for p, o in sorted(graph.predicate_objects(node)):
-                if node == patient and p == RDF.type and o == SKG.Patient:
-                    continue
-                lines.append(f"{node.n3()} {p.n3()} {o.n3()} .\n")
-                if isinstance(o, (URIRef, BNode)) and o not in seen and (o, None, None) in graph:
-                    seen.add(o)
-                    todo.append(o)
-    return "".join(lines)
 
 
 def _matched(path: Path, out, fmt: str, workers: int, progress, chunk_bytes: int,

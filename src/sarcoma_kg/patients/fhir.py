@@ -32,7 +32,7 @@ from pathlib import Path
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS, XSD
 
-from .. import resources
+from .. import rdf, resources
 from ..errors import InputError
 from ..namespaces import EX, SKG, bind_prefixes
 from . import codes
@@ -653,17 +653,4 @@ def write_cohort(path: Path | str, out: Path) -> FhirGraph:
 def patient_ntriples(graph: Graph) -> str:
     """The patients of a graph as N-Triples, grouped by patient (sorted), each block opening with the
     patient's ``rdf:type skg:Patient`` line and holding every ``ex:`` node reachable from it."""
-    lines = []
-    for patient in sorted(graph.subjects(RDF.type, SKG.Patient)):
-        lines.append(f"{patient.n3()} {RDF.type.n3()} {SKG.Patient.n3()} .\n")
-        seen, todo = {patient}, [patient]
-        while todo:
-            node = todo.pop()
-            for p, o in sorted(graph.predicate_objects(node)):
-                if node == patient and p == RDF.type and o == SKG.Patient:
-                    continue
-                lines.append(f"{node.n3()} {p.n3()} {o.n3()} .\n")
-                if isinstance(o, URIRef) and o.startswith(str(EX)) and o not in seen:
-                    seen.add(o)
-                    todo.append(o)
-    return "".join(lines)
+    return rdf.patient_blocks(graph, lambda o: isinstance(o, URIRef) and o.startswith(str(EX)))
