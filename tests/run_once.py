@@ -3,8 +3,8 @@
 Several test files compute the same expensive oracle over the same input: pySHACL's report on a
 shape case (``patients/test_cases.py``, ``patients/test_compiled.py``, ``patients/test_portability.py``)
 or on the reasoning fixture patients (every ``recommend`` over them writes their verdicts back from
-one); HermiT's classes of the reasoning fixture patients (a session fixture of ``reasoning/``,
-asked for on both pytest-xdist workers). :func:`once` computes a result the first time it is asked
+one); HermiT's classes of the reasoning fixture patients (a fixture of ``reasoning/`` kept for the whole
+run, asked for on both pytest-xdist workers). :func:`once` computes a result the first time it is asked
 for in a run and writes it into the run's own temporary folder (:func:`run_folder`: pytest's base
 temporary directory, shared by the workers of one run, so nothing outlives the run); every later
 request with the same key, in any worker, reads it. A worker that asks for a result another worker

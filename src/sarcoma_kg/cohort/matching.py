@@ -205,16 +205,12 @@ def recommend_cohort(path, out=None, fmt: str = "csv", workers: int = 2,
         return _through_reader(path, out, fmt, workers, progress, chunk_bytes)
     try:
         return _matched(path, out, fmt, workers, progress, chunk_bytes)
-    except _NotGrouped as exc:
+    except run.NotGrouped as exc:
         result = _through_reader(path, out, fmt, workers, progress, chunk_bytes)
         result.notes.append(f"{path}: {exc}; read it whole and matched its patients one block each (memory "
                             "grows with the file; write each patient as one block, as `cohort generate` "
                             "does, to read it in chunks)")
         return result
-
-
-class _NotGrouped(Exception):
-    """The cohort file's patients are not each written as one block."""
 
 
 def _through_reader(path: Path, out, fmt: str, workers: int, progress, chunk_bytes: int) -> CohortMatch:
@@ -233,8 +229,9 @@ def _through_reader(path: Path, out, fmt: str, workers: int, progress, chunk_byt
 
 def _matched(path: Path, out, fmt: str, workers: int, progress, chunk_bytes: int,
              shown_as: Path | None = None) -> CohortMatch:
-    """The chunked run over a cohort file; raises :class:`_NotGrouped` (before writing ``out``)
-    when a chunk holds a node described apart from its patient or a patient met in an earlier one."""
+    """The chunked run over a cohort file; raises :class:`~sarcoma_kg.cohort.run.NotGrouped` (before
+    writing ``out``) when a chunk holds a node described apart from its patient or a patient met in
+    an earlier one."""
     from ..reasoning import compiled
     from ..reasoning.recommend import notation_of, recommendations
 
@@ -256,7 +253,7 @@ def _matched(path: Path, out, fmt: str, workers: int, progress, chunk_bytes: int
         for chunk in _outputs(path, in_fmt, fmt, workers, chunk_bytes):
             if chunk.error is not None:
                 raise InputError(chunk.error)
-            _check_grouped(chunk, seen)
+            run.check_grouped(seen, chunk.orphans, chunk.patient_ids)
             _add(result, chunk, phases)
             if handle is not None:
                 handle.write(chunk.text)
@@ -276,15 +273,6 @@ def _matched(path: Path, out, fmt: str, workers: int, progress, chunk_bytes: int
             os.unlink(partial)
     result.timings = {**phases, "wall_s": time.perf_counter() - started}
     return result
-
-
-def _check_grouped(chunk: ChunkMatch, seen: set) -> None:
-    if chunk.orphans:
-        raise _NotGrouped(f"nodes described apart from their patient (e.g. <{chunk.orphans[0]}>)")
-    for patient in chunk.patient_ids:
-        if patient in seen:
-            raise _NotGrouped(f"patient <{patient}> appears in two separate blocks")
-        seen.add(patient)
 
 
 def _add(result: CohortMatch, chunk: ChunkMatch, phases: Counter) -> None:

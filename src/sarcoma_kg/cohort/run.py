@@ -664,7 +664,7 @@ def validate_cohort(path, out=None, fmt: str = "csv", workers: int = 2,
     try:
         outputs = _run(path, in_fmt, workers, setup, chunk_bytes, whole=record_class is None)
         _consume(outputs, result, out, fmt, results_out, progress, path.stat().st_size)
-    except _NotGrouped as exc:
+    except NotGrouped as exc:
         result = _regrouped(path, in_fmt, workers, setup, chunk_bytes, record_classes, result, exc,
                             (out, fmt, results_out, progress, path.stat().st_size), collect)
     result.notes.extend(programs[0].notes)
@@ -832,8 +832,9 @@ def _compiler_key() -> str:
     return digest.hexdigest()
 
 
-class _NotGrouped(Exception):
-    pass
+class NotGrouped(Exception):
+    """The file's records are not each written as one block (a node apart from its record, a record
+    in two blocks): cutting it into chunks would check records in pieces."""
 
 
 REGROUP_BATCH = 40
@@ -933,12 +934,15 @@ def in_order(chunks, work: Callable, init: Callable, setup: tuple, workers: int)
             yield pending.popleft().get()
 
 
-def _once_each(seen: set[int], patients) -> None:
-    """Note ``patients`` as seen; a patient seen in an earlier chunk means the file is not grouped."""
+def check_grouped(seen: set[int], orphans, patients) -> None:
+    """Raise :class:`NotGrouped` when a chunk holds ``orphans`` (nodes described apart from their
+    patient) or one of its ``patients`` was seen in an earlier chunk; note ``patients`` as seen."""
+    if orphans:
+        raise NotGrouped(f"nodes described apart from their patient (e.g. <{orphans[0]}>)")
     for p in patients:
         h = hash(p)
         if h in seen:
-            raise _NotGrouped(f"patient <{p}> appears in two separate blocks")
+            raise NotGrouped(f"patient <{p}> appears in two separate blocks")
         seen.add(h)
 
 
@@ -962,10 +966,8 @@ def _consume(outputs, result: CohortResult, out, fmt, results_out, progress, tot
         for o in outputs:
             if o.error:
                 raise InputError(o.error)
-            if o.orphans:
-                raise _NotGrouped(f"nodes described apart from their patient (e.g. <{o.orphans[0]}>)")
             t = time.perf_counter()
-            _once_each(seen, o.patients)
+            check_grouped(seen, o.orphans, o.patients)
             result.patients += len(o.patients)
             result.input_errors.extend(o.input_errors)
             result.chunks += 1

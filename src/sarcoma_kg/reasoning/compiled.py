@@ -464,18 +464,17 @@ class _Lookups:
 
     def domains_of(self, p) -> frozenset:
         """The domains of ``p`` and of every property above it."""
-        found = self.domains.get(p)
-        if found is None:
-            c = self.c
-            found = self.domains[p] = frozenset(d for q in c.super_properties.get(p, (p,)) for d in c.domains.get(q, ()))
-        return found
+        return self._inherited(self.domains, self.c.domains, p)
 
     def ranges_of(self, p) -> frozenset:
         """The ranges of the object property ``p`` and of every property above it."""
-        found = self.ranges.get(p)
+        return self._inherited(self.ranges, self.c.ranges, p)
+
+    def _inherited(self, kept: dict, declared: dict, p) -> frozenset:
+        """What ``declared`` gives ``p`` and every property above it, kept in ``kept``."""
+        found = kept.get(p)
         if found is None:
-            c = self.c
-            found = self.ranges[p] = frozenset(r for q in c.super_properties.get(p, (p,)) for r in c.ranges.get(q, ()))
+            found = kept[p] = frozenset(x for q in self.c.super_properties.get(p, (p,)) for x in declared.get(q, ()))
         return found
 
     def any_disjoint(self, named: set) -> bool:
